@@ -1,0 +1,88 @@
+import { Command, CommanderError } from 'commander';
+import { join } from 'node:path';
+import { ConfigError, OpsbotsError } from '../shared/errors';
+import { loadConfig } from '../shared/config/load';
+import { MemoryLog, createLogger } from '../shared/logger';
+import { parseRegions, parseSet } from './args';
+import { cliRun } from './run';
+import { EXIT, statsTable, summaryTable, writeFile, writeOut } from './output';
+import { record } from './record';
+import { demo } from './demo';
+import { bench } from './bench';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function program(out: (s: string) => void, setCode: (n: number) => void): Command {
+  const cmd = new Command('opsbots').description('AWS operations and compliance bots').exitOverride();
+  cmd
+    .command('run')
+    .description('run audits: exit 0 clean, 1 findings, 2 incomplete, 3 bad input')
+    .argument('<audits...>', 'audit ids, or "all"')
+    .option('--stage <name>', 'read config/<name>.yml')
+    .option('--config <file>', 'a settings file of the same schema as a stage')
+    .option('--set <auditId.setting=VALUE>', 'override one audit setting (VALUE is JSON or a plain string)', collect, [])
+    .option('--regions <r1,r2>', 'audit only these regions')
+    .option('--dry-run', 'change nothing, send nothing', false)
+    .option('--json <file>', 'write the findings as a JSON array')
+    .option('--out <dir>', 'write report.html, report.txt, findings.csv, findings.json, message.eml')
+    .option('--replay <dir>', 'answer AWS calls from a recording (e.g. sample/)')
+    .option('--stats', 'print AWS requests per operation and wall time per phase', false)
+    .option('--verbose', 'print structured logs', false)
+    .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; out?: string; replay?: string; stats: boolean; verbose: boolean }) => {
+      const config = loadConfig({ stage: o.stage, file: o.config });
+      const result = await cliRun({ config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog() });
+      out(summaryTable(result.report));
+      out(`state: ${result.report.state}${result.report.notEvaluated.length > 0 ? ` (not evaluated: ${result.report.notEvaluated.map((e) => `${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
+      out(result.delivery.sent ? `email sent to ${result.delivery.to.join(', ')} (${result.delivery.messageId})` : `email not sent: ${result.delivery.reason}`);
+      if (o.json) writeFile(o.json, result.rendered.json);
+      if (o.out) out(`wrote ${writeOut(o.out, result.rendered, result.eml).join(', ')}`);
+      if (o.stats) out(statsTable(result.clients.stats, result.report));
+      setCode(result.exitCode);
+    });
+  cmd
+    .command('record')
+    .description('record a real account (read-only calls, secrets redacted) for --replay')
+    .requiredOption('--out <dir>', 'folder to write the recording to')
+    .option('--stage <name>', 'read config/<name>.yml')
+    .option('--config <file>', 'a settings file')
+    .option('--regions <r1,r2>', 'record only these regions')
+    .action(async (o: { out: string; stage?: string; config?: string; regions?: string }) => {
+      const config = loadConfig({ stage: o.stage, file: o.config });
+      const files = await record({ config, dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
+      out(`recorded ${files} operations into ${o.out}`);
+      setCode(EXIT.clean);
+    });
+  cmd
+    .command('demo')
+    .description('run every audit on the bundled sample account and deliver the report to a local SES server')
+    .option('--out <dir>', 'output folder', 'out')
+    .action(async (o: { out: string }) => setCode(await demo({ out: o.out, print: out })));
+  cmd
+    .command('bench')
+    .description('evaluation time, peak memory and AWS request counts')
+    .option('--users <n,...>', 'user counts to evaluate', '10000,50000')
+    .action(async (o: { users: string }) => setCode(await bench({ users: o.users.split(',').map(Number), print: out })));
+  return cmd;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
+export async function main(argv: readonly string[], out: (s: string) => void = (s) => console.log(s), err: (s: string) => void = (s) => console.error(s)): Promise<number> {
+  let code: number = EXIT.clean;
+  try {
+    await program(out, (n) => (code = n)).parseAsync([...argv]);
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT.clean; // --help, --version
+      return EXIT.badInput;
+    }
+    if (error instanceof ConfigError) {
+      err(`opsbots: ${error.message}`);
+      return EXIT.badInput;
+    }
+    err(`opsbots: ${error instanceof OpsbotsError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return EXIT.incomplete;
+  }
+}
+
+export const SAMPLE_DIR = join(__dirname, '..', 'sample');

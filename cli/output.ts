@@ -1,0 +1,44 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import type { Rendered } from '../reports/index';
+import type { Report } from '../shared/report';
+import type { RequestStats } from '../shared/aws/stats';
+
+export const EXIT = { clean: 0, findings: 1, incomplete: 2, badInput: 3 } as const;
+
+export function writeOut(dir: string, rendered: Rendered, eml?: Buffer): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files: [string, string | Buffer][] = [
+    ['report.html', rendered.html],
+    ['report.txt', rendered.text],
+    ['findings.csv', rendered.csv],
+    ['findings.json', rendered.json],
+  ];
+  if (eml) files.push(['message.eml', eml]);
+  return files.map(([name, content]) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  });
+}
+
+export function writeFile(path: string, content: string | Buffer): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+}
+
+/** The summary table printed after every run. */
+export function summaryTable(report: Report): string {
+  const head = ['audit', 'FAIL', 'WARN', 'ERROR', 'PASS', 'suppressed'];
+  const rows = report.audits.map((a) => [a.id, a.counts.FAIL, a.counts.WARN, a.counts.ERROR, a.counts.PASS, a.counts.suppressed].map(String));
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n');
+}
+
+export function statsTable(stats: RequestStats, report: Report): string {
+  const rows = stats.rows();
+  const lines = ['AWS requests (calls / requests incl. retries):', ...rows.map((r) => `  ${r.operation.padEnd(44)} ${String(r.calls).padStart(5)} ${String(r.requests).padStart(5)}`), `  ${'total'.padEnd(44)} ${String(rows.reduce((n, r) => n + r.calls, 0)).padStart(5)} ${String(stats.total()).padStart(5)}`];
+  lines.push('Wall time per phase (ms):', ...Object.entries(report.timings).map(([k, v]) => `  ${k.padEnd(10)} ${v}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,50 @@
+import { recordedAt } from '../shared/aws/recording';
+import { Clients } from '../shared/aws/clients';
+import { withOverrides, type Config } from '../shared/config/index';
+import { resolveAuditIds, runAudits } from '../shared/run';
+import { deliver, recipients, reportMessage, type Delivery } from '../shared/deliver';
+import { buildMime } from '../shared/notify/mime';
+import type { Log } from '../shared/logger';
+import type { Report } from '../shared/report';
+import { render, type Rendered } from '../reports/index';
+import { EXIT } from './output';
+
+export interface CliRunOptions {
+  readonly config: Config;
+  readonly auditIds: readonly string[];
+  readonly set?: Record<string, Record<string, unknown>>;
+  readonly regions?: readonly string[];
+  readonly dryRun: boolean;
+  readonly replayDir?: string;
+  readonly log: Log;
+  /** Services that bypass the replay (the demo's local SES). */
+  readonly passthrough?: readonly string[];
+}
+
+export interface CliRunResult {
+  readonly report: Report;
+  readonly rendered: Rendered;
+  readonly clients: Clients;
+  readonly delivery: Delivery;
+  /** The MIME message that was (or, on a dry run, would have been) sent. */
+  readonly eml?: Buffer;
+  readonly exitCode: number;
+}
+
+export function exitCodeFor(report: Report): number {
+  return EXIT[report.state];
+}
+
+/** The CLI's run: the same shared/ pipeline as the Lambda handlers, plus files for people. */
+export async function cliRun(opts: CliRunOptions): Promise<CliRunResult> {
+  resolveAuditIds(opts.auditIds); // bad ids fail before any AWS call
+  const config = withOverrides(opts.config, opts.set, '--set');
+  const clients = new Clients({ maxAttempts: config.maxAttempts, replayDir: opts.replayDir, passthrough: opts.passthrough, defaultRegion: config.region });
+  const now = opts.replayDir ? recordedAt(opts.replayDir) : undefined;
+  const report = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now });
+  const rendered = render(report);
+  const message = reportMessage(config, rendered, recipients(config, opts.auditIds));
+  const eml = message ? await buildMime(message) : undefined;
+  const delivery = await deliver({ config, report, rendered, auditIds: opts.auditIds, clients, dryRun: opts.dryRun });
+  return { report, rendered, clients, delivery, eml, exitCode: exitCodeFor(report) };
+}

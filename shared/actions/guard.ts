@@ -1,0 +1,53 @@
+import { errorCode, errorMessage } from '../errors';
+import { mapLimit } from '../concurrency';
+import type { ActionResult } from './types';
+
+export interface GuardTarget {
+  readonly auditId: string;
+  readonly resource: string;
+  readonly resourceId: string;
+  readonly region: string;
+}
+
+export interface GuardOptions<T extends GuardTarget> {
+  readonly action: string;
+  readonly targets: readonly T[];
+  /** Above this many targets nothing is changed and every target is reported `refused`. */
+  readonly maxActions: number;
+  readonly dryRun: boolean;
+  /** Performs the change (or, when `dryRun`, the dry-run form of it); returns the undo detail. */
+  readonly act: (target: T) => Promise<Readonly<Record<string, unknown>> | void>;
+  /** Parallel calls at most. Default 4. */
+  readonly concurrency?: number;
+}
+
+/** Errors that mean "a dry run would have succeeded" (EC2's DryRun parameter). */
+const DRY_RUN_OK = new Set(['DryRunOperation']);
+
+/**
+ * Runs a remediation under the house guards: refuses everything above `maxActions`, acts per resource,
+ * gathers per-resource failures without aborting the rest. Retries are the SDK's (throttling only).
+ */
+export async function runGuarded<T extends GuardTarget>(opts: GuardOptions<T>): Promise<ActionResult[]> {
+  const base = (t: T) => ({ auditId: t.auditId, action: opts.action, resource: t.resource, resourceId: t.resourceId, region: t.region });
+  if (opts.targets.length > opts.maxActions) {
+    return opts.targets.map((t) => ({
+      ...base(t),
+      outcome: 'refused' as const,
+      message: `not changed: ${opts.targets.length} resources qualify, more than maxActions ${opts.maxActions}`,
+    }));
+  }
+  return mapLimit(opts.targets, opts.concurrency ?? 4, async (t): Promise<ActionResult> => {
+    try {
+      const detail = (await opts.act(t)) ?? undefined;
+      return opts.dryRun
+        ? { ...base(t), outcome: 'dry-run', message: `dry run: would ${opts.action}`, detail }
+        : { ...base(t), outcome: 'done', message: `${opts.action} done`, detail };
+    } catch (error) {
+      if (opts.dryRun && DRY_RUN_OK.has(errorCode(error))) {
+        return { ...base(t), outcome: 'dry-run', message: `dry run: AWS confirms ${opts.action} would succeed` };
+      }
+      return { ...base(t), outcome: 'failed', message: `${errorCode(error)}: ${errorMessage(error)}` };
+    }
+  });
+}

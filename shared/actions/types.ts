@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+import type { Clients } from '../aws/clients';
+import type { Log } from '../logger';
+import type { Finding } from '../model';
+import type { Inventory } from '../collect/inventory';
+
+export const ACTION_OUTCOMES = ['done', 'dry-run', 'marked', 'unmarked', 'skipped', 'refused', 'failed'] as const;
+export type ActionOutcome = (typeof ACTION_OUTCOMES)[number];
+
+/** What happened to one resource. `detail` holds what is needed to undo it (e.g. the revoked rule). */
+export interface ActionResult {
+  readonly auditId: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly resourceId: string;
+  readonly region: string;
+  readonly outcome: ActionOutcome;
+  readonly message: string;
+  readonly detail?: Readonly<Record<string, unknown>>;
+}
+
+export interface ActionContext {
+  readonly clients: Clients;
+  readonly inventory: Inventory;
+  readonly dryRun: boolean;
+  readonly log: Log;
+  readonly now: Date;
+}
+
+/**
+ * A remediation: the only code that changes audited resources. `iamActions` (write) are granted only in
+ * stages that enable it. `run` acts on the unsuppressed FAIL findings of its audit and never throws for a
+ * single resource: failures come back as `failed` results.
+ */
+export interface Remediation<S extends z.ZodObject<z.ZodRawShape> = z.ZodObject<z.ZodRawShape>> {
+  readonly id: string;
+  readonly iamActions: readonly string[];
+  /** Closed schema for the stage's `remediation` block (without `enabled`), defaults included. */
+  readonly settings: S;
+  run(ctx: ActionContext, findings: readonly Finding[], settings: z.output<S>): Promise<ActionResult[]>;
+}

@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+import type { Inventory, SourceId } from '../collect/inventory';
+import type { Finding, Severity } from '../model';
+import type { Remediation } from '../actions/types';
+
+/** Closed settings schema: `settings.parse({})` must give every default. */
+export type SettingsSchema = z.ZodObject<z.ZodRawShape>;
+
+/**
+ * One audit, one module (CloudSploit's plugin contract): metadata, the sources it reads, its settings with
+ * defaults and validators, and a synchronous, pure evaluate(). "Now" is `inventory.collectedAt`.
+ */
+export interface Audit<S extends SettingsSchema = SettingsSchema> {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  /** Severity of a FAIL unless the finding says otherwise. */
+  readonly severity: Severity;
+  /** What a person should do about a FAIL. */
+  readonly remediation: string;
+  /** Collector sources this audit reads; their IAM actions become the function's role. */
+  readonly sources: readonly SourceId[];
+  readonly settings: S;
+  evaluate(inventory: Inventory, settings: z.output<S>): Finding[];
+  /** Automatic remediation, off unless a stage enables it. */
+  readonly action?: Remediation;
+}
+
+/** Helps TypeScript infer S for each audit module while the registry holds them as Audit. */
+export function defineAudit<S extends SettingsSchema>(audit: Audit<S>): Audit {
+  return audit as unknown as Audit;
+}

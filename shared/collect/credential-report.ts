@@ -1,0 +1,152 @@
+import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
+import { parse } from 'csv-parse/sync';
+import { parseISO, isValid } from 'date-fns';
+import { GLOBAL_REGION } from '../model';
+import { CollectionError, errorCode } from '../errors';
+import { capture, type Outcome } from './outcome';
+import type { Collector, CollectContext } from './types';
+import { GLOBAL_SERVICE_REGION } from '../aws/clients';
+
+/**
+ * A credential-report date column. `at` is set only for a real timestamp; `raw` keeps the marker AWS wrote
+ * instead (`N/A`, `no_information`, `not_supported`, or empty), which is never read as a date.
+ */
+export interface ReportDate {
+  readonly at: string | null;
+  readonly raw: string;
+}
+
+export interface ReportAccessKey {
+  readonly slot: 1 | 2;
+  readonly active: boolean;
+  readonly lastRotated: ReportDate;
+  readonly lastUsed: ReportDate;
+  readonly lastUsedRegion: string | null;
+  readonly lastUsedService: string | null;
+}
+
+export interface CredentialUser {
+  readonly user: string;
+  readonly arn: string;
+  readonly isRoot: boolean;
+  readonly createdAt: ReportDate;
+  /** null where AWS writes `not_supported` (the root row). */
+  readonly passwordEnabled: boolean | null;
+  readonly passwordLastUsed: ReportDate;
+  readonly passwordLastChanged: ReportDate;
+  /** True only for an assigned MFA device: a created-but-unassigned virtual device does not count. */
+  readonly mfaActive: boolean;
+  readonly accessKeys: readonly ReportAccessKey[];
+}
+
+export interface CredentialReport {
+  readonly generatedAt: string;
+  readonly users: readonly CredentialUser[];
+}
+
+declare module './inventory' {
+  interface Sources {
+    'iam.credentialReport': Outcome<CredentialReport>;
+  }
+}
+
+export const ROOT_USER = '<root_account>';
+const MARKERS = new Set(['N/A', 'no_information', 'not_supported', '']);
+
+export function reportDate(raw: string | undefined): ReportDate {
+  const value = (raw ?? '').trim();
+  if (MARKERS.has(value)) return { at: null, raw: value };
+  const d = parseISO(value);
+  return isValid(d) ? { at: d.toISOString(), raw: value } : { at: null, raw: value };
+}
+
+function bool(raw: string | undefined): boolean | null {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  return null;
+}
+
+function nullable(raw: string | undefined): string | null {
+  return raw === undefined || MARKERS.has(raw) ? null : raw;
+}
+
+const REQUIRED_COLUMNS = ['user', 'arn', 'user_creation_time', 'password_enabled', 'mfa_active', 'access_key_1_active', 'access_key_2_active'];
+
+/** Parses the report CSV with a CSV library; a report missing a required column is malformed, not empty. */
+export function parseCredentialReport(csv: string, generatedAt: string): CredentialReport {
+  const rows = parse(csv, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+  const header = csv.split(/\r?\n/, 1)[0] ?? '';
+  const missing = REQUIRED_COLUMNS.filter((c) => !header.split(',').includes(c));
+  if (missing.length > 0) throw new CollectionError(`credential report lacks columns ${missing.join(', ')}`, 'iam.credentialReport', GLOBAL_REGION, 'MalformedReport');
+  const key = (r: Record<string, string>, slot: 1 | 2): ReportAccessKey => ({
+    slot,
+    active: r[`access_key_${slot}_active`] === 'true',
+    lastRotated: reportDate(r[`access_key_${slot}_last_rotated`]),
+    lastUsed: reportDate(r[`access_key_${slot}_last_used_date`]),
+    lastUsedRegion: nullable(r[`access_key_${slot}_last_used_region`]),
+    lastUsedService: nullable(r[`access_key_${slot}_last_used_service`]),
+  });
+  const users = rows.map((r): CredentialUser => ({
+    user: r.user ?? '',
+    arn: r.arn ?? '',
+    isRoot: r.user === ROOT_USER,
+    createdAt: reportDate(r.user_creation_time),
+    passwordEnabled: bool(r.password_enabled),
+    passwordLastUsed: reportDate(r.password_last_used),
+    passwordLastChanged: reportDate(r.password_last_changed),
+    mfaActive: r.mfa_active === 'true',
+    accessKeys: [key(r, 1), key(r, 2)],
+  }));
+  return { generatedAt, users };
+}
+
+export interface CredentialReportOptions {
+  /** How long to wait for AWS to finish generating the report. Default 60 s. */
+  readonly budgetMs?: number;
+  /** Injected for tests; default setTimeout. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const RETRYABLE = new Set(['LimitExceededException', 'ReportInProgress', 'ReportNotPresent', 'ThrottlingException', 'Throttling']);
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Generates (if needed) and reads the credential report, polling with bounded backoff within a time budget. */
+export async function readCredentialReport(iam: IAMClient, options: CredentialReportOptions = {}): Promise<CredentialReport> {
+  const budget = options.budgetMs ?? 60_000;
+  const sleep = options.sleep ?? defaultSleep;
+  let waited = 0;
+  let delay = 500;
+  let lastState = 'unknown';
+  for (;;) {
+    try {
+      const gen = await iam.send(new GenerateCredentialReportCommand({}));
+      lastState = gen.State ?? 'unknown';
+      if (gen.State === 'COMPLETE') {
+        const got = await iam.send(new GetCredentialReportCommand({}));
+        const content = got.Content ? Buffer.from(got.Content).toString('utf8') : '';
+        const generatedAt = got.GeneratedTime ? new Date(got.GeneratedTime).toISOString() : '';
+        if (!content || !generatedAt) throw new CollectionError('credential report was empty', 'iam.credentialReport', GLOBAL_REGION, 'MalformedReport');
+        return parseCredentialReport(content, generatedAt);
+      }
+    } catch (error) {
+      if (!RETRYABLE.has(errorCode(error))) throw error;
+      lastState = errorCode(error);
+    }
+    if (waited + delay > budget) {
+      throw new CollectionError(`credential report not ready after ${Math.round(waited / 1000)} s (last state ${lastState})`, 'iam.credentialReport', GLOBAL_REGION, 'ReportNotReady');
+    }
+    await sleep(delay);
+    waited += delay;
+    delay = Math.min(delay * 2, 8_000);
+  }
+}
+
+export function credentialReportCollector(options: CredentialReportOptions = {}): Collector<'iam.credentialReport'> {
+  return {
+    id: 'iam.credentialReport',
+    iamActions: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
+    regional: false,
+    collect: (ctx: CollectContext) =>
+      capture('iam.credentialReport', GLOBAL_REGION, () => readCredentialReport(ctx.clients.get(IAMClient, 'iam', GLOBAL_SERVICE_REGION), options)),
+  };
+}

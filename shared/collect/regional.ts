@@ -1,0 +1,9 @@
+import { mapLimit } from '../concurrency';
+import { capture, type Regional } from './outcome';
+import type { CollectContext } from './types';
+
+/** Reads one source in every resolved region, `ctx.concurrency` at a time; each region's error is kept apart. */
+export async function perRegion<T>(ctx: CollectContext, source: string, read: (region: string) => Promise<T>): Promise<Regional<T>> {
+  const outcomes = await mapLimit(ctx.regions, ctx.concurrency, (region) => capture(source, region, () => read(region)));
+  return Object.fromEntries(ctx.regions.map((region, i) => [region, outcomes[i]]));
+}

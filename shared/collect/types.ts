@@ -1,0 +1,24 @@
+import type { Clients } from '../aws/clients';
+import type { Log } from '../logger';
+import type { AccountInfo, SourceId, Sources } from './inventory';
+
+export interface CollectContext {
+  readonly clients: Clients;
+  readonly account: AccountInfo;
+  /** Regions to read for regional sources (already resolved). */
+  readonly regions: readonly string[];
+  /** Regional calls in flight at most. */
+  readonly concurrency: number;
+  readonly log: Log;
+  readonly now: Date;
+}
+
+/** Fetches one source. Never throws: failures come back inside the Outcome(s) it returns. */
+export interface Collector<K extends SourceId = SourceId> {
+  readonly id: K;
+  /** Read-only IAM actions it calls. */
+  readonly iamActions: readonly string[];
+  /** Regional collectors need the region list resolved first (ec2:DescribeRegions unless configured). */
+  readonly regional: boolean;
+  collect(ctx: CollectContext): Promise<Sources[K]>;
+}

@@ -1,0 +1,29 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join, basename, extname } from 'node:path';
+import { parse } from 'yaml';
+import { ConfigError } from '../errors';
+import { normalise, type Config } from './index';
+
+export const CONFIG_DIR = join(__dirname, '..', '..', 'config');
+
+/** Reads a stage file (YAML or JSON) without validating it. */
+export function readStageFile(path: string): unknown {
+  if (!existsSync(path)) throw new ConfigError(`config file not found: ${path}`, [{ field: 'config', message: 'not found' }]);
+  try {
+    return parse(readFileSync(path, 'utf8')) ?? {};
+  } catch (error) {
+    throw new ConfigError(`config file ${path} is not valid YAML/JSON: ${(error as Error).message}`, [{ field: 'config', message: 'not YAML' }], { cause: error });
+  }
+}
+
+export function stageFile(stage: string): string {
+  if (!/^[a-zA-Z0-9-]+$/.test(stage)) throw new ConfigError(`invalid stage name "${stage}"`, [{ field: 'stage', message: 'letters, digits and - only' }]);
+  return join(CONFIG_DIR, `${stage}.yml`);
+}
+
+/** `--stage NAME` reads config/NAME.yml; `--config FILE` any file of the same schema; neither: defaults. */
+export function loadConfig(opts: { stage?: string; file?: string }): Config {
+  if (opts.file) return normalise(opts.stage ?? basename(opts.file, extname(opts.file)), readStageFile(opts.file));
+  if (opts.stage) return normalise(opts.stage, readStageFile(stageFile(opts.stage)));
+  return normalise('local', {});
+}

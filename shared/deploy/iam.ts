@@ -1,0 +1,44 @@
+import { deployedName, logicalPrefix } from './names';
+
+export interface Statement {
+  readonly Effect: 'Allow';
+  readonly Action: readonly string[];
+  readonly Resource: unknown;
+  readonly Condition?: unknown;
+}
+
+export const SERVICE = 'opsbots';
+
+/** Logs for the function's own log group only. */
+export function logStatement(stage: string, key: string): Statement {
+  return {
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${deployedName(SERVICE, stage, key)}:*` },
+  };
+}
+
+/** One role per function, with exactly the statements given (plus its own logs). */
+export function roleResource(stage: string, key: string, statements: readonly Statement[]): Record<string, unknown> {
+  return {
+    [`${logicalPrefix(key)}Role`]: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+        Policies: [
+          {
+            PolicyName: `${SERVICE}-${stage}-${key}`,
+            PolicyDocument: { Version: '2012-10-17', Statement: [logStatement(stage, key), ...statements.filter((s) => s.Action.length > 0)] },
+          },
+        ],
+      },
+    },
+  };
+}
+
+export function roleName(key: string): string {
+  return `${logicalPrefix(key)}Role`;
+}

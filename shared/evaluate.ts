@@ -1,0 +1,59 @@
+import type { Audit } from './audits/types';
+import type { Inventory } from './collect/inventory';
+import type { SourceError } from './collect/outcome';
+import { COLLECTORS } from './collect/index';
+import { finding, type Finding } from './model';
+
+/** Region discovery and identity are prerequisites of regional sources: their failure blocks those too. */
+const REGION_SOURCE = 'ec2.regions';
+
+/** The source errors that leave part of `audit` unevaluated. */
+export function auditGaps(audit: Audit, inventory: Inventory): SourceError[] {
+  const regional = audit.sources.some((s) => COLLECTORS[s].regional);
+  return inventory.errors.filter((e) => (audit.sources as readonly string[]).includes(e.source) || (regional && e.source === REGION_SOURCE));
+}
+
+/** One ERROR finding per unread source and region, naming exactly what was not evaluated. */
+export function gapFindings(audit: Audit, inventory: Inventory): Finding[] {
+  return auditGaps(audit, inventory).map((e) =>
+    finding({
+      auditId: audit.id,
+      status: 'ERROR',
+      severity: audit.severity,
+      resource: `source:${e.source}`,
+      resourceId: e.source,
+      resourceType: 'opsbots::Source',
+      region: e.region,
+      account: inventory.account.id,
+      reason: `not evaluated: ${e.source} in ${e.region} could not be read (${e.code}: ${e.message})`,
+      evidence: { source: e.source, region: e.region, code: e.code, message: e.message },
+    }),
+  );
+}
+
+/**
+ * Runs one audit: its gaps as ERROR findings plus what evaluate() found. A crash inside evaluate() is an
+ * ERROR too (the audit was not evaluated), never a silent empty list.
+ */
+export function evaluateAudit(audit: Audit, inventory: Inventory, settings: Readonly<Record<string, unknown>>): Finding[] {
+  const gaps = gapFindings(audit, inventory);
+  try {
+    return [...gaps, ...audit.evaluate(inventory, settings)];
+  } catch (error) {
+    return [
+      ...gaps,
+      finding({
+        auditId: audit.id,
+        status: 'ERROR',
+        severity: audit.severity,
+        resource: `audit:${audit.id}`,
+        resourceId: audit.id,
+        resourceType: 'opsbots::Audit',
+        region: 'global',
+        account: inventory.account.id,
+        reason: `not evaluated: the audit failed (${error instanceof Error ? error.message : String(error)})`,
+        evidence: {},
+      }),
+    ];
+  }
+}

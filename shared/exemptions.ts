@@ -1,0 +1,58 @@
+import type { Finding, Suppression } from './model';
+
+/** A normalised exemption: `auditId:region:resource` with `*` wildcards; resource matches the ARN or the id. */
+export interface Exemption {
+  readonly match: string;
+  readonly reason?: string;
+  /** ISO date; from then on the exemption no longer applies. */
+  readonly expires?: string;
+}
+
+interface Compiled {
+  readonly exemption: Exemption;
+  readonly audit: RegExp;
+  readonly region: RegExp;
+  readonly resource: RegExp;
+}
+
+function glob(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}
+
+/** Splits on the first two colons only: the resource part may be an ARN full of colons. */
+export function splitPattern(match: string): [string, string, string] | null {
+  const first = match.indexOf(':');
+  const second = first < 0 ? -1 : match.indexOf(':', first + 1);
+  if (first <= 0 || second <= first + 1 || second === match.length - 1) return null;
+  return [match.slice(0, first), match.slice(first + 1, second), match.slice(second + 1)];
+}
+
+export function compileExemptions(exemptions: readonly Exemption[]): Compiled[] {
+  return exemptions.map((exemption) => {
+    const parts = splitPattern(exemption.match);
+    if (!parts) throw new Error(`exemption "${exemption.match}" is not auditId:region:resource`);
+    return { exemption, audit: glob(parts[0]), region: glob(parts[1]), resource: glob(parts[2]) };
+  });
+}
+
+/**
+ * Marks findings that an exemption or the exemption tag covers. They stay in the report, marked, never
+ * dropped. ERROR findings are never suppressed: what was not seen cannot be excused.
+ */
+export function applyExemptions(findings: readonly Finding[], exemptions: readonly Exemption[], exemptionTag: string | undefined, now: Date): Finding[] {
+  const compiled = compileExemptions(exemptions.filter((e) => !e.expires || new Date(e.expires) > now));
+  return findings.map((f) => {
+    if (f.status === 'ERROR') return f;
+    let suppressed: Suppression | undefined;
+    const hit = compiled.find(
+      (c) => c.audit.test(f.auditId) && c.region.test(f.region) && (c.resource.test(f.resource) || c.resource.test(f.resourceId)),
+    );
+    if (hit) suppressed = { by: hit.exemption.match, ...(hit.exemption.reason ? { reason: hit.exemption.reason } : {}), ...(hit.exemption.expires ? { expires: hit.exemption.expires } : {}) };
+    else if (exemptionTag && f.tags && Object.prototype.hasOwnProperty.call(f.tags, exemptionTag)) {
+      const value = f.tags[exemptionTag];
+      suppressed = { by: `tag:${exemptionTag}`, ...(value ? { reason: value } : {}) };
+    }
+    return suppressed ? { ...f, suppressed } : f;
+  });
+}

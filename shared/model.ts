@@ -1,0 +1,60 @@
+/** The one Finding shape every audit returns, and the Report built from them. */
+
+export const STATUSES = ['FAIL', 'WARN', 'ERROR', 'PASS'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Region of global services' findings (IAM). */
+export const GLOBAL_REGION = 'global';
+
+export interface Suppression {
+  /** The exemption that matched: the pattern, or `tag:<key>`. */
+  readonly by: string;
+  readonly reason?: string;
+  readonly expires?: string;
+}
+
+export interface Finding {
+  readonly auditId: string;
+  readonly status: Status;
+  readonly severity: Severity;
+  /** The resource's ARN; for an access key, the owning user's ARN. */
+  readonly resource: string;
+  /** The short id a person recognises: user name, access key id, instance id, group id, certificate name. */
+  readonly resourceId: string;
+  readonly resourceType: string;
+  readonly region: string;
+  readonly account: string;
+  /** One line: why this status. */
+  readonly reason: string;
+  /** The values that decided it. */
+  readonly evidence: Readonly<Record<string, unknown>>;
+  /** Resource tags where the resource has them (used for the exemption tag). */
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly suppressed?: Suppression;
+}
+
+export type FindingInput = Omit<Finding, 'suppressed'>;
+
+/** Named-field builder so no audit builds a finding positionally. */
+export function finding(input: FindingInput): Finding {
+  return Object.freeze({ ...input, evidence: Object.freeze({ ...input.evidence }) });
+}
+
+export type Counts = Record<Status, number> & { suppressed: number };
+
+export function emptyCounts(): Counts {
+  return { FAIL: 0, WARN: 0, ERROR: 0, PASS: 0, suppressed: 0 };
+}
+
+/** Counts per status; suppressed findings are counted apart, not in their status. */
+export function countFindings(findings: readonly Finding[]): Counts {
+  const counts = emptyCounts();
+  for (const f of findings) {
+    if (f.suppressed) counts.suppressed += 1;
+    else counts[f.status] += 1;
+  }
+  return counts;
+}

@@ -1,0 +1,45 @@
+import type { ActionResult } from './actions/types';
+import type { AccountInfo } from './collect/inventory';
+import type { SourceError } from './collect/outcome';
+import { countFindings, type Counts, type Finding, type Severity } from './model';
+
+export const REPORT_STATES = ['clean', 'findings', 'incomplete'] as const;
+export type ReportState = (typeof REPORT_STATES)[number];
+
+export interface AuditSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly counts: Counts;
+}
+
+export const PHASES = ['collect', 'evaluate', 'act', 'render', 'notify'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Everything a run learned; rendering and delivery read only this. */
+export interface Report {
+  readonly stage: string;
+  readonly account: AccountInfo;
+  readonly regions: readonly string[];
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly dryRun: boolean;
+  readonly state: ReportState;
+  readonly audits: readonly AuditSummary[];
+  readonly findings: readonly Finding[];
+  readonly actions: readonly ActionResult[];
+  /** Sources and regions not read: why the report is incomplete. */
+  readonly notEvaluated: readonly SourceError[];
+  readonly timings: Readonly<Partial<Record<Phase, number>>>;
+}
+
+/** incomplete beats findings beats clean: never "all clear" for what was not seen. */
+export function reportState(findings: readonly Finding[], notEvaluated: readonly SourceError[]): ReportState {
+  if (notEvaluated.length > 0 || findings.some((f) => f.status === 'ERROR')) return 'incomplete';
+  if (findings.some((f) => !f.suppressed && (f.status === 'FAIL' || f.status === 'WARN'))) return 'findings';
+  return 'clean';
+}
+
+export function summarise(audits: readonly { id: string; title: string; severity: Severity }[], findings: readonly Finding[]): AuditSummary[] {
+  return audits.map((a) => ({ id: a.id, title: a.title, severity: a.severity, counts: countFindings(findings.filter((f) => f.auditId === a.id)) }));
+}

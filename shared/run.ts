@@ -1,0 +1,108 @@
+import type { Clients } from './aws/clients';
+import { AUDITS, getAudit } from './audits/index';
+import type { Audit } from './audits/types';
+import { collectInventory } from './collect/run';
+import type { Inventory, SourceId } from './collect/inventory';
+import type { Config } from './config/index';
+import { ConfigError } from './errors';
+import { evaluateAudit } from './evaluate';
+import { applyExemptions } from './exemptions';
+import type { Log } from './logger';
+import type { Finding } from './model';
+import type { ActionResult } from './actions/types';
+import { reportState, summarise, type Phase, type Report } from './report';
+
+export interface RunOptions {
+  readonly config: Config;
+  readonly auditIds: readonly string[];
+  readonly clients: Clients;
+  readonly log: Log;
+  readonly dryRun: boolean;
+  /** Overrides the stage's regions for this run. */
+  readonly regions?: readonly string[];
+  /** Audit a saved inventory instead of collecting. */
+  readonly inventory?: Inventory;
+  readonly now?: Date;
+}
+
+/** `all` expands to every registered audit; unknown ids are bad input (before any AWS call). */
+export function resolveAuditIds(ids: readonly string[]): Audit[] {
+  if (ids.length === 0) throw new ConfigError('no audit given: name audit ids or "all"', [{ field: 'audits', message: 'empty' }]);
+  if (ids.includes('all')) return [...AUDITS];
+  return ids.map((id) => {
+    const audit = getAudit(id);
+    if (!audit) throw new ConfigError(`unknown audit "${id}" (known: ${AUDITS.map((a) => a.id).join(', ')})`, [{ field: 'audits', message: `unknown audit ${id}` }]);
+    return audit;
+  });
+}
+
+async function timed<T>(timings: Partial<Record<Phase, number>>, phase: Phase, fn: () => Promise<T> | T): Promise<T> {
+  const start = performance.now();
+  try {
+    return await fn();
+  } finally {
+    timings[phase] = Math.round((performance.now() - start) * 10) / 10;
+  }
+}
+
+/**
+ * config -> collect -> evaluate -> act: the run shared by every handler and the CLI. Rendering and
+ * delivery come after, on the Report. Remediation runs only where the stage enabled it, in dry-run form
+ * when `dryRun`.
+ */
+export async function runAudits(opts: RunOptions): Promise<Report> {
+  const audits = resolveAuditIds(opts.auditIds);
+  const timings: Partial<Record<Phase, number>> = {};
+  const startedAt = (opts.now ?? new Date()).toISOString();
+  const clock = performance.now();
+  const sources = [...new Set(audits.flatMap((a) => a.sources))] as SourceId[];
+  const inventory =
+    opts.inventory ??
+    (await timed(timings, 'collect', () =>
+      collectInventory({
+        clients: opts.clients,
+        sources,
+        regions: opts.regions ?? opts.config.regions,
+        concurrency: opts.config.concurrency,
+        accountAlias: opts.config.account.alias,
+        log: opts.log,
+        now: opts.now,
+      }),
+    ));
+  const now = new Date(inventory.collectedAt);
+  const findings: Finding[] = await timed(timings, 'evaluate', () =>
+    audits.flatMap((audit) => {
+      const started = performance.now();
+      const settings = opts.config.audits[audit.id]?.settings ?? {};
+      const result = applyExemptions(evaluateAudit(audit, inventory, settings), opts.config.exemptions, opts.config.exemptionTag, now);
+      opts.log.info('evaluated', { auditId: audit.id, findings: result.length, fail: result.filter((f) => f.status === 'FAIL').length, durationMs: Math.round(performance.now() - started) });
+      return result;
+    }),
+  );
+  const actions: ActionResult[] = await timed(timings, 'act', async () => {
+    const results: ActionResult[] = [];
+    for (const audit of audits) {
+      const remediation = opts.config.audits[audit.id]?.remediation;
+      if (!audit.action || !remediation) continue;
+      const targets = findings.filter((f) => f.auditId === audit.id && f.status === 'FAIL' && !f.suppressed);
+      const ctx = { clients: opts.clients, inventory, dryRun: opts.dryRun, log: opts.log, now };
+      results.push(...(await audit.action.run(ctx, targets, remediation)));
+    }
+    return results;
+  });
+  const notEvaluated = inventory.errors.filter((e) => findings.some((f) => f.status === 'ERROR' && f.resourceId === e.source && f.region === e.region));
+  return {
+    stage: opts.config.stage,
+    account: inventory.account,
+    regions: inventory.regions,
+    startedAt,
+    finishedAt: new Date(Date.parse(startedAt) + Math.round(performance.now() - clock)).toISOString(),
+    dryRun: opts.dryRun,
+    state: reportState(findings, notEvaluated),
+    audits: summarise(audits, findings),
+    findings,
+    actions,
+    notEvaluated,
+    timings,
+  };
+}

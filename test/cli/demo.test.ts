@@ -1,0 +1,27 @@
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { demo } from '../../cli/demo';
+
+describe('npm run demo', () => {
+  it('runs every audit on the sample, writes the report files and delivers the email to a local SES server', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'opsbots-demo-'));
+    const printed: string[] = [];
+    const saved = process.env.AWS_ENDPOINT_URL_SESV2;
+    try {
+      expect(await demo({ out, print: (s) => printed.push(s) })).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_SESV2;
+      else process.env.AWS_ENDPOINT_URL_SESV2 = saved;
+    }
+    for (const f of ['report.html', 'report.txt', 'findings.csv', 'findings.json', 'report.eml']) expect(existsSync(join(out, f))).toBe(true);
+    expect(printed.join('\n')).toMatch(/iam-console-mfa\s+2\s+1/);
+    const mail = await simpleParser(readFileSync(join(out, 'report.eml')));
+    expect(mail.subject).toBe('[opsbots] acme-prod sample: 2 FAIL, 1 WARN');
+    expect(mail.html).toContain('bob');
+    expect(mail.text).toContain('bob');
+    const csv = mail.attachments.find((a) => a.filename === 'findings.csv');
+    expect(csv?.content.toString()).toContain('arn:aws:iam::123456789012:user/bob');
+  });
+});

@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../cli/main';
+import { parseSet } from '../../cli/args';
+
+const SAMPLE = join(__dirname, '../../sample');
+const SAMPLE_CONFIG = join(__dirname, '../../config/sample.yml');
+
+async function cli(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['node', 'opsbots', ...args], (s) => out.push(s), (s) => err.push(s));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('cli: opsbots run', () => {
+  it('audits the sample recording, writes the --json findings and exits 1 for findings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-'));
+    const json = join(dir, 'findings.json');
+    const { code, out } = await cli('run', 'iam-console-mfa', '--replay', SAMPLE, '--config', SAMPLE_CONFIG, '--dry-run', '--json', json, '--out', dir, '--stats');
+    expect(code).toBe(1);
+    expect(out).toMatch(/iam-console-mfa\s+2\s+1\s+0\s+2\s+1/);
+    expect(out).toMatch(/iam\.GetCredentialReport\s+1\s+1/);
+    const findings = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>[];
+    expect(findings.find((f) => f.resourceId === 'bob')).toMatchObject({ auditId: 'iam-console-mfa', status: 'FAIL', resource: 'arn:aws:iam::123456789012:user/bob', region: 'global' });
+    for (const f of findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(['auditId', 'status', 'resource', 'resourceId', 'region', 'reason']));
+    expect(readFileSync(join(dir, 'message.eml'), 'utf8')).toMatch(/Subject: \[opsbots\] \[dry run\] acme-prod/);
+  });
+
+  it('--set overrides a setting (exit 1 -> fewer findings) and is validated like the file', async () => {
+    const { out } = await cli('run', 'iam-console-mfa', '--replay', SAMPLE, '--dry-run', '--set', 'iam-console-mfa.graceDays=30');
+    expect(out).toMatch(/iam-console-mfa\s+3\s+1\s+0\s+2\s+0/);
+    const bad = await cli('run', 'iam-console-mfa', '--replay', SAMPLE, '--set', 'iam-console-mfa.graceDays=-1');
+    expect(bad.code).toBe(3);
+    expect(bad.err).toMatch(/--set\.iam-console-mfa\.graceDays/);
+  });
+
+  it('exits 3 on an unknown audit, a bad region, or a bad config file, before any AWS call', async () => {
+    expect((await cli('run', 'no-such-audit', '--replay', '/nonexistent')).code).toBe(3);
+    expect((await cli('run', 'all', '--regions', 'moon-1', '--replay', '/nonexistent')).code).toBe(3);
+    const file = join(mkdtempSync(join(tmpdir(), 'opsbots-')), 'bad.yml');
+    writeFileSync(file, 'regoins: [eu-west-1]\n');
+    const r = await cli('run', 'all', '--config', file);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/regoins: unknown key/);
+  });
+
+  it('exits 2 when a source could not be read (an empty recording answers nothing)', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'opsbots-empty-'));
+    const { code, out } = await cli('run', 'iam-console-mfa', '--replay', empty, '--dry-run');
+    expect(code).toBe(2);
+    expect(out).toMatch(/state: incomplete/);
+  });
+
+  it('parses --set values as JSON, or as plain strings', () => {
+    expect(parseSet(['a.n=3', 'a.s=hello', 'b.l=[1,2]'])).toEqual({ a: { n: 3, s: 'hello' }, b: { l: [1, 2] } });
+    expect(() => parseSet(['novalue'])).toThrow(/auditId\.setting=VALUE/);
+  });
+});

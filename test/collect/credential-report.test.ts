@@ -1,0 +1,67 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Clients } from '../../shared/aws/clients';
+import { credentialReportCollector, parseCredentialReport } from '../../shared/collect/credential-report';
+import { MemoryLog } from '../../shared/logger';
+
+const SAMPLE = JSON.parse(readFileSync(join(__dirname, '../../sample/iam/us-east-1/GetCredentialReport.json'), 'utf8'))[0].output;
+const CSV: string = SAMPLE.Content.$utf8;
+const iam = mockClient(IAMClient);
+const ctx = () => ({ clients: new Clients({ maxAttempts: 1 }), account: { id: '123456789012', partition: 'aws' }, regions: [], concurrency: 2, log: new MemoryLog(), now: new Date() });
+const noSleep = { sleep: async () => undefined };
+
+beforeEach(() => iam.reset());
+
+describe('collector: iam.credentialReport', () => {
+  it('parses a real credential report with every column, keeping N/A and no_information apart from dates', () => {
+    const report = parseCredentialReport(CSV, '2026-11-20T07:40:00.000Z');
+    const root = report.users.find((u) => u.isRoot);
+    expect(root).toMatchObject({ user: '<root_account>', passwordEnabled: null, mfaActive: true });
+    const dave = report.users.find((u) => u.user === 'dave');
+    expect(dave?.passwordLastUsed).toEqual({ at: null, raw: 'no_information' });
+    const bob = report.users.find((u) => u.user === 'bob');
+    expect(bob?.accessKeys[0]).toMatchObject({ active: true, lastRotated: { at: '2025-01-10T12:00:00.000Z' }, lastUsedRegion: 'us-east-1', lastUsedService: 'ec2' });
+    expect(bob?.accessKeys[1]?.lastUsed).toEqual({ at: null, raw: 'N/A' });
+  });
+
+  it('handles quoted values with commas (a CSV library, not split)', () => {
+    const csv = 'user,arn,user_creation_time,password_enabled,mfa_active,access_key_1_active,access_key_2_active\n"a,b",arn:aws:iam::1:user/x,2024-01-01T00:00:00+00:00,true,false,false,false\n';
+    expect(parseCredentialReport(csv, '2026-01-01T00:00:00Z').users[0]?.user).toBe('a,b');
+  });
+
+  it('rejects a report missing required columns as malformed', () => {
+    expect(() => parseCredentialReport('user,arn\nx,y\n', '2026-01-01T00:00:00Z')).toThrow(/lacks columns/);
+  });
+
+  it('reads the report when generation is already complete (two requests)', async () => {
+    iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+    iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from(CSV), GeneratedTime: new Date('2026-11-20T07:40:00Z') });
+    const out = await credentialReportCollector(noSleep).collect(ctx());
+    expect(out.ok && out.value.users.length).toBe(7);
+    expect(iam.calls()).toHaveLength(2);
+  });
+
+  it('polls while the report is STARTED / INPROGRESS, then reads it', async () => {
+    iam.on(GenerateCredentialReportCommand).resolvesOnce({ State: 'STARTED' }).resolvesOnce({ State: 'INPROGRESS' }).resolves({ State: 'COMPLETE' });
+    iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from(CSV), GeneratedTime: new Date() });
+    const waits: number[] = [];
+    const out = await credentialReportCollector({ sleep: async (ms) => void waits.push(ms) }).collect(ctx());
+    expect(out.ok).toBe(true);
+    expect(waits).toEqual([500, 1000]);
+  });
+
+  it('gives up with ReportNotReady after the time budget, never an empty user list', async () => {
+    iam.on(GenerateCredentialReportCommand).resolves({ State: 'INPROGRESS' });
+    const out = await credentialReportCollector({ budgetMs: 5000, ...noSleep }).collect(ctx());
+    expect(out).toMatchObject({ ok: false, error: { source: 'iam.credentialReport', region: 'global', code: 'ReportNotReady' } });
+  });
+
+  it('captures AccessDenied on GetCredentialReport as a failed outcome', async () => {
+    iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+    iam.on(GetCredentialReportCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
+    const out = await credentialReportCollector(noSleep).collect(ctx());
+    expect(out).toMatchObject({ ok: false, error: { code: 'AccessDenied' } });
+  });
+});
