@@ -1,55 +1,18 @@
-import { AUDITS } from '../shared/audits/index';
-import { evaluateAudit } from '../shared/evaluate';
-import type { Inventory } from '../shared/collect/inventory';
-import type { CredentialUser } from '../shared/collect/credential-report';
+import { benchIdentity } from './bench/identity';
 
-function syntheticUsers(n: number, now: Date): CredentialUser[] {
-  const day = 86_400_000;
-  const at = (daysAgo: number) => ({ at: new Date(now.getTime() - daysAgo * day).toISOString(), raw: 'x' });
-  const na = { at: null, raw: 'N/A' };
-  return Array.from({ length: n }, (_, i) => ({
-    user: `user-${i}`,
-    arn: `arn:aws:iam::123456789012:user/user-${i}`,
-    isRoot: false,
-    createdAt: at(400 + (i % 300)),
-    passwordEnabled: i % 3 !== 0,
-    passwordLastUsed: i % 5 === 0 ? na : at(i % 90),
-    passwordLastChanged: at(i % 200),
-    mfaActive: i % 4 !== 0,
-    accessKeys: [
-      { slot: 1 as const, active: i % 2 === 0, lastRotated: at(i % 150), lastUsed: i % 7 === 0 ? na : at(i % 60), lastUsedRegion: 'us-east-1', lastUsedService: 's3' },
-      { slot: 2 as const, active: i % 11 === 0, lastRotated: at(i % 100), lastUsed: na, lastUsedRegion: null, lastUsedService: null },
-    ],
-  }));
+export interface BenchOptions {
+  readonly users: readonly number[];
+  readonly print: (s: string) => void;
 }
 
-/** A generated inventory of `users` IAM users (for benchmarks). */
-export function benchInventory(users: number, now = new Date('2026-11-20T08:00:00Z')): Inventory {
-  return {
-    account: { id: '123456789012', partition: 'aws' },
-    collectedAt: now.toISOString(),
-    regions: [],
-    errors: [],
-    sources: { 'iam.credentialReport': { ok: true, value: { generatedAt: now.toISOString(), users: syntheticUsers(users, now) } } },
-  };
-}
+/** Every area's benchmark; adding one = one module under cli/bench/ + one line here. */
+const BENCHES: readonly { name: string; run: (o: BenchOptions) => Promise<unknown> }[] = [{ name: 'identity evaluation', run: (o) => benchIdentity(o) }];
 
-/** `npm run bench`: evaluation time and peak memory per audit over generated inventories. */
-export async function bench(opts: { users: readonly number[]; print: (s: string) => void }): Promise<number> {
-  const identity = AUDITS.filter((a) => a.sources.every((s) => s.startsWith('iam.')));
-  for (const n of opts.users) {
-    const inventory = benchInventory(n);
-    for (const audit of identity) {
-      const settings = audit.settings.parse({}) as Record<string, unknown>;
-      global.gc?.();
-      const before = process.memoryUsage().heapUsed;
-      let peak = before;
-      const start = performance.now();
-      const findings = evaluateAudit(audit, inventory, settings);
-      const ms = performance.now() - start;
-      peak = Math.max(peak, process.memoryUsage().heapUsed);
-      opts.print(`${audit.id.padEnd(28)} users=${String(n).padStart(6)} findings=${String(findings.length).padStart(6)} time=${ms.toFixed(1).padStart(8)} ms  heap+=${((peak - before) / 1048576).toFixed(1)} MiB  rss=${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
-    }
+/** `npm run bench`: timings, peak memory and AWS request counts. Figures, not pass/fail. */
+export async function bench(opts: BenchOptions): Promise<number> {
+  for (const b of BENCHES) {
+    opts.print(`== ${b.name}`);
+    await b.run(opts);
   }
   return 0;
 }

@@ -1,9 +1,8 @@
-import { AUDITS, readActions } from '../audits/index';
-import type { Config, StageInput } from '../config/index';
-import { normalise } from '../config/index';
+import { normalise, type StageInput } from '../config/index';
 import { readStageFile, stageFile } from '../config/load';
-import { functionKey, logicalPrefix } from './names';
-import { SERVICE, roleName, roleResource, type Statement } from './iam';
+import { auditFunctions } from './audits';
+import { SERVICE } from './iam';
+import type { PartBuilder } from './part';
 
 export interface Deployment {
   readonly region: string;
@@ -11,70 +10,27 @@ export interface Deployment {
   readonly resources: { Resources: Record<string, unknown>; Outputs?: Record<string, unknown> };
 }
 
-/** SES permission for the notifier: send only, from identities in the SES region. */
-export function sesStatement(config: Config): Statement | null {
-  if (!config.notify) return null;
-  const region = config.notify.sesRegion ?? config.region;
-  return { Effect: 'Allow', Action: ['ses:SendEmail'], Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:ses:${region}:\${AWS::AccountId}:identity/*` } };
-}
-
-/** The stage config a function carries in OPSBOTS_CONFIG: only its own audits, no other functions' settings. */
-export function functionConfig(raw: StageInput, auditIds: readonly string[]): string {
-  const audits = Object.fromEntries(Object.entries(raw.audits ?? {}).filter(([id]) => auditIds.includes(id)));
-  return JSON.stringify({ ...raw, audits });
-}
-
-function alarm(key: string): Record<string, unknown> {
-  return {
-    [`${logicalPrefix(key)}ErrorsAlarm`]: {
-      Type: 'AWS::CloudWatch::Alarm',
-      Properties: {
-        AlarmDescription: `opsbots ${key} failed: see its CloudWatch logs`,
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: `${logicalPrefix(key)}LambdaFunction` } }],
-        Statistic: 'Sum',
-        Period: 300,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        TreatMissingData: 'notBreaching',
-        AlarmActions: [{ Ref: 'AlertsTopic' }],
-      },
-    },
-  };
-}
+/** Every area's contribution; adding one = one module + one line here. */
+export const PARTS: readonly PartBuilder[] = [auditFunctions];
 
 /**
- * Everything serverless.yml deploys for a stage, generated from the registry and config/<stage>.yml:
- * one function per deployed audit with its own role (declared read actions; write actions only where the
- * stage enables the remediation), its schedule, and an Errors alarm to the alerts topic.
+ * Everything serverless.yml deploys for a stage, generated from the registry and config/<stage>.yml.
+ * The alerts topic exists when alarms are on; each part adds its functions, roles and alarms.
  */
 export function buildDeployment(stage: string, rawInput?: unknown): Deployment {
   const raw = (rawInput ?? readStageFile(stageFile(stage))) as StageInput;
   const config = normalise(stage, raw);
   const functions: Record<string, unknown> = {};
   const resources: Record<string, unknown> = {};
-  const alarms = config.alerts.enabled;
-  for (const audit of AUDITS) {
-    const ac = config.audits[audit.id];
-    if (!ac?.deployed) continue;
-    const key = functionKey(audit.id);
-    const statements: Statement[] = [{ Effect: 'Allow', Action: readActions(audit), Resource: '*' }];
-    if (audit.action && ac.remediation) statements.push({ Effect: 'Allow', Action: [...audit.action.iamActions].sort(), Resource: '*' });
-    const ses = sesStatement(config);
-    if (ses) statements.push(ses);
-    Object.assign(resources, roleResource(stage, key, statements));
-    functions[key] = {
-      handler: `functions/${audit.id}.handler`,
-      description: `opsbots audit ${audit.id}: ${audit.title}`,
-      role: roleName(key),
-      environment: { OPSBOTS_STAGE: stage, OPSBOTS_CONFIG: functionConfig(raw, [audit.id]) },
-      events: ac.schedule === false ? [] : [{ schedule: { rate: [ac.schedule], input: { source: 'opsbots.schedule' } } }],
-    };
-    if (alarms && ac.schedule !== false) Object.assign(resources, alarm(key));
+  const outputs: Record<string, unknown> = {};
+  for (const part of PARTS) {
+    const p = part(stage, config, raw);
+    for (const key of Object.keys(p.functions)) if (key in functions) throw new Error(`two parts define function ${key}`);
+    Object.assign(functions, p.functions);
+    Object.assign(resources, p.resources);
+    Object.assign(outputs, p.outputs ?? {});
   }
-  if (alarms) {
+  if (config.alerts.enabled) {
     resources.AlertsTopic = {
       Type: 'AWS::SNS::Topic',
       Properties: {
@@ -83,5 +39,5 @@ export function buildDeployment(stage: string, rawInput?: unknown): Deployment {
       },
     };
   }
-  return { region: config.region, functions, resources: { Resources: resources } };
+  return { region: config.region, functions, resources: { Resources: resources, ...(Object.keys(outputs).length > 0 ? { Outputs: outputs } : {}) } };
 }

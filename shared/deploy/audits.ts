@@ -1,0 +1,68 @@
+import { AUDITS, readActions } from '../audits/index';
+import type { Config, StageInput } from '../config/index';
+import { functionKey, logicalPrefix } from './names';
+import { roleName, roleResource, type Statement } from './iam';
+import type { DeploymentPart } from './part';
+
+/** SES permission for the notifier: send only, from identities in the SES region. */
+export function sesStatement(config: Config): Statement | null {
+  if (!config.notify) return null;
+  const region = config.notify.sesRegion ?? config.region;
+  return { Effect: 'Allow', Action: ['ses:SendEmail'], Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:ses:${region}:\${AWS::AccountId}:identity/*` } };
+}
+
+/** The stage config a function carries in OPSBOTS_CONFIG: only its own audits, no other functions' settings. */
+export function functionConfig(raw: StageInput, auditIds: readonly string[]): string {
+  const audits = Object.fromEntries(Object.entries(raw.audits ?? {}).filter(([id]) => auditIds.includes(id)));
+  return JSON.stringify({ ...raw, audits });
+}
+
+export function alarm(key: string): Record<string, unknown> {
+  return {
+    [`${logicalPrefix(key)}ErrorsAlarm`]: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmDescription: `opsbots ${key} failed: see its CloudWatch logs`,
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: `${logicalPrefix(key)}LambdaFunction` } }],
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'AlertsTopic' }],
+      },
+    },
+  };
+}
+
+/**
+ * One function per deployed audit with its own role (declared read actions; write actions only where the
+ * stage enables the remediation), its schedule, and an Errors alarm to the alerts topic.
+ */
+export function auditFunctions(stage: string, config: Config, raw: StageInput): DeploymentPart {
+  const functions: Record<string, unknown> = {};
+  const resources: Record<string, unknown> = {};
+  const alarms = config.alerts.enabled;
+  for (const audit of AUDITS) {
+    const ac = config.audits[audit.id];
+    if (!ac?.deployed) continue;
+    const key = functionKey(audit.id);
+    const statements: Statement[] = [{ Effect: 'Allow', Action: readActions(audit), Resource: '*' }];
+    if (audit.action && ac.remediation) statements.push({ Effect: 'Allow', Action: [...audit.action.iamActions].sort(), Resource: '*' });
+    const ses = sesStatement(config);
+    if (ses) statements.push(ses);
+    Object.assign(resources, roleResource(stage, key, statements));
+    functions[key] = {
+      handler: `functions/${audit.id}.handler`,
+      description: `opsbots audit ${audit.id}: ${audit.title}`,
+      role: roleName(key),
+      environment: { OPSBOTS_STAGE: stage, OPSBOTS_CONFIG: functionConfig(raw, [audit.id]) },
+      events: ac.schedule === false ? [] : [{ schedule: { rate: [ac.schedule], input: { source: 'opsbots.schedule' } } }],
+    };
+    if (alarms && ac.schedule !== false) Object.assign(resources, alarm(key));
+  }
+  return { functions, resources };
+}
