@@ -4,7 +4,7 @@ import { countFindings, type Counts } from './model';
 import { runAudits } from './run';
 import { createRuntime, type Runtime } from './runtime';
 import { deliver, type Delivery } from './deliver';
-import { isWarmup, type WarmupResponse } from './warmer/is-warmup';
+import { answerWarmup, coldStartTracker, type WarmupResponse } from './warmer/is-warmup';
 import { render, type Rendered } from '../reports/index';
 import type { ReportState } from './report';
 
@@ -26,12 +26,11 @@ export interface AuditResult {
  * logged, so the run is never lost and the function's Errors alarm fires.
  */
 export function auditHandler(auditIds: readonly string[], inject: () => Runtime = () => createRuntime(process.env)) {
-  let cold = true;
+  const wasCold = coldStartTracker();
   let runtime: Runtime | undefined;
   return async (event: unknown): Promise<AuditResult | WarmupResponse> => {
-    const wasCold = cold;
-    cold = false;
-    if (isWarmup(event)) return { warmup: true, cold: wasCold };
+    const warm = await answerWarmup(event, wasCold());
+    if (warm) return warm;
     runtime ??= inject();
     const { log } = runtime;
     const request = parseEvent(event);
