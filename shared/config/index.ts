@@ -5,6 +5,7 @@ import { ConfigError } from '../errors';
 import type { Exemption } from '../exemptions';
 import { parseOrThrow, toConfigError } from './issues';
 import { emailSchema, exemptionSchema, regionSchema, scheduleSchema } from './schemas';
+import { warmerSchema } from '../warmer/config';
 
 export { parseOrThrow } from './issues';
 
@@ -47,6 +48,8 @@ export const stageSchema = z.strictObject({
   notify: notifySchema.optional(),
   alerts: z.strictObject({ enabled: z.boolean().default(true), email: emailSchema.optional() }).default({ enabled: true }),
   audits: z.record(z.string(), auditEntrySchema).default({}),
+  /** Keeps chosen functions warm (shared/warmer/config.ts). Off by default. */
+  warmer: warmerSchema.prefault({}),
 });
 
 export type StageInput = z.input<typeof stageSchema>;
