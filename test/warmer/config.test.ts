@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { ConfigError } from '../../shared/errors';
 import { normalise, type StageInput } from '../../shared/config/index';
 import { buildDeployment } from '../../shared/deploy/template';
@@ -76,5 +79,17 @@ describe('config: warmer', () => {
 
   it('does not check the targets of a disabled warmer against the deployment', () => {
     expect(buildDeployment('t', { warmer: { enabled: false, targets: [{ function: 'elsewhere' }] } }).functions).not.toHaveProperty('warmer');
+  });
+});
+
+describe('config: the README warmer example', () => {
+  it('is a valid stage section that deploys', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const block = /## Warmer[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const example = parse(block ?? '') as StageInput;
+    const deployment = buildDeployment('readme', { ...example, audits: { 'iam-console-mfa': {} } });
+    expect(deployment.functions).toHaveProperty('warmer');
+    expect(normalise('readme', example).warmer.targets).toHaveLength(2);
   });
 });
