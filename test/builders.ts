@@ -2,6 +2,7 @@ import type { Inventory, Sources } from '../shared/collect/inventory';
 import type { SourceError } from '../shared/collect/outcome';
 import type { CredentialUser, ReportDate } from '../shared/collect/credential-report';
 import { normalise, type Config, type StageInput } from '../shared/config/index';
+import { ConfigError } from '../shared/errors';
 
 export const ACCOUNT = '123456789012';
 export const NOW = '2026-11-20T08:00:00.000Z';
@@ -55,4 +56,15 @@ export function sourceError(source: string, region: string, code = 'AccessDenied
 
 export function buildConfig(input: StageInput = {}, stage = 'test'): Config {
   return normalise(stage, input);
+}
+
+/** The message of the ConfigError `fn` throws; fails the test if it throws nothing or something else. */
+export function configProblem(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
 }

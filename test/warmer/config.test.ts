@@ -1,21 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ConfigError } from '../../shared/errors';
 import { normalise, type StageInput } from '../../shared/config/index';
 import { buildDeployment } from '../../shared/deploy/template';
 import { functionKey } from '../../shared/deploy/names';
 import { AUDITS } from '../../shared/audits/index';
-
-function problem(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { configProblem as problem } from '../builders';
 
 const warmer = (w: Record<string, unknown>): StageInput => ({ warmer: { enabled: true, ...w } as StageInput['warmer'] });
 const ARN = 'arn:aws:lambda:eu-west-1:210987654321:function:billing-api';
