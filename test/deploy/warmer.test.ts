@@ -46,6 +46,10 @@ describe('deploy: the warmer in the packaged template', () => {
       },
     ]);
     expect(JSON.stringify(policy(on, 'WarmerRole'))).not.toContain('"*"');
+    // Every in-service reference names a resource the template really has.
+    const refs = [...JSON.stringify(statements).matchAll(/"Fn::GetAtt":\["(\w+)"|\$\{(\w+)\.Arn\}/g)].map((m) => m[1] ?? m[2]);
+    expect(refs.length).toBe(2);
+    for (const ref of refs) expect(on.Resources[ref ?? '']?.Type).toBe('AWS::Lambda::Function');
   });
 
   it('schedules the warmer, alarms on its failures and never retries a failed tick', () => {
