@@ -3,6 +3,8 @@ import { readStageFile, stageFile } from '../config/load';
 import { auditFunctions } from './audits';
 import { SERVICE } from './iam';
 import type { PartBuilder } from './part';
+import { stateBucket } from './state';
+import { digestFunction } from './digest';
 
 export interface Deployment {
   readonly region: string;
@@ -11,7 +13,7 @@ export interface Deployment {
 }
 
 /** Every area's contribution; adding one = one module + one line here. */
-export const PARTS: readonly PartBuilder[] = [auditFunctions];
+export const PARTS: readonly PartBuilder[] = [auditFunctions, stateBucket, digestFunction];
 
 /**
  * Everything serverless.yml deploys for a stage, generated from the registry and config/<stage>.yml.
