@@ -1,0 +1,74 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { cliRun } from '../../cli/run';
+import { SAMPLE_DIR } from '../../cli/demo';
+import { writeOut } from '../../cli/output';
+import { loadConfig, CONFIG_DIR } from '../../shared/config/load';
+import { MemoryLog } from '../../shared/logger';
+import { render } from '../../reports/index';
+import { report, sg, TWO_AUDITS } from '../reports/fixtures';
+
+const ROOT = join(__dirname, '..', '..');
+const OUT = join(ROOT, 'out');
+
+/** Debian's chromium, if installed (CI installs it; see .ci/run). */
+function findChromium(): string | null {
+  try {
+    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null; // `which` exits 1 when absent: the only case this suite is skipped
+  }
+}
+
+const executablePath = findChromium();
+const suite = executablePath ? describe : describe.skip;
+if (!executablePath) console.warn('browser tests SKIPPED: no `chromium` on PATH (apt-get install chromium)');
+
+suite(`report in a real browser (${executablePath ?? 'SKIPPED: chromium not installed'})`, () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: executablePath ?? undefined, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  }, 30_000);
+  afterAll(async () => browser?.close());
+
+  it('renders out/report.html of the sample account and saves a screenshot under out/', async () => {
+    const config = loadConfig({ stage: 'sample', file: join(CONFIG_DIR, 'sample.yml') });
+    const result = await cliRun({ config, auditIds: ['all'], dryRun: true, replayDir: SAMPLE_DIR, log: new MemoryLog() });
+    writeOut(OUT, result.rendered);
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    await page.goto(pathToFileURL(join(OUT, 'report.html')).href);
+    expect(await page.title()).toBe(result.rendered.subject);
+    await expect(page.locator('h1').innerText()).resolves.toBe(result.rendered.subject);
+    // every FAIL/WARN row of the sample is visible, each with its console link
+    const rows = page.locator('td a[href^="https://console.aws.amazon.com/iam/"]');
+    expect(await rows.count()).toBe(result.report.findings.filter((f) => !f.suppressed && (f.status === 'FAIL' || f.status === 'WARN')).length);
+    expect(await rows.first().isVisible()).toBe(true);
+    await expect(page.locator('h2', { hasText: 'Suppressed' }).isVisible()).resolves.toBe(true);
+    const shot = join(OUT, 'report.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    const png = readFileSync(shot);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(1100); // IHDR width
+    await page.close();
+  }, 30_000);
+
+  it('shows hostile resource names as text: no script runs, no markup is injected', async () => {
+    const evil = `<script>window.pwned=1</script><img src=x onerror="window.pwned=2"> & 'q' "dq"`;
+    const html = render(report([sg(evil, { reason: evil })], {}, TWO_AUDITS)).html;
+    const page = await browser.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.setContent(html);
+    expect(await page.evaluate('typeof window.pwned')).toBe('undefined');
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.locator('td a').first().innerText()).toBe(evil);
+    expect(dialogs).toEqual([]);
+    await page.close();
+  }, 30_000);
+});
