@@ -16,6 +16,14 @@ function line(f: Finding): string[] {
   ];
 }
 
+/** Appends without spreading: a report may hold more lines than a call may take arguments. */
+function add(out: string[], ...groups: (string | readonly string[])[]): void {
+  for (const g of groups) {
+    if (typeof g === 'string') out.push(g);
+    else for (const item of g) out.push(item);
+  }
+}
+
 const entry = (x: StateEntry) => `  - ${x.auditId} ${x.resourceId} (${x.region}): was ${x.status}: ${x.reason}`;
 
 function changesText(opts: RenderOptions): string[] {
@@ -26,10 +34,11 @@ function changesText(opts: RenderOptions): string[] {
   if (c.firstRun.length > 0) out.push(`  No previous run stored for ${c.firstRun.join(', ')}: every finding is new.`);
   const added = capped(c.added, opts.topPerAudit);
   const resolved = capped(c.resolved, opts.topPerAudit);
-  out.push(`New (${c.added.length})`, ...added.shown.flatMap(line), ...(added.more > 0 ? [`  ... ${added.more} more new: see the audit sections and the attachment`] : []));
-  out.push(`Resolved (${c.resolved.length})`, ...resolved.shown.map(entry), ...(resolved.more > 0 ? [`  ... ${resolved.more} more resolved: listed in the run's log`] : []));
-  if (c.unchecked.length > 0) out.push(`Not re-checked this run (${c.unchecked.length})`, ...c.unchecked.map(entry));
-  return [...out, ''];
+  add(out, `New (${c.added.length})`, added.shown.flatMap(line), added.more > 0 ? [`  ... ${added.more} more new: see the audit sections and the attachment`] : []);
+  add(out, `Resolved (${c.resolved.length})`, resolved.shown.map(entry), resolved.more > 0 ? [`  ... ${resolved.more} more resolved: listed in the run's log`] : []);
+  if (c.unchecked.length > 0) add(out, `Not re-checked this run (${c.unchecked.length})`, c.unchecked.map(entry));
+  add(out, '');
+  return out;
 }
 
 /** The plain-text body: same content and order as the HTML. */
@@ -38,26 +47,26 @@ export function renderText(report: Report, opts: RenderOptions = {}): string {
   const out: string[] = [subject(report), ''];
   if (report.state === 'incomplete') {
     out.push('INCOMPLETE: these were not evaluated (their findings are unknown, never counted as passing)');
-    out.push(...report.notEvaluated.map((n) => `  * ${n.source} in ${n.region}: ${n.code}: ${n.message}`), ...l.errors.flatMap(line), '');
+    add(out, report.notEvaluated.map((n) => `  * ${n.source} in ${n.region}: ${n.code}: ${n.message}`), l.errors.flatMap(line), '');
   }
   if (opts.cut) out.push(`ATTACHMENT CUT: ${cutNote(opts.cut)}`, '');
   out.push(`Account: ${report.account.alias ? `${report.account.alias} (${report.account.id})` : report.account.id}   Stage: ${report.stage}   State: ${report.state}`);
   out.push(`Regions: ${report.regions.length > 0 ? report.regions.join(', ') : 'global services only'}`);
   out.push(`Run: ${report.startedAt} .. ${report.finishedAt}${report.dryRun ? '   (dry run: nothing changed, nothing sent)' : ''}`, '');
-  out.push(...changesText(opts));
+  add(out, changesText(opts));
   for (const audit of report.audits) {
     const c = audit.counts;
     out.push(`${audit.id}: ${audit.title} -- ${c.FAIL} FAIL, ${c.WARN} WARN, ${c.ERROR} ERROR, ${c.PASS} PASS${c.suppressed ? `, ${c.suppressed} suppressed` : ''}`);
     const s = l.sections.find((x) => x.id === audit.id);
     if (!s) continue;
-    for (const g of s.groups) out.push(` ${g.severity} (${g.findings.length})`, ...g.findings.flatMap(line));
+    for (const g of s.groups) add(out, ` ${g.severity} (${g.findings.length})`, g.findings.flatMap(line));
     if (s.more > 0) out.push(`  ... ${s.more} more in the attachment (findings.csv)`);
   }
   if (l.suppressed.length > 0) {
-    out.push('', 'Suppressed', ...l.suppressed.map((f) => `  - ${f.auditId} ${f.resourceId} (${f.status}) by ${f.suppressed?.by}${f.suppressed?.reason ? `: ${f.suppressed.reason}` : ''}${f.suppressed?.expires ? ` (until ${f.suppressed.expires})` : ''}`));
+    add(out, '', 'Suppressed', l.suppressed.map((f) => `  - ${f.auditId} ${f.resourceId} (${f.status}) by ${f.suppressed?.by}${f.suppressed?.reason ? `: ${f.suppressed.reason}` : ''}${f.suppressed?.expires ? ` (until ${f.suppressed.expires})` : ''}`));
   }
   if (report.actions.length > 0) {
-    out.push('', 'Remediation', ...report.actions.map((a) => `  - ${a.action} ${a.resourceId} (${a.region}): ${a.outcome}: ${a.message}`));
+    add(out, '', 'Remediation', report.actions.map((a) => `  - ${a.action} ${a.resourceId} (${a.region}): ${a.outcome}: ${a.message}`));
   }
   return `${out.join('\n')}\n`;
 }

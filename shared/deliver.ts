@@ -1,6 +1,6 @@
 import type { Clients } from './aws/clients';
 import type { Config } from './config/index';
-import { fitReport, type Fitted } from './fit';
+import { composeMessage, fitReport, type Fitted } from './fit';
 import type { Log } from './logger';
 import { sendRaw, SES_MAX_BYTES } from './notify/ses';
 import type { Message } from './notify/mime';
@@ -14,23 +14,10 @@ export type Delivery =
   | { readonly sent: true; readonly messageId: string; readonly to: readonly string[]; readonly bytes: number }
   | { readonly sent: false; readonly reason: string };
 
-/** Builds the email for a report: HTML + text parts, findings CSV (and JSON if configured) attached. */
+/** Builds the email for a report (the full report, no size fitting): see composeMessage. */
 export function reportMessage(config: Config, rendered: Rendered, to: readonly string[]): Message | null {
   const n = config.notify;
-  if (!n) return null;
-  return {
-    from: n.from,
-    to,
-    cc: n.cc,
-    replyTo: n.replyTo,
-    subject: rendered.subject,
-    text: rendered.text,
-    html: rendered.html,
-    attachments: [
-      { filename: 'findings.csv', content: rendered.csv, contentType: 'text/csv' },
-      ...(n.attachJson ? [{ filename: 'findings.json', content: rendered.json, contentType: 'application/json' }] : []),
-    ],
-  };
+  return n ? composeMessage({ from: n.from, to, cc: n.cc, replyTo: n.replyTo }, rendered, n.attachJson) : null;
 }
 
 /** Recipients: an audit's own `to` when the run is that one audit, else the stage's. */
@@ -107,7 +94,7 @@ export async function deliverReport(opts: DeliverOptions): Promise<Delivered> {
   return { ...base, delivery, stateSaved };
 }
 
-/** Stores each audit's findings; a failed write is logged (the email went out) and the next run says it could not compare. */
+/** Stores each audit's findings; a failed write is logged (the email went out) and the next run compares with the last stored state. */
 async function saveState(store: StateStore, report: Report, log?: Log): Promise<boolean> {
   const results = await Promise.allSettled(report.audits.map((a) => store.write(snapshotOf(report.stage, a.id, report.findings, report.startedAt))));
   const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ auditId: report.audits[i]?.id, error: r.reason instanceof Error ? r.reason.message : String(r.reason) }] : []));
@@ -115,7 +102,7 @@ async function saveState(store: StateStore, report: Report, log?: Log): Promise<
   return failed.length === 0;
 }
 
-/** Sends the report unless the run is dry, no notify block is set, or sendWhen says not to (the Delivery only). */
+/** Backward-compatible form of deliverReport() returning the Delivery only; `rendered` and `auditIds` are ignored (the report is rendered to fit). */
 export async function deliver(opts: { config: Config; report: Report; rendered?: Rendered; auditIds?: readonly string[]; clients: Clients; dryRun: boolean }): Promise<Delivery> {
   return (await deliverReport(opts)).delivery;
 }

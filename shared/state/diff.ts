@@ -49,7 +49,7 @@ export function diffFindings(findings: readonly Finding[], previous: readonly Pr
     if (prev.kind === 'missing') firstRun.push(prev.auditId);
     else since.push(prev.snapshot.savedAt);
     const seen = new Set(current.map(findingKey));
-    added.push(...current.filter((f) => isProblem(f) && !before.has(findingKey(f))));
+    for (const f of current) if (isProblem(f) && !before.has(findingKey(f))) added.push(f);
     const erroredRegions = new Set(current.filter((f) => f.status === 'ERROR').map((f) => f.region));
     for (const [key, entry] of before) {
       if (current.some((f) => isProblem(f) && findingKey(f) === key)) continue;

@@ -80,6 +80,8 @@ describe('delivery: through a real local SES server', () => {
     expect(rows).toHaveLength(included + 1);
     expect(rows.at(-1)?.reason).toMatch(new RegExp(`^CUT: ${3000 - included} of 3000 findings not included`));
     expect(log.lines.find((l) => l.level === 'warn')?.message).toBe('report trimmed to fit the message size limit');
+    // what is kept for files (the CLI's --out) and the dry-run result stays complete
+    expect(parse(d.rendered.csv, { columns: true })).toHaveLength(3000);
   });
 
   it('keeps the full report when it fits', async () => {
