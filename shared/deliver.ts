@@ -74,7 +74,7 @@ function skipReason(config: Config, report: Report, changes: Changes | undefined
 export async function deliverReport(opts: DeliverOptions): Promise<Delivered> {
   const { config, report } = opts;
   const n = config.notify;
-  const changes = n?.sendWhen === 'changes' ? diffFindings(report.findings, await previousStates(opts)) : undefined;
+  const changes = n?.sendWhen === 'changes' ? diffFindings(report.findings, await previousStates(opts), report.regions) : undefined;
   if (changes) opts.log?.info('changes', { added: changes.added.length, resolved: changes.resolved.map((r) => r.key), unchecked: changes.unchecked.map((r) => r.key), firstRun: changes.firstRun, unreadable: changes.unreadable });
   if (!n) return { rendered: render(report, { changes }), delivery: { sent: false, reason: 'no notify settings for this stage' }, stateSaved: false };
   const to = opts.to ?? recipients(config, report.audits.map((a) => a.id));
@@ -90,13 +90,14 @@ export async function deliverReport(opts: DeliverOptions): Promise<Delivered> {
     const res = await sendRaw(opts.clients, n.sesRegion ?? config.region, fitted.message, fitted.raw);
     delivery = { sent: true, messageId: res.messageId, to, bytes: res.bytes };
   }
-  const stateSaved = changes !== undefined && opts.state !== undefined && (await saveState(opts.state, report, opts.log));
+  const stateSaved = changes !== undefined && opts.state !== undefined && (await saveState(opts.state, report, changes, opts.log));
   return { ...base, delivery, stateSaved };
 }
 
 /** Stores each audit's findings; a failed write is logged (the email went out) and the next run compares with the last stored state. */
-async function saveState(store: StateStore, report: Report, log?: Log): Promise<boolean> {
-  const results = await Promise.allSettled(report.audits.map((a) => store.write(snapshotOf(report.stage, a.id, report.findings, report.startedAt))));
+async function saveState(store: StateStore, report: Report, changes: Changes, log?: Log): Promise<boolean> {
+  // An audit whose previous state was unreadable is stored afresh: the next run compares with this one.
+  const results = await Promise.allSettled(report.audits.map((a) => store.write(snapshotOf(report.stage, a.id, report.findings, report.startedAt, changes.unchecked))));
   const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ auditId: report.audits[i]?.id, error: r.reason instanceof Error ? r.reason.message : String(r.reason) }] : []));
   if (failed.length > 0) log?.error('state not saved', { failed });
   return failed.length === 0;

@@ -6,7 +6,8 @@ import { createRuntime, type Runtime } from './runtime';
 import { deliverReport, type Delivered, type Delivery } from './deliver';
 import type { Config } from './config/index';
 import { answerWarmup, coldStartTracker, type WarmupResponse } from './warmer/is-warmup';
-import { render, type Rendered } from '../reports/index';
+import type { Rendered } from '../reports/index';
+import { subject } from '../reports/subject';
 import type { ReportState } from './report';
 
 export interface AuditResult {
@@ -65,7 +66,7 @@ export function auditHandler(
     try {
       delivered = await deliverReport({ config, report, clients: runtime.clients, dryRun: request.dryRun, log, state: runtime.state, to: to?.(config) });
     } catch (error) {
-      log.error('delivery failed', { auditIds, subject: render(report).subject, error: error instanceof Error ? error.message : String(error), findings: report.findings.length });
+      log.error('delivery failed', { auditIds, subject: subject(report), error: error instanceof Error ? error.message : String(error), findings: report.findings.length });
       throw error;
     }
     const { rendered, delivery, changes } = delivered;

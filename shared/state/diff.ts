@@ -23,16 +23,20 @@ export interface Changes {
   readonly since?: string;
 }
 
-/** Nothing new, nothing resolved, nothing unknown: the one case `sendWhen: changes` stays quiet. */
+/**
+ * Nothing new, nothing resolved and the previous state was read: the one case `sendWhen: changes` stays
+ * quiet. Unchecked findings alone do not send: the ERROR that made them unchecked was new once, and sent.
+ */
 export function nothingChanged(c: Changes): boolean {
-  return c.added.length === 0 && c.resolved.length === 0 && c.unchecked.length === 0 && c.unreadable.length === 0;
+  return c.added.length === 0 && c.resolved.length === 0 && c.unreadable.length === 0;
 }
 
 /**
  * Pure diff of this run's findings against each audit's previous state. A previous problem counts as
- * resolved only when its audit evaluated its region this time (an ERROR there or globally means "unchecked").
+ * resolved only when its audit evaluated its region this time: a region outside `regions` (a run limited
+ * by hand) or with an ERROR there or globally makes it "unchecked".
  */
-export function diffFindings(findings: readonly Finding[], previous: readonly PreviousState[]): Changes {
+export function diffFindings(findings: readonly Finding[], previous: readonly PreviousState[], regions: readonly string[]): Changes {
   const added: Finding[] = [];
   const resolved: StateEntry[] = [];
   const unchecked: StateEntry[] = [];
@@ -53,7 +57,8 @@ export function diffFindings(findings: readonly Finding[], previous: readonly Pr
     const erroredRegions = new Set(current.filter((f) => f.status === 'ERROR').map((f) => f.region));
     for (const [key, entry] of before) {
       if (current.some((f) => isProblem(f) && findingKey(f) === key)) continue;
-      if (erroredRegions.has(entry.region) || erroredRegions.has(GLOBAL_REGION)) unchecked.push(entry);
+      const outside = entry.region !== GLOBAL_REGION && !regions.includes(entry.region);
+      if (outside || erroredRegions.has(entry.region) || erroredRegions.has(GLOBAL_REGION)) unchecked.push(entry);
       else if (!seen.has(key) || current.some((f) => findingKey(f) === key && !f.suppressed)) resolved.push(entry);
       // else: now suppressed; the suppressed section of the report lists it with its exemption
     }

@@ -34,15 +34,13 @@ export function isProblem(f: Finding): boolean {
   return !f.suppressed && f.status !== 'PASS';
 }
 
-/** The snapshot of one audit's problems at `savedAt`. */
-export function snapshotOf(stage: string, auditId: string, findings: readonly Finding[], savedAt: string): Snapshot {
-  return {
-    version: SNAPSHOT_VERSION,
-    stage,
-    auditId,
-    savedAt,
-    findings: findings
-      .filter((f) => f.auditId === auditId && isProblem(f))
-      .map((f) => ({ key: findingKey(f), auditId: f.auditId, status: f.status, severity: f.severity, resourceId: f.resourceId, region: f.region, reason: f.reason })),
-  };
+/**
+ * The snapshot of one audit's problems at `savedAt`. `carried` are previous problems this run could not
+ * re-check (default none): they stay in the state until a run sees their region again.
+ */
+export function snapshotOf(stage: string, auditId: string, findings: readonly Finding[], savedAt: string, carried: readonly StateEntry[] = []): Snapshot {
+  const current: StateEntry[] = findings
+    .filter((f) => f.auditId === auditId && isProblem(f))
+    .map((f) => ({ key: findingKey(f), auditId: f.auditId, status: f.status, severity: f.severity, resourceId: f.resourceId, region: f.region, reason: f.reason }));
+  return { version: SNAPSHOT_VERSION, stage, auditId, savedAt, findings: [...current, ...carried.filter((e) => e.auditId === auditId)] };
 }

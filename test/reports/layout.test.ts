@@ -87,14 +87,14 @@ describe('reports: what changed since the last run', () => {
 
   it('lists new and resolved findings with the previous run\'s time', () => {
     const now = [f({}), f({ resourceId: 'amy', resource: 'arn:aws:iam::123456789012:user/amy' })];
-    const r = render(report(now), { changes: diffFindings(now, previous) });
+    const r = render(report(now), { changes: diffFindings(now, previous, ['eu-west-1']) });
     expect(r.html).toContain('Since the last run (2026-11-19T08:00:00.000Z)');
     expect(r.text).toMatch(/New \(1\)\n {2}- \[FAIL\/high\] amy/);
     expect(r.text).toMatch(/Resolved \(1\)\n {2}- iam-console-mfa zed \(global\): was FAIL: no MFA/);
   });
 
   it('says when the previous state could not be read and that the email is sent anyway', () => {
-    const r = render(report([f({})]), { changes: diffFindings([f({})], [{ auditId: 'iam-console-mfa', kind: 'unreadable', code: 'AccessDenied', message: 's3://b/k: denied' }]) });
+    const r = render(report([f({})]), { changes: diffFindings([f({})], [{ auditId: 'iam-console-mfa', kind: 'unreadable', code: 'AccessDenied', message: 's3://b/k: denied' }], ['eu-west-1']) });
     expect(r.text).toContain('Previous state of iam-console-mfa could not be read (AccessDenied: s3://b/k: denied): what changed is unknown, so this email is sent anyway.');
     expect(r.html).toContain('could not be read</b> (AccessDenied');
   });
