@@ -3,7 +3,7 @@ import { differenceInMinutes, parseISO } from 'date-fns';
 import { finding, type Finding } from '../model';
 import type { Inventory } from '../collect/inventory';
 import { LIVE_INSTANCE_STATES, readRegions, type Ec2Instance } from '../collect/ec2-instances';
-import { ec2InstanceRemediation } from '../actions/ec2-instances';
+import { MARK_TAG, ec2InstanceRemediation } from '../actions/ec2-instances';
 import { defineAudit } from './types';
 
 function validRegex(pattern: string): boolean {
@@ -145,7 +145,11 @@ function instanceFinding(i: Ec2Instance, p: TagProblems, s: RequiredTagsSettings
     ...(i.instanceType ? { instanceType: i.instanceType } : {}),
     createdAt: i.createdAt,
     ...(i.autoScalingGroup ? { autoScalingGroup: i.autoScalingGroup } : {}),
-    ...(isCompliant(p) ? {} : { missing: p.missing, caseMismatch: p.caseMismatch, wrongValues: p.wrongValues, untagged }),
+    ...(i.tags[MARK_TAG] !== undefined ? { marked: i.tags[MARK_TAG] } : {}),
+    ...(p.missing.length > 0 ? { missing: p.missing } : {}),
+    ...(Object.keys(p.caseMismatch).length > 0 ? { caseMismatch: p.caseMismatch } : {}),
+    ...(p.wrongValues.length > 0 ? { wrongValues: p.wrongValues } : {}),
+    ...(untagged ? { untagged } : {}),
   };
   const base = { auditId: REQUIRED_TAGS_ID, resource: i.arn, resourceId: i.id, resourceType: 'AWS::EC2::Instance', region: i.region, account: i.ownerId, tags: i.tags };
   if (isCompliant(p)) return finding({ ...base, status: 'PASS', severity: 'info', reason: 'carries every required tag with an allowed value', evidence });
