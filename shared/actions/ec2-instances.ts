@@ -97,6 +97,7 @@ export function planInstanceActions(input: { failing: readonly Finding[]; all: r
   const mark: InstanceTarget[] = [];
   const unmark: InstanceTarget[] = [];
   const skipped: ActionResult[] = [];
+  const due = dueDate(now, s.markDays);
   for (const f of input.failing) {
     const base = { auditId: f.auditId, resource: f.resource, resourceId: f.resourceId, region: f.region };
     const skip = (message: string) => skipped.push({ ...base, action: s.action, outcome: 'skipped', message });
@@ -120,7 +121,7 @@ export function planInstanceActions(input: { failing: readonly Finding[]; all: r
     }
     const current = parseMark(instance.tags[MARK_TAG]);
     // A mark for another action gave notice of something else: give fresh notice for this one.
-    if (!current || current.action !== s.action) mark.push({ ...target, mark: { action: s.action, date: dueDate(now, s.markDays) } });
+    if (!current || current.action !== s.action) mark.push({ ...target, mark: { action: s.action, date: due } });
     else if (isDue(current, now)) act.push({ ...target, mark: current });
     else skip(`marked: ${s.action} due on ${current.date} unless the tags are fixed`);
   }

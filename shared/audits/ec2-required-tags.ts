@@ -76,14 +76,14 @@ function compile(tags: readonly RequiredTag[], caseSensitive: boolean): Compiled
 
 /** The problems of one instance's tags against the compiled requirements; empty lists mean compliant. */
 function check(tags: Readonly<Record<string, string>>, required: readonly CompiledTag[], caseSensitive: boolean): TagProblems {
-  const keys = Object.keys(tags);
-  const lower = new Map(keys.map((k) => [k.toLowerCase(), k]));
+  let lower: Map<string, string> | undefined; // built only when a key is not found as written
   const missing: string[] = [];
   const caseMismatch: Record<string, string> = {};
   const wrongValues: { key: string; value: string; allowed: string }[] = [];
   for (const r of required) {
     const own = Object.prototype.hasOwnProperty.call(tags, r.key) ? r.key : undefined;
-    const folded = lower.get(r.key.toLowerCase());
+    if (own === undefined) lower ??= new Map(Object.keys(tags).map((k) => [k.toLowerCase(), k]));
+    const folded = own ?? lower?.get(r.key.toLowerCase());
     const actual = own ?? (caseSensitive ? undefined : folded);
     if (actual === undefined) {
       if (folded !== undefined) caseMismatch[r.key] = folded;
@@ -131,33 +131,35 @@ export function evaluateRequiredTags(inventory: Inventory, s: RequiredTagsSettin
       );
       continue;
     }
-    for (const i of checked) out.push(instanceFinding(i, check(i.tags, required, s.caseSensitive), s, now));
+    for (const i of checked) out.push(instanceFinding(i, check(i.tags, required, s.caseSensitive), s, now.getTime()));
   }
   return out;
 }
 
-function instanceFinding(i: Ec2Instance, p: TagProblems, s: RequiredTagsSettings, now: Date): Finding {
+function instanceFinding(i: Ec2Instance, p: TagProblems, s: RequiredTagsSettings, now: number): Finding {
   const untagged = Object.keys(i.tags).length === 0;
-  const ageMinutes = i.createdAt ? differenceInMinutes(now, parseISO(i.createdAt)) : null;
-  const evidence: Record<string, unknown> = {
-    state: i.state,
-    ...(i.tags.Name ? { name: i.tags.Name } : {}),
-    ...(i.instanceType ? { instanceType: i.instanceType } : {}),
-    createdAt: i.createdAt,
-    ...(i.autoScalingGroup ? { autoScalingGroup: i.autoScalingGroup } : {}),
-    ...(i.tags[MARK_TAG] !== undefined ? { marked: i.tags[MARK_TAG] } : {}),
-    ...(p.missing.length > 0 ? { missing: p.missing } : {}),
-    ...(Object.keys(p.caseMismatch).length > 0 ? { caseMismatch: p.caseMismatch } : {}),
-    ...(p.wrongValues.length > 0 ? { wrongValues: p.wrongValues } : {}),
-    ...(untagged ? { untagged } : {}),
-  };
-  const base = { auditId: REQUIRED_TAGS_ID, resource: i.arn, resourceId: i.id, resourceType: 'AWS::EC2::Instance', region: i.region, account: i.ownerId, tags: i.tags };
-  if (isCompliant(p)) return finding({ ...base, status: 'PASS', severity: 'info', reason: 'carries every required tag with an allowed value', evidence });
+  const compliant = isCompliant(p);
+  // Built by assignment, not spreads: this runs once per instance, 50,000 times in a large account.
+  const evidence: Record<string, unknown> = { state: i.state };
+  if (i.tags.Name) evidence.name = i.tags.Name;
+  if (i.instanceType) evidence.instanceType = i.instanceType;
+  evidence.createdAt = i.createdAt;
+  if (i.autoScalingGroup) evidence.autoScalingGroup = i.autoScalingGroup;
+  if (i.tags[MARK_TAG] !== undefined) evidence.marked = i.tags[MARK_TAG];
+  if (p.missing.length > 0) evidence.missing = p.missing;
+  if (Object.keys(p.caseMismatch).length > 0) evidence.caseMismatch = p.caseMismatch;
+  if (p.wrongValues.length > 0) evidence.wrongValues = p.wrongValues;
+  if (untagged) evidence.untagged = true;
+  // createdAt is the collector's toISOString(): Date.parse reads it exactly.
+  const ageMinutes = i.createdAt ? differenceInMinutes(now, Date.parse(i.createdAt)) : null;
+  if (!compliant) evidence.ageMinutes = ageMinutes;
+  const base = { auditId: REQUIRED_TAGS_ID, resource: i.arn, resourceId: i.id, resourceType: 'AWS::EC2::Instance', region: i.region, account: i.ownerId, tags: i.tags, evidence };
+  if (compliant) return finding({ ...base, status: 'PASS', severity: 'info', reason: 'carries every required tag with an allowed value' });
   const asg = i.autoScalingGroup ? ` (Auto Scaling group ${i.autoScalingGroup}: fix its launch template tags)` : '';
   if (ageMinutes !== null && ageMinutes < s.graceMinutes) {
-    return finding({ ...base, status: 'WARN', severity: 'low', reason: `${describe(p, untagged)}; created ${ageMinutes} min ago, within the ${s.graceMinutes} min grace period${asg}`, evidence: { ...evidence, ageMinutes } });
+    return finding({ ...base, status: 'WARN', severity: 'low', reason: `${describe(p, untagged)}; created ${ageMinutes} min ago, within the ${s.graceMinutes} min grace period${asg}` });
   }
-  return finding({ ...base, status: 'FAIL', severity: 'medium', reason: `${describe(p, untagged)}${asg}`, evidence: { ...evidence, ageMinutes } });
+  return finding({ ...base, status: 'FAIL', severity: 'medium', reason: `${describe(p, untagged)}${asg}` });
 }
 
 export const ec2RequiredTags = defineAudit({
