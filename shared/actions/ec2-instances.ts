@@ -8,6 +8,8 @@ import { readRegions, type Ec2Instance, type InstanceState } from '../collect/ec
 import { runGuarded, type GuardTarget } from './guard';
 import type { ActionContext, ActionResult, Remediation } from './types';
 
+const REMEDIATION_ID = 'ec2-instance-stop-or-terminate';
+
 /** The mark-for-op tag: `opsbots:action=stop@2026-11-22`. */
 export const MARK_TAG = 'opsbots:action';
 
@@ -180,6 +182,7 @@ async function runInstanceRemediation(ctx: ActionContext, failing: readonly Find
   });
   const relabel = (results: ActionResult[], outcome: 'marked' | 'unmarked', say: (r: ActionResult) => string) =>
     results.map((r) => (r.outcome === 'done' ? { ...r, outcome, message: say(r) } : r));
+  ctx.log.info('remediation', { remediation: REMEDIATION_ID, action: s.action, dryRun: ctx.dryRun, marked: plan.mark.length, acted: plan.act.length, unmarked: plan.unmark.length, skipped: plan.skipped.length, failed: [...marked, ...acted, ...unmarked].filter((r) => r.outcome === 'failed').length });
   return [
     ...plan.skipped,
     ...relabel(marked, 'marked', (r) => `tagged ${MARK_TAG}=${String(r.detail?.value)}: will ${s.action} on or after ${String(r.detail?.value).split('@')[1]} unless the tags are fixed`),
@@ -190,7 +193,7 @@ async function runInstanceRemediation(ctx: ActionContext, failing: readonly Find
 
 /** Stop (default) or terminate non-compliant instances, after notice by tag when `markDays` > 0. */
 export const ec2InstanceRemediation: Remediation<typeof instanceRemediationSettings> = {
-  id: 'ec2-instance-stop-or-terminate',
+  id: REMEDIATION_ID,
   iamActions: [WRITE.stop, WRITE.terminate, ...TAGGING],
   iamActionsFor: (s) => [WRITE[s.action], ...(s.markDays > 0 ? TAGGING : [])],
   settings: instanceRemediationSettings,
