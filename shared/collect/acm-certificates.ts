@@ -47,12 +47,16 @@ declare module './inventory' {
 /**
  * ListCertificates filters silently by default: only RSA_1024/RSA_2048 keys and only AWS_MANAGED /
  * CUSTOMER_PROVIDED key pairs. Asking for every status, key type and origin the SDK knows lists them all.
+ * A new object per call: the SDK paginator writes NextToken into its input, so a shared one would make the
+ * next region start on the previous region's last page.
  */
-export const LIST_INPUT: ListCertificatesRequest = {
-  CertificateStatuses: Object.values(CertificateStatus),
-  CertificateKeyPairOrigins: Object.values(CertificateKeyPairOrigin),
-  Includes: { keyTypes: Object.values(KeyAlgorithm) },
-};
+export function listCertificatesInput(): ListCertificatesRequest {
+  return {
+    CertificateStatuses: Object.values(CertificateStatus),
+    CertificateKeyPairOrigins: Object.values(CertificateKeyPairOrigin),
+    Includes: { keyTypes: Object.values(KeyAlgorithm) },
+  };
+}
 
 /** ACM's largest ListCertificates page. */
 export const ACM_MAX_ITEMS = 1000;
@@ -133,7 +137,7 @@ export function withDetail(c: AcmCertificate, d: CertificateDetail): AcmCertific
 export async function listAcmCertificates(acm: ACMClient, now: Date, options: AcmOptions = {}): Promise<AcmCertificate[]> {
   const horizon = options.detailHorizonDays ?? 90;
   const summaries: CertificateSummary[] = [];
-  for await (const page of paginateListCertificates({ client: acm, pageSize: ACM_MAX_ITEMS }, LIST_INPUT)) {
+  for await (const page of paginateListCertificates({ client: acm, pageSize: ACM_MAX_ITEMS }, listCertificatesInput())) {
     summaries.push(...(page.CertificateSummaryList ?? []));
   }
   const detailed = await mapLimit(summaries, options.describeConcurrency ?? 4, async (s) => {

@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { certificateExpiry } from '../../shared/audits/certificate-expiry';
 import { evaluateAudit } from '../../shared/evaluate';
-import { buildConfig, sourceError } from '../builders';
+import { buildConfig, NOW, sourceError } from '../builders';
+import { ROOT } from '../deploy/package';
 import { acmCert, certificateInventory, serverCert, type CertificateParts } from '../certificate-builders';
 
 const defaults = certificateExpiry.settings.parse({}) as Record<string, unknown>;
@@ -52,16 +55,16 @@ describe('audit: certificate-expiry', () => {
     });
 
     it.each(['Pacific/Kiritimati', 'America/Los_Angeles', 'Asia/Kolkata'])('counts days on the UTC calendar whatever the process time zone (%s)', (zone) => {
-      const saved = process.env.TZ;
-      process.env.TZ = zone;
-      try {
-        // 23:30Z on Dec 4 is already Dec 5 at UTC+14 and still Dec 4 at UTC-8: only UTC gives 14 every time.
-        expect(one({ ...imported, notAfter: '2026-12-04T23:30:00Z' })).toMatchObject({ status: 'FAIL', evidence: { daysLeft: 14 } });
-        expect(one({ ...imported, notAfter: '2026-12-05T00:30:00Z' })).toMatchObject({ status: 'WARN', evidence: { daysLeft: 15 } });
-      } finally {
-        if (saved === undefined) delete process.env.TZ;
-        else process.env.TZ = saved;
-      }
+      // 23:30Z on Dec 4 is already Dec 5 at UTC+14 and still Dec 4 at UTC-8: only UTC gives 14 every time.
+      // A child process, because the time zone is fixed when a process starts (jest sandboxes process.env).
+      const script = join(__dirname, '..', 'fixtures', 'certificate-days.ts');
+      const raw = execFileSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [script, NOW, '2026-12-04T23:30:00Z', '2026-12-05T00:30:00Z'], { env: { ...process.env, TZ: zone } });
+      const { offsetMinutes, out } = JSON.parse(raw.toString()) as { offsetMinutes: number; out: { status: string; daysLeft: number }[] };
+      expect(offsetMinutes).not.toBe(0); // the child really ran in that zone
+      expect(out).toEqual([
+        { notAfter: '2026-12-04T23:30:00Z', status: 'FAIL', daysLeft: 14 },
+        { notAfter: '2026-12-05T00:30:00Z', status: 'WARN', daysLeft: 15 },
+      ]);
     });
 
     it('counts a certificate two seconds past midnight UTC as one day away when now is just before midnight', () => {
