@@ -1,21 +1,15 @@
 import { formatUtc, utcDaysUntil } from '../dates';
 import type { Severity, Status } from '../model';
+import type { AcmCertificate } from '../collect/acm-certificates';
 
-/** One certificate from either store, as the rules see it. `null` = not reported by AWS. */
-export interface CertificateFacts {
-  /** AMAZON_ISSUED, IMPORTED or PRIVATE (IAM server certificates are uploaded: IMPORTED). */
-  readonly type: string | null;
-  /** ACM status; IAM server certificates have none and are judged by date (ISSUED). */
-  readonly status: string;
-  readonly notAfter: string | null;
-  /** null where the store does not say (IAM). */
-  readonly inUse: boolean | null;
-  readonly inUseBy: readonly string[] | null;
-  readonly renewalEligibility: string | null;
-  readonly renewalStatus: string | null;
-  readonly renewalStatusReason: string | null;
-  readonly failureReason: string | null;
-}
+/**
+ * One certificate from either store, as the rules see it (the ACM shape; IAM server certificates map onto it
+ * as IMPORTED, status ISSUED, use not reported). `null` = not reported by AWS.
+ */
+export type CertificateFacts = Pick<
+  AcmCertificate,
+  'type' | 'status' | 'notAfter' | 'inUse' | 'inUseBy' | 'renewalEligibility' | 'renewalStatus' | 'renewalStatusReason' | 'failureReason'
+>;
 
 export interface Thresholds {
   readonly failDays: number;
