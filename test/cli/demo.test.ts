@@ -17,8 +17,10 @@ describe('npm run demo', () => {
     }
     for (const f of ['report.html', 'report.txt', 'findings.csv', 'findings.json', 'report.eml']) expect(existsSync(join(out, f))).toBe(true);
     expect(printed.join('\n')).toMatch(/iam-console-mfa\s+2\s+1/);
+    expect(printed.join('\n')).toMatch(/certificate-expiry\s+7\s+7\s+1\s+4/);
+    expect(printed.join('\n')).toContain('not evaluated: acm.certificates in ap-southeast-2: AccessDeniedException');
     const mail = await simpleParser(readFileSync(join(out, 'report.eml')));
-    expect(mail.subject).toBe('[opsbots] acme-prod sample: 2 FAIL, 1 WARN');
+    expect(mail.subject).toBe('[opsbots] acme-prod sample: 9 FAIL, 8 WARN, incomplete (1 region unreadable)');
     expect(mail.html).toContain('bob');
     expect(mail.text).toContain('bob');
     const csv = mail.attachments.find((a) => a.filename === 'findings.csv');
