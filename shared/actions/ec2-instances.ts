@@ -4,7 +4,8 @@ import { TZDate } from '@date-fns/tz';
 import { CreateTagsCommand, DeleteTagsCommand, EC2Client, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import type { Finding } from '../model';
 import type { Inventory } from '../collect/inventory';
-import { readRegions, type Ec2Instance, type InstanceState } from '../collect/ec2-instances';
+import { type Ec2Instance, type InstanceState } from '../collect/ec2-instances';
+import { readRegions } from '../collect/regional';
 import { runGuarded, type GuardTarget } from './guard';
 import type { ActionContext, ActionResult, Remediation } from './types';
 
@@ -83,7 +84,7 @@ export interface InstancePlan {
 
 function instanceIndex(inventory: Inventory): Map<string, Ec2Instance> {
   const index = new Map<string, Ec2Instance>();
-  for (const { region, instances } of readRegions(inventory.sources['ec2.instances'])) for (const i of instances) index.set(`${region}/${i.id}`, i);
+  for (const { region, value: instances } of readRegions(inventory.sources['ec2.instances'])) for (const i of instances) index.set(`${region}/${i.id}`, i);
   return index;
 }
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { differenceInMinutes, parseISO } from 'date-fns';
 import { finding, type Finding } from '../model';
 import type { Inventory } from '../collect/inventory';
-import { LIVE_INSTANCE_STATES, readRegions, type Ec2Instance } from '../collect/ec2-instances';
+import { LIVE_INSTANCE_STATES, type Ec2Instance } from '../collect/ec2-instances';
+import { readRegions } from '../collect/regional';
 import { MARK_TAG, ec2InstanceRemediation } from '../actions/ec2-instances';
 import { defineAudit } from './types';
 
@@ -119,7 +120,7 @@ export function evaluateRequiredTags(inventory: Inventory, s: RequiredTagsSettin
   const required = compile(s.requiredTags as RequiredTag[], s.caseSensitive);
   const states = new Set<string>(s.states);
   const out: Finding[] = [];
-  for (const { region, instances } of readRegions(inventory.sources['ec2.instances'])) {
+  for (const { region, value: instances } of readRegions(inventory.sources['ec2.instances'])) {
     const checked = instances.filter((i) => states.has(i.state));
     if (checked.length === 0) {
       out.push(

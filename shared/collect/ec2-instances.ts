@@ -1,5 +1,5 @@
 import { EC2Client, paginateDescribeInstances, type Instance, type Tag } from '@aws-sdk/client-ec2';
-import type { Outcome, Regional } from './outcome';
+import type { Regional } from './outcome';
 import { perRegion } from './regional';
 import type { Collector, CollectContext } from './types';
 
@@ -103,11 +103,4 @@ export function ec2InstancesCollector(): Collector<'ec2.instances'> {
     collect: (ctx: CollectContext) =>
       perRegion(ctx, 'ec2.instances', (region) => readInstances(ctx.clients.get(EC2Client, 'ec2', region), region, ctx.account.id, ctx.account.partition)),
   };
-}
-
-/** The instances of every region that was read, with the regions that were (failed regions left out). */
-export function readRegions(source: Regional<readonly Ec2Instance[]> | undefined): { region: string; instances: readonly Ec2Instance[] }[] {
-  return Object.entries(source ?? {})
-    .filter((e): e is [string, Extract<Outcome<readonly Ec2Instance[]>, { ok: true }>] => e[1].ok)
-    .map(([region, o]) => ({ region, instances: o.value }));
 }
