@@ -52,7 +52,7 @@ export function renderHtml(report: Report, opts: RenderOptions = {}): string {
   const parts: string[] = [];
   parts.push(`<h1 style="font-size:18px">${e(subject(report))}</h1>`);
   if (report.state === 'incomplete') {
-    const sources = report.notEvaluated.map((n) => `<li><b>${e(n.source)}</b> in ${e(n.region)}: ${e(n.code)}: ${e(n.message)}</li>`).join('');
+    const sources = l.unread.map((n) => `<li><b>${e(n.source)}</b> in <b>${e(n.region)}</b>${n.audits.length > 0 ? ` (${e(n.audits.join(', '))})` : ''}: ${e(n.code)}: ${e(n.message)}</li>`).join('');
     parts.push(`<div style="border:2px solid ${COLORS.ERROR};background:#fdf2fa;padding:8px 12px;margin:8px 0"><h2 style="font-size:16px;margin:4px 0;color:${COLORS.ERROR}">Incomplete: not evaluated</h2><p style="margin:4px 0">These were not read, so their findings are unknown (never counted as passing).</p>${sources ? `<ul>${sources}</ul>` : ''}${l.errors.length > 0 ? table(l.errors) : ''}</div>`);
   }
   if (opts.cut) parts.push(`<p style="border:2px solid ${COLORS.WARN};padding:8px 12px"><b>Attachment cut.</b> ${e(cutNote(opts.cut))}</p>`);

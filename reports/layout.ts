@@ -35,8 +35,20 @@ export interface AuditSection {
   readonly more: number;
 }
 
+/** A source and region not read, with the audits it left unevaluated. */
+export interface Unread {
+  readonly source: string;
+  readonly region: string;
+  readonly code: string;
+  readonly message: string;
+  readonly audits: readonly string[];
+}
+
 /** The one ordering both bodies follow: ERROR first, then each audit's FAIL/WARN by severity, then suppressed. */
 export interface Layout {
+  /** What was not read, once per source and region. */
+  readonly unread: readonly Unread[];
+  /** ERROR findings not explained by an unread source (listed in full). */
   readonly errors: readonly Finding[];
   readonly sections: readonly AuditSection[];
   readonly suppressed: readonly Finding[];
@@ -53,7 +65,11 @@ export function layout(report: Report, opts: RenderOptions = {}): Layout {
     const groups = SEVERITIES.map((severity) => ({ severity, findings: shown.filter((f) => f.severity === severity) })).filter((g) => g.findings.length > 0);
     sections.push({ id: a.id, title: a.title, groups, more: all.length - shown.length });
   }
-  return { errors: active.filter((f) => f.status === 'ERROR'), sections, suppressed: sorted.filter((f) => f.suppressed) };
+  const errors = active.filter((f) => f.status === 'ERROR');
+  const of = (n: { source: string; region: string }) => (f: Finding) => f.resourceId === n.source && f.region === n.region;
+  const unread = report.notEvaluated.map((n) => ({ ...n, audits: [...new Set(errors.filter(of(n)).map((f) => f.auditId))] }));
+  const explained = (f: Finding) => report.notEvaluated.some((n) => of(n)(f));
+  return { unread, errors: errors.filter((f) => !explained(f)), sections, suppressed: sorted.filter((f) => f.suppressed) };
 }
 
 /** The sentence under a cut attachment, shared by both bodies. */

@@ -47,7 +47,7 @@ export function renderText(report: Report, opts: RenderOptions = {}): string {
   const out: string[] = [subject(report), ''];
   if (report.state === 'incomplete') {
     out.push('INCOMPLETE: these were not evaluated (their findings are unknown, never counted as passing)');
-    add(out, report.notEvaluated.map((n) => `  * ${n.source} in ${n.region}: ${n.code}: ${n.message}`), l.errors.flatMap(line), '');
+    add(out, l.unread.map((n) => `  * ${n.source} in ${n.region}${n.audits.length > 0 ? ` (${n.audits.join(', ')})` : ''}: ${n.code}: ${n.message}`), l.errors.flatMap(line), '');
   }
   if (opts.cut) out.push(`ATTACHMENT CUT: ${cutNote(opts.cut)}`, '');
   out.push(`Account: ${report.account.alias ? `${report.account.alias} (${report.account.id})` : report.account.id}   Stage: ${report.stage}   State: ${report.state}`);

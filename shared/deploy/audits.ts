@@ -6,6 +6,12 @@ import type { DeploymentPart } from './part';
 import { stateEnvironment, stateStatements, usesState } from './state';
 import type { Audit } from '../audits/types';
 import type { AuditConfig } from '../config/index';
+import type { Remediation } from '../actions/types';
+
+/** The write actions a remediation needs with the stage's settings (all it declares unless it narrows them). */
+export function remediationActions(action: Remediation, settings: Readonly<Record<string, unknown>>): readonly string[] {
+  return action.iamActionsFor ? action.iamActionsFor(settings) : action.iamActions;
+}
 
 /** SES permission for the notifier: send only, from identities in the SES region. */
 export function sesStatement(config: Config): Statement | null {
@@ -44,7 +50,7 @@ export function alarm(key: string): Record<string, unknown> {
 /** An audit's statements: its declared read actions, and its write actions only where the stage enables its remediation. */
 export function auditStatements(audit: Audit, ac: AuditConfig): Statement[] {
   const statements: Statement[] = [{ Effect: 'Allow', Action: readActions(audit), Resource: '*' }];
-  if (audit.action && ac.remediation) statements.push({ Effect: 'Allow', Action: [...audit.action.iamActions].sort(), Resource: '*' });
+  if (audit.action && ac.remediation) statements.push({ Effect: 'Allow', Action: [...remediationActions(audit.action, ac.remediation)].sort(), Resource: '*' });
   return statements;
 }
 

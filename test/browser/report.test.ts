@@ -44,21 +44,27 @@ suite(`report in a real browser (${executablePath ?? 'SKIPPED: chromium not inst
     // the same run, dry, tells what the page must show
     const config = loadConfig({ stage: 'sample', file: join(CONFIG_DIR, 'sample.yml') });
     const result = await cliRun({ config, auditIds: ['all'], dryRun: true, replayDir: SAMPLE_DIR, log: new MemoryLog() });
-    const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     await page.goto(pathToFileURL(join(OUT, 'report.html')).href);
     const sent = result.rendered.subject.replace(' [dry run]', '');
     expect(await page.title()).toBe(sent);
     await expect(page.locator('h1').innerText()).resolves.toBe(sent);
-    // every FAIL/WARN row of the sample is visible, each with its console link
-    const rows = page.locator('td a[href^="https://console.aws.amazon.com/iam/"]');
-    expect(await rows.count()).toBe(result.report.findings.filter((f) => !f.suppressed && (f.status === 'FAIL' || f.status === 'WARN')).length);
+    // every FAIL/WARN finding of the sample is one visible row with a link to its console page
+    const expected = result.report.findings.filter((f) => !f.suppressed && (f.status === 'FAIL' || f.status === 'WARN')).length;
+    const rows = page.locator('tr').filter({ has: page.locator('td:first-child').filter({ hasText: /^(FAIL|WARN)$/ }) });
+    expect(await rows.count()).toBe(expected);
+    expect(await rows.locator('a[href*="console.aws.amazon.com/"]').count()).toBe(expected);
     expect(await rows.first().isVisible()).toBe(true);
+    if (result.report.state === 'incomplete') expect(await page.locator('h2').first().innerText()).toBe('Incomplete: not evaluated');
     await expect(page.locator('h2', { hasText: 'Suppressed' }).isVisible()).resolves.toBe(true);
+    // report.png: what a reader sees first (the README shows it); report-full.png: the whole page
     const shot = join(OUT, 'report.png');
-    await page.screenshot({ path: shot, fullPage: true });
+    await page.screenshot({ path: shot });
+    await page.screenshot({ path: join(OUT, 'report-full.png'), fullPage: true });
     const png = readFileSync(shot);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
-    expect(png.readUInt32BE(16)).toBe(1100); // IHDR width
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1100, 900]); // IHDR width, height
+    expect(readFileSync(join(OUT, 'report-full.png')).readUInt32BE(20)).toBeGreaterThan(900);
     await page.close();
   }, 30_000);
 

@@ -60,9 +60,17 @@ describe('reports: incomplete banner', () => {
     expect(r.subject).toBe('[opsbots] 123456789012 prod: 1 FAIL, incomplete (1 region unreadable)');
     expect(pos(r.html, 'Incomplete: not evaluated')).toBeLessThan(pos(r.html, '>Summary<'));
     expect(pos(r.html, 'Incomplete: not evaluated')).toBeLessThan(pos(r.html, '>bob<'));
-    expect(r.html).toContain('<b>ec2.securityGroups</b> in ap-southeast-2: UnauthorizedOperation: You are not authorized');
+    expect(r.html).toContain('<b>ec2.securityGroups</b> in <b>ap-southeast-2</b> (ec2-open-security-groups): UnauthorizedOperation: You are not authorized');
     expect(pos(r.text, 'INCOMPLETE')).toBeLessThan(pos(r.text, 'Account:'));
-    expect(r.text).toContain('  * ec2.securityGroups in ap-southeast-2: UnauthorizedOperation: You are not authorized');
+    expect(r.text).toContain('  * ec2.securityGroups in ap-southeast-2 (ec2-open-security-groups): UnauthorizedOperation: You are not authorized');
+  });
+
+  it('says each unread source once, and lists in full only ERROR findings no unread source explains', () => {
+    const odd = sourceErrorFinding('iam-console-mfa', 'iam.credentialReport', 'global');
+    const two = render(report([sourceErrorFinding('ec2-open-security-groups', 'ec2.securityGroups', 'ap-southeast-2'), odd], { notEvaluated: ne }, TWO_AUDITS));
+    expect(two.text.match(/ec2\.securityGroups in ap-southeast-2/g)).toHaveLength(1);
+    expect(two.text).toContain('[ERROR/high] iam.credentialReport (global)');
+    expect(two.html).toContain('>iam.credentialReport<');
   });
 
   it('is absent from a complete report', () => {
