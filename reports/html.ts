@@ -42,7 +42,8 @@ function changesHtml(opts: RenderOptions): string[] {
   const more = (n: number, where: string) => (n > 0 ? `<p><b>${n} more ${where}</b></p>` : '');
   out.push(c.added.length > 0 ? `<h3 ${H3}>New (${c.added.length})</h3>${table(added.shown)}${more(added.more, 'new: see the audit sections and the attachment')}` : '<p>New: none.</p>');
   out.push(c.resolved.length > 0 ? `<h3 ${H3}>Resolved (${c.resolved.length})</h3><ul>${resolved.shown.map(entry).join('')}</ul>${more(resolved.more, "resolved: listed in the run's log")}` : '<p>Resolved: none.</p>');
-  if (c.unchecked.length > 0) out.push(`<h3 ${H3}>Not re-checked this run (${c.unchecked.length})</h3><ul>${c.unchecked.map(entry).join('')}</ul>`);
+  const unchecked = capped(c.unchecked, opts.topPerAudit);
+  if (c.unchecked.length > 0) out.push(`<h3 ${H3}>Not re-checked this run (${c.unchecked.length})</h3><ul>${unchecked.shown.map(entry).join('')}</ul>${more(unchecked.more, "not re-checked: listed in the run's log")}`);
   return out;
 }
 

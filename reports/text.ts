@@ -29,15 +29,15 @@ const entry = (x: StateEntry) => `  - ${x.auditId} ${x.resourceId} (${x.region})
 function changesText(opts: RenderOptions): string[] {
   const c = opts.changes;
   if (!c) return [];
-  const out = [`SINCE THE LAST RUN${c.since ? ` (${c.since})` : ''}`];
+  const out = ['', `SINCE THE LAST RUN${c.since ? ` (${c.since})` : ''}`];
   for (const u of c.unreadable) out.push(`  Previous state of ${u.auditId} could not be read (${u.code}: ${u.message}): what changed is unknown, so this email is sent anyway.`);
   if (c.firstRun.length > 0) out.push(`  No previous run stored for ${c.firstRun.join(', ')}: every finding is new.`);
   const added = capped(c.added, opts.topPerAudit);
   const resolved = capped(c.resolved, opts.topPerAudit);
   add(out, `New (${c.added.length})`, added.shown.flatMap(line), added.more > 0 ? [`  ... ${added.more} more new: see the audit sections and the attachment`] : []);
   add(out, `Resolved (${c.resolved.length})`, resolved.shown.map(entry), resolved.more > 0 ? [`  ... ${resolved.more} more resolved: listed in the run's log`] : []);
-  if (c.unchecked.length > 0) add(out, `Not re-checked this run (${c.unchecked.length})`, c.unchecked.map(entry));
-  add(out, '');
+  const unchecked = capped(c.unchecked, opts.topPerAudit);
+  if (c.unchecked.length > 0) add(out, `Not re-checked this run (${c.unchecked.length})`, unchecked.shown.map(entry), unchecked.more > 0 ? [`  ... ${unchecked.more} more not re-checked: listed in the run's log`] : []);
   return out;
 }
 
@@ -52,11 +52,11 @@ export function renderText(report: Report, opts: RenderOptions = {}): string {
   if (opts.cut) out.push(`ATTACHMENT CUT: ${cutNote(opts.cut)}`, '');
   out.push(`Account: ${report.account.alias ? `${report.account.alias} (${report.account.id})` : report.account.id}   Stage: ${report.stage}   State: ${report.state}`);
   out.push(`Regions: ${report.regions.length > 0 ? report.regions.join(', ') : 'global services only'}`);
-  out.push(`Run: ${report.startedAt} .. ${report.finishedAt}${report.dryRun ? '   (dry run: nothing changed, nothing sent)' : ''}`, '');
+  out.push(`Run: ${report.startedAt} .. ${report.finishedAt}${report.dryRun ? '   (dry run: nothing changed, nothing sent)' : ''}`);
   add(out, changesText(opts));
   for (const audit of report.audits) {
     const c = audit.counts;
-    out.push(`${audit.id}: ${audit.title} -- ${c.FAIL} FAIL, ${c.WARN} WARN, ${c.ERROR} ERROR, ${c.PASS} PASS${c.suppressed ? `, ${c.suppressed} suppressed` : ''}`);
+    out.push('', `${audit.id}: ${audit.title} -- ${c.FAIL} FAIL, ${c.WARN} WARN, ${c.ERROR} ERROR, ${c.PASS} PASS${c.suppressed ? `, ${c.suppressed} suppressed` : ''}`);
     const s = l.sections.find((x) => x.id === audit.id);
     if (!s) continue;
     for (const g of s.groups) add(out, ` ${g.severity} (${g.findings.length})`, g.findings.flatMap(line));

@@ -120,7 +120,16 @@ describe('reports: size cut-off', () => {
     expect(parse(r.csv, { columns: true })).toHaveLength(60);
   });
 
-  it('cuts the CSV at a byte budget, most important first, ending with a note row that parses', () => {
+  it('caps the new and resolved lists the same way, saying how many more', () => {
+    const before = many.slice(0, 30).map((x) => f({ resourceId: `old-${x.resourceId}`, resource: `${x.resource}-old` }));
+    const changes = diffFindings(many, [{ auditId: 'iam-console-mfa', kind: 'found', snapshot: snapshotOf('prod', 'iam-console-mfa', before, 'then') }], []);
+    const r = render(report(many), { topPerAudit: 25, changes });
+    expect(r.text).toContain('New (60)');
+    expect(r.text).toContain('  ... 35 more new: see the audit sections and the attachment');
+    expect(r.text).toContain("  ... 5 more resolved: listed in the run's log");
+  });
+
+    it('cuts the CSV at a byte budget, most important first, ending with a note row that parses', () => {
     const { csv, included } = findingsCsvCut([...many, sourceErrorFinding('iam-console-mfa', 'iam.credentialReport', 'global')], 4000);
     expect(Buffer.byteLength(csv)).toBeLessThanOrEqual(4000);
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
