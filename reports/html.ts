@@ -70,7 +70,7 @@ export function renderHtml(report: Report, opts: RenderOptions = {}): string {
     if (s.more > 0) parts.push(`<p><b>${s.more} more in the attachment</b> (findings.csv).</p>`);
   }
   if (l.suppressed.length > 0) {
-    parts.push(`<h2 ${H2}>Suppressed (${l.suppressed.length})</h2><ul>${l.suppressed.map((f) => `<li>${e(f.auditId)} ${e(f.resourceId)} (${e(f.status)}) by <code>${e(f.suppressed?.by)}</code>${f.suppressed?.reason ? `: ${e(f.suppressed.reason)}` : ''}${f.suppressed?.expires ? ` (until ${e(f.suppressed.expires)})` : ''}</li>`).join('')}</ul>`);
+    parts.push(`<h2 ${H2}>Suppressed (${l.suppressed.length + l.suppressedMore})</h2><ul>${l.suppressed.map((f) => `<li>${e(f.auditId)} ${e(f.resourceId)} (${e(f.status)}) by <code>${e(f.suppressed?.by)}</code>${f.suppressed?.reason ? `: ${e(f.suppressed.reason)}` : ''}${f.suppressed?.expires ? ` (until ${e(f.suppressed.expires)})` : ''}</li>`).join('')}</ul>${l.suppressedMore > 0 ? `<p><b>${l.suppressedMore} more suppressed in the attachment</b> (findings.csv, column suppressedBy).</p>` : ''}`);
   }
   if (report.actions.length > 0) {
     parts.push(`<h2 ${H2}>Remediation</h2><ul>${report.actions.map((a) => `<li>${e(a.action)} ${e(a.resourceId)} (${e(a.region)}): <b>${e(a.outcome)}</b> ${e(a.message)}</li>`).join('')}</ul>`);

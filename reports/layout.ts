@@ -51,7 +51,9 @@ export interface Layout {
   /** ERROR findings not explained by an unread source (listed in full). */
   readonly errors: readonly Finding[];
   readonly sections: readonly AuditSection[];
+  /** Suppressed findings listed (topPerAudit caps them too) and how many more are in the attachment. */
   readonly suppressed: readonly Finding[];
+  readonly suppressedMore: number;
 }
 
 export function layout(report: Report, opts: RenderOptions = {}): Layout {
@@ -69,7 +71,8 @@ export function layout(report: Report, opts: RenderOptions = {}): Layout {
   const of = (n: { source: string; region: string }) => (f: Finding) => f.resourceId === n.source && f.region === n.region;
   const unread = report.notEvaluated.map((n) => ({ ...n, audits: [...new Set(errors.filter(of(n)).map((f) => f.auditId))] }));
   const explained = (f: Finding) => report.notEvaluated.some((n) => of(n)(f));
-  return { unread, errors: errors.filter((f) => !explained(f)), sections, suppressed: sorted.filter((f) => f.suppressed) };
+  const suppressed = capped(sorted.filter((f) => f.suppressed), opts.topPerAudit);
+  return { unread, errors: errors.filter((f) => !explained(f)), sections, suppressed: suppressed.shown, suppressedMore: suppressed.more };
 }
 
 /** The sentence under a cut attachment, shared by both bodies. */

@@ -63,7 +63,7 @@ export function renderText(report: Report, opts: RenderOptions = {}): string {
     if (s.more > 0) out.push(`  ... ${s.more} more in the attachment (findings.csv)`);
   }
   if (l.suppressed.length > 0) {
-    add(out, '', 'Suppressed', l.suppressed.map((f) => `  - ${f.auditId} ${f.resourceId} (${f.status}) by ${f.suppressed?.by}${f.suppressed?.reason ? `: ${f.suppressed.reason}` : ''}${f.suppressed?.expires ? ` (until ${f.suppressed.expires})` : ''}`));
+    add(out, '', 'Suppressed', l.suppressed.map((f) => `  - ${f.auditId} ${f.resourceId} (${f.status}) by ${f.suppressed?.by}${f.suppressed?.reason ? `: ${f.suppressed.reason}` : ''}${f.suppressed?.expires ? ` (until ${f.suppressed.expires})` : ''}`), l.suppressedMore > 0 ? [`  ... ${l.suppressedMore} more suppressed in the attachment (findings.csv, column suppressedBy)`] : []);
   }
   if (report.actions.length > 0) {
     add(out, '', 'Remediation', report.actions.map((a) => `  - ${a.action} ${a.resourceId} (${a.region}): ${a.outcome}: ${a.message}`));

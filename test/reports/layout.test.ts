@@ -120,7 +120,13 @@ describe('reports: size cut-off', () => {
     expect(parse(r.csv, { columns: true })).toHaveLength(60);
   });
 
-  it('caps the new and resolved lists the same way, saying how many more', () => {
+  it('caps the suppressed section the same way', () => {
+    const r = render(report(many.map((x) => ({ ...x, suppressed: { by: 'iam-console-mfa:*:*' } }))), { topPerAudit: 25 });
+    expect(r.html).toContain('>Suppressed (60)</h2>');
+    expect(r.text).toContain('  ... 35 more suppressed in the attachment (findings.csv, column suppressedBy)');
+  });
+
+    it('caps the new and resolved lists the same way, saying how many more', () => {
     const before = many.slice(0, 30).map((x) => f({ resourceId: `old-${x.resourceId}`, resource: `${x.resource}-old` }));
     const changes = diffFindings(many, [{ auditId: 'iam-console-mfa', kind: 'found', snapshot: snapshotOf('prod', 'iam-console-mfa', before, 'then') }], []);
     const r = render(report(many), { topPerAudit: 25, changes });
