@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EC2Client, RevokeSecurityGroupIngressCommand, type IpPermission } from '@aws-sdk/client-ec2';
 import { errorCode } from '../errors';
+import { glob } from '../exemptions';
 import type { Finding } from '../model';
 import { runGuarded, type GuardTarget } from './guard';
 import type { ActionContext, ActionResult, Remediation } from './types';
@@ -61,10 +62,6 @@ export function undoRecord(t: RevokeTarget): Record<string, unknown> {
     restore: { AuthorizeSecurityGroupIngress: { GroupId: t.resourceId, IpPermissions: permissions } },
     restoreCommand: `aws ec2 authorize-security-group-ingress --region ${t.region} --group-id ${t.resourceId} --ip-permissions '${JSON.stringify(permissions)}'`,
   };
-}
-
-function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
 }
 
 function targetOf(f: Finding): RevokeTarget | string {
