@@ -97,6 +97,13 @@ describe('collector: ec2.securityGroups', () => {
     expect(out['eu-west-1']?.ok && out['us-east-1']?.ok).toBe(true);
   });
 
+  it('fails the whole region when its rules cannot be read, rather than reporting groups without rules', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-1' }] });
+    ec2.on(DescribeSecurityGroupRulesCommand).rejects(denied());
+    const out = await securityGroupsCollector().collect(ctx(['us-east-1']));
+    expect(out['us-east-1']).toMatchObject({ ok: false, error: { code: 'UnauthorizedOperation' } });
+  });
+
   it('keeps a region that times out apart, without holding the others back', async () => {
     ec2.on(DescribeSecurityGroupsCommand).callsFake(async (_input, getClient) => {
       if ((await regionOf(getClient)) === 'eu-west-1') throw timedOut();
