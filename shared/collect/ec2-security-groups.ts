@@ -10,6 +10,7 @@ import { perRegion } from './regional';
 import type { Regional } from './outcome';
 import type { Collector, CollectContext } from './types';
 import { PrefixListCache, PREFIX_LIST_ACTIONS } from './ec2-prefix-lists';
+import { REGION_DEADLINE_MS, withDeadline, type RegionalCollectorOptions } from './deadline';
 
 /** DescribeSecurityGroups and DescribeSecurityGroupRules accept at most 1000 per page. */
 export const SECURITY_GROUP_PAGE_SIZE = 1000;
@@ -126,16 +127,19 @@ export async function readSecurityGroups(ec2: EC2Client, region: string, prefixL
 /**
  * `ec2.securityGroups`: every region (perRegion: bounded concurrency, per-region errors kept apart), max page
  * size, prefix lists resolved once per region and run (a fresh cache per collect, so a warm Lambda never
- * reuses last run's entries).
+ * reuses last run's entries), each region within a deadline.
  */
-export function securityGroupsCollector(): Collector<'ec2.securityGroups'> {
+export function securityGroupsCollector(options: RegionalCollectorOptions = {}): Collector<'ec2.securityGroups'> {
+  const deadline = options.regionDeadlineMs ?? REGION_DEADLINE_MS;
   return {
     id: 'ec2.securityGroups',
     iamActions: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...PREFIX_LIST_ACTIONS],
     regional: true,
     collect: (ctx: CollectContext) => {
       const cache = new PrefixListCache();
-      return perRegion(ctx, 'ec2.securityGroups', (region) => readSecurityGroups(ctx.clients.get(EC2Client, 'ec2', region), region, cache));
+      return perRegion(ctx, 'ec2.securityGroups', (region) =>
+        withDeadline(deadline, 'ec2.securityGroups', region, () => readSecurityGroups(ctx.clients.get(EC2Client, 'ec2', region), region, cache)),
+      );
     },
   };
 }

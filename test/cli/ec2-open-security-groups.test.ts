@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { cliRun } from '../../cli/run';
 import { MemoryLog } from '../../shared/logger';
+import type { Finding } from '../../shared/model';
 import { buildConfig } from '../builders';
 
 const SAMPLE = join(__dirname, '../../sample');
 const config = (remediation: Record<string, unknown> = {}) => buildConfig({ regions: 'all', audits: { 'ec2-open-security-groups': { remediation } } }, 'sample');
 const run = (c: ReturnType<typeof config>, dryRun: boolean) => cliRun({ config: c, auditIds: ['ec2-open-security-groups'], dryRun, replayDir: SAMPLE, log: new MemoryLog() });
-const byName = (findings: readonly { evidence: Record<string, unknown>; region: string }[], name: string, region = 'us-east-1') =>
+const byName = (findings: readonly Finding[], name: string, region = 'us-east-1') =>
   findings.find((f) => f.evidence.groupName === name && f.region === region);
 
 describe('ec2-open-security-groups on the sample account', () => {

@@ -104,7 +104,7 @@ describe('collector: ec2.securityGroups', () => {
     expect(out['us-east-1']).toMatchObject({ ok: false, error: { code: 'UnauthorizedOperation' } });
   });
 
-  it('keeps a region that times out apart, without holding the others back', async () => {
+  it('keeps a region whose SDK call times out (TimeoutError) apart, without holding the others back', async () => {
     ec2.on(DescribeSecurityGroupsCommand).callsFake(async (_input, getClient) => {
       if ((await regionOf(getClient)) === 'eu-west-1') throw timedOut();
       return { SecurityGroups: [] };
@@ -113,6 +113,17 @@ describe('collector: ec2.securityGroups', () => {
     const out = await securityGroupsCollector().collect(ctx(['eu-west-1', 'us-east-1']));
     expect(out['eu-west-1']).toMatchObject({ ok: false, error: { code: 'TimeoutError', message: expect.stringContaining('timed out') } });
     expect(out['us-east-1']).toEqual({ ok: true, value: { groups: [], prefixLists: {} } });
+  });
+
+  it('gives up on a region that never answers after its deadline (RegionTimeout); the others are read', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).callsFake(async (_input, getClient) => {
+      if ((await regionOf(getClient)) === 'eu-west-1') return new Promise(() => undefined); // a black-holed endpoint
+      return { SecurityGroups: [{ GroupId: 'sg-1' }] };
+    });
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
+    const out = await securityGroupsCollector({ regionDeadlineMs: 30 }).collect(ctx(['eu-west-1', 'us-east-1']));
+    expect(out['eu-west-1']).toMatchObject({ ok: false, error: { source: 'ec2.securityGroups', region: 'eu-west-1', code: 'RegionTimeout' } });
+    expect(out['us-east-1']?.ok).toBe(true);
   });
 
   it('reads at most `concurrency` regions at once', async () => {
@@ -143,7 +154,14 @@ describe('collector: ec2.networkInterfaces', () => {
     expect(ec2.commandCalls(DescribeNetworkInterfacesCommand)).toHaveLength(2);
   });
 
-  it('keeps a timed-out region apart', async () => {
+  it('gives up on a region that never answers after its deadline', async () => {
+    ec2.on(DescribeNetworkInterfacesCommand).callsFake(async (_input, getClient) => ((await regionOf(getClient)) === 'us-east-1' ? new Promise(() => undefined) : { NetworkInterfaces: [] }));
+    const out = await networkInterfacesCollector({ regionDeadlineMs: 30 }).collect(ctx(['eu-west-1', 'us-east-1']));
+    expect(out['us-east-1']).toMatchObject({ ok: false, error: { code: 'RegionTimeout' } });
+    expect(out['eu-west-1']).toEqual({ ok: true, value: [] });
+  });
+
+  it('keeps a region whose SDK call times out apart', async () => {
     ec2.on(DescribeNetworkInterfacesCommand).callsFake(async (_input, getClient) => {
       if ((await regionOf(getClient)) === 'us-east-1') throw timedOut();
       return { NetworkInterfaces: [] };
