@@ -72,7 +72,7 @@ export async function benchSecurityGroups(opts: { print: (s: string) => void; gr
   evaluateAudit(audit, inventory, settings);
   const warmMs = performance.now() - warmStart;
   const fails = findings.filter((f) => f.status === 'FAIL').length;
-  opts.print(`${audit.id.padEnd(28)} groups=${String(n).padStart(6)} findings=${String(findings.length).padStart(6)} fail=${fails} time=${ms.toFixed(1).padStart(8)} ms (warm ${warmMs.toFixed(1)} ms)  heap+=${((after - before) / 1048576).toFixed(1)} MiB  rss=${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+  opts.print(`${audit.id.padEnd(28)} groups=${String(n).padStart(6)} findings=${String(findings.length).padStart(6)} fail=${fails} time=${ms.toFixed(1).padStart(8)} ms (warm ${warmMs.toFixed(1)} ms)  heap+=${((after - before) / 1048576).toFixed(1)} MiB  rss=${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB  peak rss=${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 
   const clients = new Clients({ replayDir: SAMPLE_DIR, maxAttempts: 1 });
   await collectInventory({ clients, sources: audit.sources, regions: 'all', concurrency: 4, accountAlias: 'sample', log: new MemoryLog() });
