@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EC2Client, RevokeSecurityGroupIngressCommand, type IpPermission } from '@aws-sdk/client-ec2';
 import { errorCode } from '../errors';
 import { glob } from '../exemptions';
+import { ruleLine } from '../audits/sg-rules';
 import type { Finding } from '../model';
 import { runGuarded, type GuardTarget } from './guard';
 import type { ActionContext, ActionResult, Remediation } from './types';
@@ -28,6 +29,7 @@ const ruleSchema = z.object({
   description: z.string().optional(),
   ports: z.string(),
   source: z.string(),
+  sensitivePorts: z.array(z.string()).optional(),
 });
 const evidenceSchema = z.object({ groupName: z.string(), worldOpenRules: z.array(ruleSchema) });
 type RevokedRule = z.output<typeof ruleSchema>;
@@ -109,7 +111,7 @@ export async function runRevokeIngress(ctx: Pick<ActionContext, 'clients' | 'dry
   const byId = new Map(targets.map((t) => [`${t.region}/${t.resourceId}`, t]));
   for (const r of guarded) {
     const t = byId.get(`${r.region}/${r.resourceId}`) as RevokeTarget;
-    const rules = t.rules.map((x) => `${x.ruleId} ${x.protocol === '-1' ? 'all traffic' : `${x.protocol} ${x.ports}`} from ${x.source}`).join('; ');
+    const rules = t.rules.map(ruleLine).join('; ');
     const what = r.outcome === 'done' ? `revoked ${rules}` : r.outcome === 'dry-run' ? `dry run (EC2 DryRun): would revoke ${rules}` : `${r.message}; rules: ${rules}`;
     // `applied` tells a restorer whether the rules were really removed (only for `done`).
     results.push({ ...r, message: what, detail: { ...(r.detail ?? undoRecord(t)), applied: r.outcome === 'done' } });

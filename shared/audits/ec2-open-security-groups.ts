@@ -3,7 +3,7 @@ import { finding, SEVERITIES, type Finding, type Severity } from '../model';
 import type { Inventory } from '../collect/inventory';
 import type { IngressRule, SecurityGroup, SecurityGroupsRegion } from '../collect/ec2-security-groups';
 import { portSpecSchema } from './port-ranges';
-import { classify, describePorts, portPolicy, worldSource, type PortPolicy, type RuleKind, type RuleStatus } from './sg-rules';
+import { classify, describePorts, portPolicy, ruleLine, worldSource, type PortPolicy, type RuleKind, type RuleStatus } from './sg-rules';
 import { attachmentsByGroup, type Attachment } from './sg-attachments';
 import { defineAudit } from './types';
 import { revokeIngress } from '../actions/revoke-ingress';
@@ -36,11 +36,6 @@ const RANK: Record<RuleStatus, number> = { PASS: 0, WARN: 1, FAIL: 2 };
 
 function lower(s: Severity): Severity {
   return SEVERITIES[Math.min(SEVERITIES.indexOf(s) + 1, SEVERITIES.length - 1)] as Severity;
-}
-
-export function ruleLine(r: RuleEvidence): string {
-  const proto = r.protocol === '-1' ? 'all traffic' : `${r.protocol} ${r.ports}`;
-  return `${proto} from ${r.source}${r.sensitivePorts?.length ? ` (sensitive ${r.sensitivePorts.join(', ')})` : ''} [${r.ruleId}]`;
 }
 
 function summary(rules: readonly RuleEvidence[]): string {

@@ -77,3 +77,9 @@ export function classify(rule: IngressRule, policy: PortPolicy, loadBalancer: bo
   if (hits.length > 0) return { status: 'FAIL', kind: 'sensitive-ports', sensitivePorts: hits };
   return { status: 'WARN', kind: 'public-ports', sensitivePorts: none };
 }
+
+/** One rule as a person reads it: "tcp 22 from 0.0.0.0/0 (sensitive 22) [sgr-...]". */
+export function ruleLine(r: { readonly ruleId: string; readonly protocol: string; readonly ports: string; readonly source: string; readonly sensitivePorts?: readonly string[] }): string {
+  const proto = r.protocol === '-1' ? 'all traffic' : `${r.protocol} ${r.ports}`;
+  return `${proto} from ${r.source}${r.sensitivePorts?.length ? ` (sensitive ${r.sensitivePorts.join(', ')})` : ''} [${r.ruleId}]`;
+}

@@ -29,7 +29,7 @@ describe('remediation: revoke-ingress', () => {
     ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
     const results = await revokeIngress.run(ctx(false), failing([group('sg-1', [ssh, priv, dns, https])]), settings());
     expect(revoked()).toEqual([{ GroupId: 'sg-1', SecurityGroupRuleIds: [ssh.ruleId], DryRun: false }]);
-    expect(results).toEqual([expect.objectContaining({ action: 'revoke-ingress', resourceId: 'sg-1', region: 'us-east-1', outcome: 'done', message: `revoked ${ssh.ruleId} tcp 22 from 0.0.0.0/0` })]);
+    expect(results).toEqual([expect.objectContaining({ action: 'revoke-ingress', resourceId: 'sg-1', region: 'us-east-1', outcome: 'done', message: `revoked tcp 22 from 0.0.0.0/0 (sensitive 22) [${ssh.ruleId}]` })]);
   });
 
   it('records each removed rule in the report with what restores it', async () => {
@@ -60,7 +60,7 @@ describe('remediation: revoke-ingress', () => {
     const ssh = tcp(22);
     const [result] = await revokeIngress.run(ctx(true), failing([group('sg-1', [ssh])]), settings());
     expect(revoked()).toEqual([{ GroupId: 'sg-1', SecurityGroupRuleIds: [ssh.ruleId], DryRun: true }]);
-    expect(result).toMatchObject({ outcome: 'dry-run', message: expect.stringContaining(`would revoke ${ssh.ruleId}`), detail: expect.objectContaining({ applied: false }) });
+    expect(result).toMatchObject({ outcome: 'dry-run', message: `dry run (EC2 DryRun): would revoke tcp 22 from 0.0.0.0/0 (sensitive 22) [${ssh.ruleId}]`, detail: expect.objectContaining({ applied: false }) });
   });
 
   it('reports a dry run AWS refuses (no permission) as failed, not as would-succeed', async () => {
