@@ -1,4 +1,5 @@
 import { benchIdentity } from './bench/identity';
+import { benchCertificates } from './bench/certificates';
 import { benchSecurityGroups } from './bench/security-groups';
 
 export interface BenchOptions {
@@ -9,6 +10,7 @@ export interface BenchOptions {
 /** Every area's benchmark; adding one = one module under cli/bench/ + one line here. */
 const BENCHES: readonly { name: string; run: (o: BenchOptions) => Promise<unknown> }[] = [
   { name: 'identity evaluation', run: (o) => benchIdentity(o) },
+  { name: 'certificate evaluation', run: (o) => benchCertificates(o) },
   { name: 'security groups', run: (o) => benchSecurityGroups(o) },
 ];
 
