@@ -99,6 +99,7 @@ describe('operator endpoints over real HTTP (serverless-offline)', () => {
       await exited;
     }
     rmSync(stageFile, { force: true });
+    rmSync(join(ROOT, `.esbuild-${STAGE}`), { recursive: true, force: true }); // offline leaves its build behind on SIGINT
     await ec2?.close();
     await ssm?.close();
   }, 30_000);
