@@ -178,12 +178,12 @@ describe('operator endpoints over real HTTP (serverless-offline)', () => {
       await page.goto(`${base}/instances/staging/console`);
       await page.fill('#token', TOKEN);
       await page.click('button[type=submit]');
-      await page.waitForFunction(() => document.getElementById('state')?.textContent === 'stopped');
+      await page.waitForFunction(`document.getElementById('state').textContent === 'stopped'`);
       expect(await page.inputValue('#token')).toBe('');
       await page.click('#start');
-      await page.waitForFunction(() => document.getElementById('state')?.textContent === 'pending');
-      await page.waitForFunction(() => document.getElementById('state')?.textContent === 'running', undefined, { timeout: 15_000 });
-      expect(await page.evaluate(() => [sessionStorage.getItem('opsbots-token:staging'), localStorage.length])).toEqual([TOKEN, 0]);
+      await page.waitForFunction(`document.getElementById('state').textContent === 'pending'`);
+      await page.waitForFunction(`document.getElementById('state').textContent === 'running'`, undefined, { timeout: 15_000 });
+      expect(await page.evaluate("[sessionStorage.getItem('opsbots-token:staging'), localStorage.length]")).toEqual([TOKEN, 0]);
       expect(page.url()).toBe(`${base}/instances/staging/console`);
       expect(sent.length).toBeGreaterThanOrEqual(3);
       expect(sent.every((h) => h === `Bearer ${TOKEN}`)).toBe(true);
@@ -196,8 +196,8 @@ describe('operator endpoints over real HTTP (serverless-offline)', () => {
       await page.goto(`${base}/instances/staging/console`);
       await page.fill('#token', 'not-the-token');
       await page.click('button[type=submit]');
-      await page.waitForFunction(() => document.getElementById('message')?.textContent === 'Token refused: enter it again.');
-      expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+      await page.waitForFunction(`document.getElementById('message').textContent === 'Token refused: enter it again.'`);
+      expect(await page.evaluate('sessionStorage.length')).toBe(0);
       await page.close();
     }, 30_000);
   });
