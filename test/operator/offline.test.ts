@@ -2,7 +2,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from '../deploy/package';
 import { fakeEc2, fakeSsm } from './fake-aws';
 
@@ -57,6 +57,11 @@ async function waitReady(url: string, proc: ChildProcess, output: () => string, 
   }
   throw new Error(`serverless offline not ready after ${ms} ms:\n${output()}`);
 }
+
+type Storage = { getItem(k: string): string | null; readonly length: number };
+
+/** Waits until the element's whole text is `text` (a locator, not a string predicate: the page's CSP forbids eval). */
+const shows = (page: Page, selector: string, text: string, timeout = 5_000) => page.locator(`${selector}:text-is(${JSON.stringify(text)})`).waitFor({ timeout });
 
 describe('operator endpoints over real HTTP (serverless-offline)', () => {
   let ec2: Awaited<ReturnType<typeof fakeEc2>>;
@@ -178,12 +183,12 @@ describe('operator endpoints over real HTTP (serverless-offline)', () => {
       await page.goto(`${base}/instances/staging/console`);
       await page.fill('#token', TOKEN);
       await page.click('button[type=submit]');
-      await page.waitForFunction(`document.getElementById('state').textContent === 'stopped'`);
+      await shows(page, '#state', 'stopped');
       expect(await page.inputValue('#token')).toBe('');
       await page.click('#start');
-      await page.waitForFunction(`document.getElementById('state').textContent === 'pending'`);
-      await page.waitForFunction(`document.getElementById('state').textContent === 'running'`, undefined, { timeout: 15_000 });
-      expect(await page.evaluate("[sessionStorage.getItem('opsbots-token:staging'), localStorage.length]")).toEqual([TOKEN, 0]);
+      await shows(page, '#state', 'pending');
+      await shows(page, '#state', 'running', 15_000);
+      expect(await page.evaluate(() => { const w = globalThis as unknown as { sessionStorage: Storage; localStorage: Storage }; return [w.sessionStorage.getItem('opsbots-token:staging'), w.localStorage.length]; })).toEqual([TOKEN, 0]);
       expect(page.url()).toBe(`${base}/instances/staging/console`);
       expect(sent.length).toBeGreaterThanOrEqual(3);
       expect(sent.every((h) => h === `Bearer ${TOKEN}`)).toBe(true);
@@ -196,8 +201,8 @@ describe('operator endpoints over real HTTP (serverless-offline)', () => {
       await page.goto(`${base}/instances/staging/console`);
       await page.fill('#token', 'not-the-token');
       await page.click('button[type=submit]');
-      await page.waitForFunction(`document.getElementById('message').textContent === 'Token refused: enter it again.'`);
-      expect(await page.evaluate('sessionStorage.length')).toBe(0);
+      await shows(page, '#message', 'Token refused: enter it again.');
+      expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: Storage }).sessionStorage.length)).toBe(0);
       await page.close();
     }, 30_000);
   });
