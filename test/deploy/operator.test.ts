@@ -2,28 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageStage, roleActions, ROOT, type Template } from './package';
+import { operatorStageYaml, STAGING } from '../operator/fixtures';
 
-const STAGE_YAML = `region: eu-west-1
-alerts:
-  enabled: false
-operator:
-  targets:
-    staging:
-      instanceId: i-0123456789abcdef0
-      region: eu-central-1
-      tokenParameter: /opsbots/staging/token
-      maxRunHours: 10
-      notify:
-        from: bots@example.com
-        to: [client@example.com]
-    qa:
-      instanceId: i-0fedcba9876543210
-      region: us-east-1
-      tokenParameter: qa-token
-  throttle:
-    rate: 2
-    burst: 4
-`;
+const STAGE_YAML = operatorStageYaml({
+  targets: {
+    staging: { ...STAGING, maxRunHours: 10, notify: { from: 'bots@example.com', to: ['client@example.com'] } },
+    qa: { instanceId: 'i-0fedcba9876543210', region: 'us-east-1', tokenParameter: 'qa-token' },
+  },
+  throttle: { rate: 2, burst: 4 },
+});
 
 type Stmt = { Action: string[]; Resource: unknown; Condition?: unknown };
 const statements = (t: Template, role: string) => (t.Resources[role]?.Properties.Policies[0].PolicyDocument.Statement as Stmt[]).filter((s) => !s.Action[0]?.startsWith('logs:'));
@@ -97,7 +84,7 @@ describe('deploy: operator endpoints in the packaged template', () => {
 
   it('refuses to package a stage file that carries a token value', () => {
     const file = join(ROOT, 'config', 'zzoperatortoken.yml');
-    writeFileSync(file, STAGE_YAML.replace('      maxRunHours: 10\n', '      token: tok-should-never-deploy\n'));
+    writeFileSync(file, STAGE_YAML.replace('maxRunHours: 10', 'token: tok-should-never-deploy'));
     try {
       const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'print', '--stage', 'zzoperatortoken'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } });
       expect(run.status).not.toBe(0);

@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import { buildConfig } from '../builders';
 import type { StageInput } from '../../shared/config/index';
 import type { HttpEvent } from '../../shared/operator/http';
@@ -20,3 +21,8 @@ export function httpEvent(opts: { method?: string; path: string; headers?: Recor
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A stage file (YAML) deploying only operator targets, in eu-west-1, alarms off. */
+export function operatorStageYaml(operator: NonNullable<StageInput['operator']>): string {
+  return stringify({ region: 'eu-west-1', alerts: { enabled: false }, operator });
+}

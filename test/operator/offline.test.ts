@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from '../deploy/package';
 import { fakeEc2, fakeSsm } from './fake-aws';
+import { operatorStageYaml } from './fixtures';
 
 // Real HTTP: the functions run in serverless-offline, their EC2 and SSM calls go to loopback stand-ins
 // through AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL_SSM set in the offline process's environment.
@@ -12,20 +13,13 @@ const STAGE = 'zzoperatoroffline';
 const INSTANCE = 'i-0123456789abcdef0';
 const PARAM = '/opsbots/offline/token';
 const TOKEN = 'tok-Yl3kq9V2xN8pR4mT7wZ1cB6dF0hJ5sA-';
-const STAGE_YAML = `region: eu-west-1
-alerts:
-  enabled: false
-operator:
-  targets:
-    staging:
-      instanceId: ${INSTANCE}
-      region: eu-central-1
-      tokenParameter: ${PARAM}
-    ghost:
-      instanceId: i-0ffffffffffffffff
-      region: eu-central-1
-      tokenParameter: ${PARAM}
-`;
+const STAGE_YAML = operatorStageYaml({
+  targets: {
+    staging: { instanceId: INSTANCE, region: 'eu-central-1', tokenParameter: PARAM },
+    // Unknown to the EC2 stand-in: its calls fail as a missing instance would.
+    ghost: { instanceId: 'i-0ffffffffffffffff', region: 'eu-central-1', tokenParameter: PARAM },
+  },
+});
 
 // Ports browsers refuse to fetch (WHATWG "bad ports") at or above 1024.
 const BAD_PORTS = new Set([1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080]);
