@@ -73,6 +73,14 @@ describe('operator endpoints: auth', () => {
     expect(deny).toEqual(wrong);
   });
 
+  it('does not take inherited object keys for targets', async () => {
+    const { call } = setup('start');
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect((await call(post(`/instances/${name}/start`))).statusCode).toBe(401);
+    }
+    expect(awsCalls()).toBe(0);
+  });
+
   it('refuses a query-string token by default (400 naming the header), even a right one, before any AWS call', async () => {
     const { call } = setup('start');
     const res = await call(post('/instances/staging/start', {}, { token: TOKEN }));

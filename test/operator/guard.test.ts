@@ -85,3 +85,19 @@ describe('operator guard: run', () => {
     expect(() => parseGuardEvent({ dryrun: true })).toThrow(ConfigError);
   });
 });
+
+describe('operator guard: handler seam', () => {
+  it('answers the warmer marker and rejects a malformed event before any AWS call', async () => {
+    const { handler } = await import('../../functions/operator-guard');
+    expect(await handler({ source: 'opsbots.warmer' })).toEqual({ warmup: true, cold: true });
+    const env = { ...process.env };
+    process.env.OPSBOTS_STAGE = 't';
+    process.env.OPSBOTS_CONFIG = JSON.stringify({ operator: { targets: { staging: { ...STAGING, maxRunHours: 1 } } } });
+    try {
+      await expect(handler({ dryRun: 'yes' })).rejects.toThrow(/event: dryRun/);
+    } finally {
+      process.env = env;
+    }
+    expect(ec2.calls()).toHaveLength(0);
+  });
+});
