@@ -24,6 +24,12 @@ describe('deploy: operator endpoints in the packaged template', () => {
     t = packageStage('zzoperator', STAGE_YAML);
   }, 120_000);
 
+  it('gives every operator function its own role', () => {
+    const fns = Object.entries(t.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+    expect(fns.map(([id]) => id).sort()).toEqual(['OperatorConsole', 'OperatorDeny', 'OperatorGuard', 'OperatorQaStart', 'OperatorQaState', 'OperatorQaStop', 'OperatorStagingStart', 'OperatorStagingState', 'OperatorStagingStop'].map((k) => `${k}LambdaFunction`));
+    for (const [id, fn] of fns) expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': [id.replace(/LambdaFunction$/, 'Role'), 'Arn'] });
+  });
+
   it('grants start exactly StartInstances on its one instance, Describe, and its one token parameter', () => {
     expect(roleActions(t, 'OperatorStagingStartRole')).toEqual(['ec2:DescribeInstances', 'ec2:StartInstances', 'kms:Decrypt', 'ssm:GetParameter']);
     expect(statements(t, 'OperatorStagingStartRole')).toEqual([
