@@ -1,4 +1,6 @@
 import { benchIdentity } from './bench/identity';
+import { benchCertificates } from './bench/certificates';
+import { benchInstances } from './bench/instances';
 
 export interface BenchOptions {
   readonly users: readonly number[];
@@ -6,7 +8,7 @@ export interface BenchOptions {
 }
 
 /** Every area's benchmark; adding one = one module under cli/bench/ + one line here. */
-const BENCHES: readonly { name: string; run: (o: BenchOptions) => Promise<unknown> }[] = [{ name: 'identity evaluation', run: (o) => benchIdentity(o) }];
+const BENCHES: readonly { name: string; run: (o: BenchOptions) => Promise<unknown> }[] = [{ name: 'identity evaluation', run: (o) => benchIdentity(o) }, { name: 'certificate evaluation', run: (o) => benchCertificates(o) }, { name: 'EC2 instances (ec2-required-tags)', run: (o) => benchInstances(o) }];
 
 /** `npm run bench`: timings, peak memory and AWS request counts. Figures, not pass/fail. */
 export async function bench(opts: BenchOptions): Promise<number> {

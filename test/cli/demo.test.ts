@@ -17,8 +17,13 @@ describe('npm run demo', () => {
     }
     for (const f of ['report.html', 'report.txt', 'findings.csv', 'findings.json', 'report.eml']) expect(existsSync(join(out, f))).toBe(true);
     expect(printed.join('\n')).toMatch(/iam-console-mfa\s+2\s+1/);
+    expect(printed.join('\n')).toMatch(/certificate-expiry\s+7\s+7\s+1\s+4/);
+    expect(printed.join('\n')).toContain('not evaluated: acm.certificates in ap-southeast-2: AccessDeniedException');
     const mail = await simpleParser(readFileSync(join(out, 'report.eml')));
-    expect(mail.subject).toBe('[opsbots] acme-prod sample: 2 FAIL, 1 WARN');
+    expect(printed.join('\n')).toMatch(/ec2-required-tags\s+16\s+2\s+1\s+4\s+2/);
+    expect(mail.subject).toBe('[opsbots] acme-prod sample: 25 FAIL, 10 WARN, incomplete (1 region unreadable)');
+    expect(mail.text).toContain('stop i-0a00000000000000a (us-east-1): done');
+    expect(mail.text).toContain('tagged opsbots:action=stop@2026-11-22');
     expect(mail.html).toContain('bob');
     expect(mail.text).toContain('bob');
     const csv = mail.attachments.find((a) => a.filename === 'findings.csv');
