@@ -1,6 +1,7 @@
 import { normalise, type StageInput } from '../config/index';
 import { readStageFile, stageFile } from '../config/load';
 import { auditFunctions } from './audits';
+import { operatorFunctions } from './operator';
 import { SERVICE } from './iam';
 import type { PartBuilder } from './part';
 import { stateBucket } from './state';
@@ -13,7 +14,7 @@ export interface Deployment {
 }
 
 /** Every area's contribution; adding one = one module + one line here. */
-export const PARTS: readonly PartBuilder[] = [auditFunctions, stateBucket, digestFunction];
+export const PARTS: readonly PartBuilder[] = [auditFunctions, operatorFunctions, stateBucket, digestFunction];
 
 /**
  * Everything serverless.yml deploys for a stage, generated from the registry and config/<stage>.yml.
