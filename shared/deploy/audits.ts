@@ -21,9 +21,14 @@ export function sesStatement(config: Config): Statement | null {
 }
 
 /** The stage config a function carries in OPSBOTS_CONFIG: only its own audits, no other functions' settings. */
+/** Stage sections that belong to other functions (operator endpoints, warmer): never in an audit's env. */
+const NOT_FOR_AUDITS = ['operator', 'warmer'] as const;
+
 export function functionConfig(raw: StageInput, auditIds: readonly string[]): string {
   const audits = Object.fromEntries(Object.entries(raw.audits ?? {}).filter(([id]) => auditIds.includes(id)));
-  return JSON.stringify({ ...raw, audits });
+  const rest: Record<string, unknown> = { ...raw };
+  for (const key of NOT_FOR_AUDITS) delete rest[key];
+  return JSON.stringify({ ...rest, audits });
 }
 
 export function alarm(key: string): Record<string, unknown> {
