@@ -1,4 +1,8 @@
 import { benchIdentity } from './bench/identity';
+import { benchCertificates } from './bench/certificates';
+import { benchInstances } from './bench/instances';
+import { benchSecurityGroups } from './bench/security-groups';
+import { benchReportSize } from './bench/report';
 import { benchWarmer } from './bench/warmer';
 
 export interface BenchOptions {
@@ -7,7 +11,14 @@ export interface BenchOptions {
 }
 
 /** Every area's benchmark; adding one = one module under cli/bench/ + one line here. */
-const BENCHES: readonly { name: string; run: (o: BenchOptions) => Promise<unknown> }[] = [{ name: 'identity evaluation', run: (o) => benchIdentity(o) }, { name: 'warmer fan-out', run: (o) => benchWarmer(o) }];
+const BENCHES: readonly { name: string; run: (o: BenchOptions) => Promise<unknown> }[] = [
+  { name: 'identity evaluation', run: (o) => benchIdentity(o) },
+  { name: 'certificate evaluation', run: (o) => benchCertificates(o) },
+  { name: 'EC2 instances (ec2-required-tags)', run: (o) => benchInstances(o) },
+  { name: 'security groups', run: (o) => benchSecurityGroups(o) },
+  { name: 'email rendering and size fitting', run: (o) => benchReportSize(o) },
+  { name: 'warmer fan-out', run: (o) => benchWarmer(o) },
+];
 
 /** `npm run bench`: timings, peak memory and AWS request counts. Figures, not pass/fail. */
 export async function bench(opts: BenchOptions): Promise<number> {

@@ -1,10 +1,13 @@
 import { normalise, type StageInput } from '../config/index';
 import { readStageFile, stageFile } from '../config/load';
 import { auditFunctions } from './audits';
+import { operatorFunctions } from './operator';
 import { warmerPart } from './warmer';
 import { ConfigError } from '../errors';
 import { SERVICE } from './iam';
 import type { PartBuilder } from './part';
+import { stateBucket } from './state';
+import { digestFunction } from './digest';
 
 export interface Deployment {
   readonly region: string;
@@ -13,7 +16,7 @@ export interface Deployment {
 }
 
 /** Every area's contribution; adding one = one module + one line here. */
-export const PARTS: readonly PartBuilder[] = [auditFunctions, warmerPart];
+export const PARTS: readonly PartBuilder[] = [auditFunctions, operatorFunctions, stateBucket, digestFunction, warmerPart];
 
 /**
  * Everything serverless.yml deploys for a stage, generated from the registry and config/<stage>.yml.

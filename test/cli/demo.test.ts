@@ -17,8 +17,17 @@ describe('npm run demo', () => {
     }
     for (const f of ['report.html', 'report.txt', 'findings.csv', 'findings.json', 'report.eml']) expect(existsSync(join(out, f))).toBe(true);
     expect(printed.join('\n')).toMatch(/iam-console-mfa\s+2\s+1/);
+    expect(printed.join('\n')).toMatch(/certificate-expiry\s+7\s+7\s+1\s+4/);
+    expect(printed.join('\n')).toContain('not evaluated: acm.certificates in ap-southeast-2: AccessDeniedException');
     const mail = await simpleParser(readFileSync(join(out, 'report.eml')));
-    expect(mail.subject).toBe('[opsbots] acme-prod sample: 2 FAIL, 1 WARN');
+    expect(printed.join('\n')).toMatch(/ec2-required-tags\s+16\s+2\s+1\s+4\s+2/);
+    expect(mail.text).toContain('stop i-0a00000000000000a (us-east-1): done');
+    expect(mail.text).toContain('tagged opsbots:action=stop@2026-11-22');
+    expect(mail.subject).toBe('[opsbots] acme-prod sample: 42 FAIL, 12 WARN, incomplete (1 region unreadable)');
+    // FAIL WARN ERROR PASS suppressed per audit; ap-southeast-2 denies EC2, so the run is incomplete
+    expect(printed.join('\n')).toMatch(/ec2-open-security-groups\s+17\s+2\s+2\s+3\s+0/);
+    expect(printed.join('\n')).toContain('not evaluated: ec2.securityGroups in ap-southeast-2: UnauthorizedOperation');
+    expect(mail.text).toContain('pl-0b1c2d3e4f5a6b7c8 (contains 0.0.0.0/0)');
     expect(mail.html).toContain('bob');
     expect(mail.text).toContain('bob');
     const csv = mail.attachments.find((a) => a.filename === 'findings.csv');

@@ -6,6 +6,7 @@ import { readStageFile, CONFIG_DIR } from '../../shared/config/load';
 import { buildDeployment } from '../../shared/deploy/template';
 import { functionKey } from '../../shared/deploy/names';
 import { WARMUP_SOURCE } from '../../shared/warmer/is-warmup';
+import { STAGING } from '../operator/fixtures';
 
 const ROOT = join(__dirname, '..', '..');
 const pkg = require(join(ROOT, 'package.json')) as { dependencies: Record<string, string> };
@@ -18,14 +19,20 @@ interface Deployed {
 
 /**
  * Every function serverless.yml deploys (config/serverless.js = buildDeployment) for every stage file,
- * plus a stage that turns on every audit and the warmer: functions other parts add later are covered
- * as soon as a stage deploys them.
+ * plus a stage that turns on every part known today, plus every handler module under functions/ (with a
+ * minimal environment) so a function another part adds later is covered even before a stage deploys it.
  */
 function deployedFunctions(): Deployed[] {
   const stages: [string, unknown][] = readdirSync(CONFIG_DIR)
     .filter((f) => f.endsWith('.yml') && !f.startsWith('zz')) // zz*: stage files other tests write for a moment
     .map((f) => [f.replace(/\.yml$/, ''), readStageFile(join(CONFIG_DIR, f))]);
-  const everything = { audits: Object.fromEntries(AUDITS.map((a) => [a.id, {}])), warmer: { enabled: true, targets: AUDITS.map((a) => ({ function: functionKey(a.id) })) } };
+  const everything = {
+    notify: { from: 'bots@example.com', to: ['ops@example.com'] },
+    audits: Object.fromEntries(AUDITS.map((a) => [a.id, {}])),
+    digest: {},
+    operator: { targets: { staging: STAGING } },
+    warmer: { enabled: true, targets: AUDITS.map((a) => ({ function: functionKey(a.id) })) },
+  };
   stages.push(['everything', everything]);
   const byHandler = new Map<string, Deployed>();
   for (const [stage, raw] of stages) {
@@ -34,6 +41,10 @@ function deployedFunctions(): Deployed[] {
       const environment = Object.fromEntries(Object.entries(f.environment ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
       if (!byHandler.has(f.handler)) byHandler.set(f.handler, { key, handler: f.handler, environment });
     }
+  }
+  for (const file of readdirSync(join(ROOT, 'functions')).filter((f) => f.endsWith('.ts'))) {
+    const handler = `functions/${file.replace(/\.ts$/, '')}.handler`;
+    if (!byHandler.has(handler)) byHandler.set(handler, { key: handler, handler, environment: { OPSBOTS_STAGE: 'seam', OPSBOTS_CONFIG: '{}' } });
   }
   return [...byHandler.values()];
 }
