@@ -1,10 +1,13 @@
 import type { Audit } from './types';
 import { iamConsoleMfa } from './iam-console-mfa';
+import { iamRootMfa } from './iam-root-mfa';
+import { iamAccessKeyAge } from './iam-access-key-age';
+import { iamUnusedCredentials } from './iam-unused-credentials';
 import { COLLECTORS } from '../collect/index';
 import { REGION_ACTIONS, ACCOUNT_ACTIONS } from '../collect/account';
 
 /** Every audit, in report order. Adding an audit = one module + one line here. */
-export const AUDITS: readonly Audit[] = [iamConsoleMfa];
+export const AUDITS: readonly Audit[] = [iamConsoleMfa, iamRootMfa, iamAccessKeyAge, iamUnusedCredentials];
 
 export const AUDIT_IDS: readonly string[] = AUDITS.map((a) => a.id);
 

@@ -20,7 +20,8 @@ describe('cli: opsbots run', () => {
     const json = join(dir, 'findings.json');
     const { code, out } = await cli('run', 'iam-console-mfa', '--replay', SAMPLE, '--config', SAMPLE_CONFIG, '--dry-run', '--json', json, '--out', dir, '--stats');
     expect(code).toBe(1);
-    expect(out).toMatch(/iam-console-mfa\s+2\s+1\s+0\s+2\s+1/);
+    // bob and dave FAIL, erin WARNs (grace), 4 PASS (alice; ci-deployer, old-svc and frank have no password), breakglass suppressed
+    expect(out).toMatch(/iam-console-mfa\s+2\s+1\s+0\s+4\s+1/);
     expect(out).toMatch(/iam\.GetCredentialReport\s+1\s+1/);
     const findings = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>[];
     expect(findings.find((f) => f.resourceId === 'bob')).toMatchObject({ auditId: 'iam-console-mfa', status: 'FAIL', resource: 'arn:aws:iam::123456789012:user/bob', region: 'global' });
@@ -30,7 +31,7 @@ describe('cli: opsbots run', () => {
 
   it('--set overrides a setting (exit 1 -> fewer findings) and is validated like the file', async () => {
     const { out } = await cli('run', 'iam-console-mfa', '--replay', SAMPLE, '--dry-run', '--set', 'iam-console-mfa.graceDays=30');
-    expect(out).toMatch(/iam-console-mfa\s+3\s+1\s+0\s+2\s+0/);
+    expect(out).toMatch(/iam-console-mfa\s+3\s+1\s+0\s+4\s+0/);
     const bad = await cli('run', 'iam-console-mfa', '--replay', SAMPLE, '--set', 'iam-console-mfa.graceDays=-1');
     expect(bad.code).toBe(3);
     expect(bad.err).toMatch(/--set\.iam-console-mfa\.graceDays/);

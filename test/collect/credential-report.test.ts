@@ -39,7 +39,7 @@ describe('collector: iam.credentialReport', () => {
     iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
     iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from(CSV), GeneratedTime: new Date('2026-11-20T07:40:00Z') });
     const out = await credentialReportCollector(noSleep).collect(ctx());
-    expect(out.ok && out.value.users.length).toBe(7);
+    expect(out.ok && out.value.users.length).toBe(9); // root + 8 users in the sample report
     expect(iam.calls()).toHaveLength(2);
   });
 
