@@ -67,7 +67,8 @@ function viewKeys(u: CredentialUser, inventory: Inventory): { active: ViewKey[];
       active.push({ ...k, keyId: k.id });
       continue;
     }
-    if (!listed?.ok) {
+    // Unlisted, or no creation time to match on: judged without an id (and an N/A time is ERROR, never dropped).
+    if (!listed?.ok || !k.lastRotated.at) {
       active.push({ ...k, keyId: null });
       continue;
     }
