@@ -1,4 +1,5 @@
 import { benchIdentity } from './bench/identity';
+import { benchIdentityRequests } from './bench/identity-requests';
 
 export interface BenchOptions {
   readonly users: readonly number[];
@@ -6,7 +7,10 @@ export interface BenchOptions {
 }
 
 /** Every area's benchmark; adding one = one module under cli/bench/ + one line here. */
-const BENCHES: readonly { name: string; run: (o: BenchOptions) => Promise<unknown> }[] = [{ name: 'identity evaluation', run: (o) => benchIdentity(o) }];
+const BENCHES: readonly { name: string; run: (o: BenchOptions) => Promise<unknown> }[] = [
+  { name: 'identity evaluation', run: (o) => benchIdentity(o) },
+  { name: 'identity collector: AWS requests', run: (o) => benchIdentityRequests(o) },
+];
 
 /** `npm run bench`: timings, peak memory and AWS request counts. Figures, not pass/fail. */
 export async function bench(opts: BenchOptions): Promise<number> {

@@ -1,6 +1,7 @@
 import { AUDITS } from '../../shared/audits/index';
 import { evaluateAudit } from '../../shared/evaluate';
-import type { Inventory } from '../../shared/collect/inventory';
+import type { Inventory, Sources } from '../../shared/collect/inventory';
+import { ok } from '../../shared/collect/outcome';
 import type { CredentialUser } from '../../shared/collect/credential-report';
 
 function syntheticUsers(n: number, now: Date): CredentialUser[] {
@@ -23,6 +24,20 @@ function syntheticUsers(n: number, now: Date): CredentialUser[] {
   }));
 }
 
+/** The report plus what the cross-check adds: every user listed, key ids for every active key. */
+function identitySources(users: CredentialUser[], now: Date): Partial<Sources> {
+  const byUser = Object.fromEntries(
+    users
+      .filter((u) => u.accessKeys.some((k) => k.active))
+      .map((u) => [u.user, ok(u.accessKeys.map((k) => ({ id: `AKIA${u.user}${k.slot}`, status: k.active ? ('Active' as const) : ('Inactive' as const), createdAt: k.lastRotated.at ?? '' })))]),
+  );
+  return {
+    'iam.credentialReport': ok({ generatedAt: now.toISOString(), users }),
+    'iam.users': ok({ listed: users.map((u) => ({ user: u.user, arn: u.arn, createdAt: u.createdAt.at ?? '' })), missing: [] }),
+    'iam.accessKeys': ok({ byUser }),
+  };
+}
+
 /** A generated inventory of `users` IAM users (for benchmarks). */
 export function benchInventory(users: number, now = new Date('2026-11-20T08:00:00Z')): Inventory {
   return {
@@ -30,7 +45,7 @@ export function benchInventory(users: number, now = new Date('2026-11-20T08:00:0
     collectedAt: now.toISOString(),
     regions: [],
     errors: [],
-    sources: { 'iam.credentialReport': { ok: true, value: { generatedAt: now.toISOString(), users: syntheticUsers(users, now) } } },
+    sources: identitySources(syntheticUsers(users, now), now),
   };
 }
 

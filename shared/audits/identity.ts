@@ -1,4 +1,5 @@
-import { differenceInDays, differenceInHours, parseISO } from 'date-fns';
+import { differenceInHours, differenceInMilliseconds } from 'date-fns';
+import { millisecondsInDay } from 'date-fns/constants';
 import type { Inventory } from '../collect/inventory';
 import type { CredentialUser, ReportAccessKey, ReportDate } from '../collect/credential-report';
 import { MISSING_USER_LIMIT, sameSecond } from '../collect/iam-users';
@@ -39,9 +40,13 @@ export interface IdentityView {
   readonly deletedSinceReport: number;
 }
 
-/** Whole days from `d` to `now` (date-fns, UTC instants); null for N/A and the other markers. */
+/**
+ * Whole 24-hour days from `d` to `now`; null for N/A and the other markers. Counted on UTC instants, so the
+ * host's time zone and its DST changes never shift a threshold by a day (date-fns' differenceInDays counts
+ * local calendar days, and its UTC form costs ~90 us a call: too slow for 50,000 users).
+ */
 export function daysSince(now: Date, d: ReportDate): number | null {
-  return d.at ? differenceInDays(now, parseISO(d.at)) : null;
+  return d.at ? Math.trunc(differenceInMilliseconds(now, new Date(d.at)) / millisecondsInDay) : null;
 }
 
 /** A report date as evidence: the ISO time, or the marker AWS wrote. */
@@ -91,9 +96,19 @@ function toView(u: CredentialUser, from: ViewUser['from'], inventory: Inventory)
  * reports that gap). Without ListUsers (its own gap finding) the report rows are judged as they are.
  */
 export function identityView(inventory: Inventory): IdentityView | null {
+  // Inventories are read-only snapshots: the audits of one run share one view.
+  if (views.has(inventory)) return views.get(inventory) ?? null;
+  const view = buildView(inventory);
+  views.set(inventory, view);
+  return view;
+}
+
+const views = new WeakMap<Inventory, IdentityView | null>();
+
+function buildView(inventory: Inventory): IdentityView | null {
   const report = inventory.sources['iam.credentialReport'];
   if (!report?.ok) return null;
-  const now = parseISO(inventory.collectedAt);
+  const now = new Date(inventory.collectedAt);
   const { generatedAt } = report.value;
   const listedSource = inventory.sources['iam.users'];
   const listed = listedSource?.ok ? listedSource.value : null;
@@ -119,7 +134,7 @@ export function identityView(inventory: Inventory): IdentityView | null {
   return {
     now,
     generatedAt,
-    reportAgeHours: differenceInHours(now, parseISO(generatedAt)),
+    reportAgeHours: differenceInHours(now, new Date(generatedAt)),
     root: report.value.users.find((u) => u.isRoot),
     users,
     pending,

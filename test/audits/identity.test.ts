@@ -54,7 +54,7 @@ describe('identity view: the credential report reconciled with ListUsers and Lis
 
   it('keeps a key whose id could not be listed, with a null id (judged, named by its slot)', () => {
     const u = keyUser('bob', [accessKey(1, '2025-01-10T12:00:00Z')]);
-    const sources = { ...identitySources([u]), 'iam.accessKeys': ok({ byUser: { bob: failed('iam.accessKeys', 'global', new Error('x')) } }) };
+    const sources = { ...identitySources([u]), 'iam.accessKeys': ok({ byUser: { bob: failed<never[]>('iam.accessKeys', 'global', new Error('x')) } }) };
     const view = identityView(buildInventory({ users: [u], sources }));
     expect(view?.users[0]?.activeKeys).toMatchObject([{ slot: 1, keyId: null }]);
   });
