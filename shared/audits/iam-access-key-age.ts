@@ -57,5 +57,7 @@ export const iamAccessKeyAge = defineAudit({
   sources: ['iam.credentialReport', 'iam.users', 'iam.accessKeys'],
   settings,
   evaluate: evaluateAccessKeyAge,
+  // Key ids are listed only for keys this audit could WARN or FAIL.
+  scope: (s) => ({ 'iam.accessKeys': [{ olderThanDays: s.warnAgeDays }] }),
   action: deactivateAccessKeys(ID),
 });

@@ -76,5 +76,7 @@ export const iamUnusedCredentials = defineAudit({
   sources: ['iam.credentialReport', 'iam.users', 'iam.accessKeys'],
   settings,
   evaluate: evaluateUnusedCredentials,
+  // Key ids are listed only for keys this audit could FAIL.
+  scope: (s) => ({ 'iam.accessKeys': [{ unusedForDays: s.unusedDays, neverUsedOlderThanDays: s.neverUsedGraceDays }] }),
   action: deactivateAccessKeys(ID),
 });

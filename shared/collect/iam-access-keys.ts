@@ -4,7 +4,7 @@ import { mapLimit } from '../concurrency';
 import { CollectionError, errorCode } from '../errors';
 import { GLOBAL_REGION } from '../model';
 import { capture, ok, type Outcome } from './outcome';
-import { CREDENTIAL_REPORT_ACTIONS, credentialReportFor, type CredentialReport, type CredentialReportOptions } from './credential-report';
+import { CREDENTIAL_REPORT_ACTIONS, credentialReportFor, daysSince, type CredentialReport, type CredentialReportOptions, type ReportAccessKey } from './credential-report';
 import { IAM_PAGE_SIZE } from './iam-users';
 import type { Collector, CollectContext } from './types';
 
@@ -15,8 +15,8 @@ export interface ListedKey {
 }
 
 /**
- * Access key ids, which the credential report lacks, for the users whose report row has an active key
- * (the only keys the audits judge and the remediation deactivates). Per user: one ListAccessKeys.
+ * Access key ids, which the credential report lacks, for the users holding an active key the run's audits
+ * could report (the keys findings name and the remediation deactivates). Per such user: one ListAccessKeys.
  */
 export interface AccessKeys {
   readonly byUser: Readonly<Record<string, Outcome<readonly ListedKey[]>>>;
@@ -28,11 +28,45 @@ declare module './inventory' {
   }
 }
 
+/**
+ * Which active keys an audit could report (WARN/FAIL), from its settings; a key matching any criterion of
+ * any audit gets its id listed. Keys no audit would report are not listed: a compliant account costs no
+ * per-user call. Criteria: created more than `olderThanDays` ago; last used `unusedForDays` or more days
+ * ago; never used and created more than `neverUsedOlderThanDays` ago.
+ */
+export interface KeyScope {
+  readonly olderThanDays?: number;
+  readonly unusedForDays?: number;
+  readonly neverUsedOlderThanDays?: number;
+}
+
+declare module './types' {
+  interface CollectScope {
+    'iam.accessKeys': readonly KeyScope[];
+  }
+}
+
+/** Whether some audit could report this active key (an unreadable date always could). */
+export function mayBeReported(k: ReportAccessKey, now: Date, scopes: readonly KeyScope[]): boolean {
+  const age = daysSince(now, k.lastRotated);
+  if (age === null) return true;
+  const idle = daysSince(now, k.lastUsed);
+  return scopes.some(
+    (s) =>
+      (s.olderThanDays !== undefined && age > s.olderThanDays) ||
+      (s.unusedForDays !== undefined && idle !== null && idle >= s.unusedForDays) ||
+      (s.neverUsedOlderThanDays !== undefined && idle === null && age > s.neverUsedOlderThanDays),
+  );
+}
+
 const SOURCE = 'iam.accessKeys';
 
-/** Report users (root aside: its keys cannot be listed by another principal) holding an active key. */
-export function keyHolders(report: CredentialReport): string[] {
-  return report.users.filter((u) => !u.isRoot && u.accessKeys.some((k) => k.active)).map((u) => u.user);
+/**
+ * Report users (root aside: its keys cannot be listed by another principal) holding an active key that
+ * the run's audits could report; without a scope, every holder of an active key.
+ */
+export function keyHolders(report: CredentialReport, now: Date, scopes?: readonly KeyScope[]): string[] {
+  return report.users.filter((u) => !u.isRoot && u.accessKeys.some((k) => k.active && (!scopes || mayBeReported(k, now, scopes)))).map((u) => u.user);
 }
 
 async function listKeys(iam: IAMClient, user: string): Promise<ListedKey[]> {
@@ -60,7 +94,7 @@ export async function readAccessKeys(ctx: CollectContext, options: CredentialRep
     throw new CollectionError(`key ids not read: the credential report could not be read (${errorCode(error)})`, SOURCE, GLOBAL_REGION, 'CredentialReportUnavailable', { cause: error });
   }
   const iam = ctx.clients.get(IAMClient, 'iam', GLOBAL_SERVICE_REGION);
-  const users = keyHolders(report);
+  const users = keyHolders(report, ctx.now, ctx.scope?.['iam.accessKeys']);
   const outcomes = await mapLimit(users, ctx.concurrency, (user) => capture(SOURCE, GLOBAL_REGION, () => listKeys(iam, user)));
   return { byUser: Object.fromEntries(users.map((u, i) => [u, outcomes[i] ?? ok([])])) };
 }

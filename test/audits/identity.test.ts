@@ -1,4 +1,4 @@
-import { identityView } from '../../shared/audits/identity';
+import { daysSince, identityView } from '../../shared/audits/identity';
 import { ok, failed } from '../../shared/collect/outcome';
 import { accessKey, buildInventory, identitySources, keyId, keyUser, rootUser, user } from '../builders';
 
@@ -61,5 +61,21 @@ describe('identity view: the credential report reconciled with ListUsers and Lis
 
   it('reports the report age in whole hours', () => {
     expect(identityView(buildInventory({ users: [], reportGeneratedAt: '2026-11-20T04:30:00Z' }))?.reportAgeHours).toBe(3);
+  });
+});
+
+describe('daysSince: whole days on UTC instants', () => {
+  it('counts 90 days and 30 minutes as 90 days even when the host is in a zone whose clocks changed in between', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'America/New_York'; // DST ended on 2026-11-01: local calendar days would give 89
+    try {
+      const now = new Date('2026-11-20T08:00:00Z');
+      expect(daysSince(now, { at: '2026-08-22T07:30:00.000Z', raw: '' })).toBe(90);
+      expect(daysSince(now, { at: '2026-08-22T08:00:01.000Z', raw: '' })).toBe(89);
+      expect(daysSince(now, { at: null, raw: 'N/A' })).toBeNull();
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
   });
 });
