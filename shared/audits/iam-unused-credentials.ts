@@ -29,10 +29,11 @@ export function usageVerdict(view: IdentityView, what: string, lastUsed: ReportD
     return idle >= s.unusedDays ? { status: 'FAIL', reason: `${what} not used for ${idle} days (${s.unusedDays} or more)`, evidence } : { status: 'PASS', reason: `${what} used ${idle} days ago`, evidence };
   }
   const age = daysSince(view.now, created);
-  const evidence = { lastUsed: shown(lastUsed), ageDays: age, neverUsedGraceDays: s.neverUsedGraceDays };
-  if (age === null) return { status: 'ERROR', reason: `not evaluated: ${what} never used and its creation time is "${created.raw}", not a date`, evidence };
+  const evidence = { ageDays: age, neverUsedGraceDays: s.neverUsedGraceDays };
+  const never = lastUsed.raw === 'no_information' ? 'not used since IAM began tracking (October 2014)' : 'never used';
+  if (age === null) return { status: 'ERROR', reason: `not evaluated: ${what} ${never} and its creation time is "${created.raw}", not a date`, evidence };
   return age > s.neverUsedGraceDays
-    ? { status: 'FAIL', reason: `${what} never used, created ${age} days ago (grace ${s.neverUsedGraceDays} days)`, evidence }
+    ? { status: 'FAIL', reason: `${what} ${never}, created ${age} days ago (grace ${s.neverUsedGraceDays} days)`, evidence }
     : { status: 'PASS', reason: `${what} not used yet, created ${age} days ago (within the ${s.neverUsedGraceDays}-day grace)`, evidence };
 }
 

@@ -39,6 +39,7 @@ describe('audit: iam-unused-credentials', () => {
     const untracked = user('untracked', { passwordLastUsed: date(null, 'no_information'), passwordLastChanged: date(null, 'N/A'), createdAt: date('2013-01-01T00:00:00Z') });
     const fresh = user('fresh', { passwordLastUsed: date(null, 'N/A'), passwordLastChanged: date(ago(1)) });
     expect(statuses([never, untracked, fresh])).toEqual([['never', 'FAIL'], ['untracked', 'FAIL'], ['fresh', 'PASS']]);
+    expect(evaluate([untracked])[0]?.reason).toMatch(/^console password not used since IAM began tracking \(October 2014\), created \d+ days ago/);
   });
 
   it('counts a password\'s age from when it was set, not from the user\'s creation', () => {

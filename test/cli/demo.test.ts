@@ -16,11 +16,11 @@ describe('npm run demo', () => {
       else process.env.AWS_ENDPOINT_URL_SESV2 = saved;
     }
     for (const f of ['report.html', 'report.txt', 'findings.csv', 'findings.json', 'report.eml']) expect(existsSync(join(out, f))).toBe(true);
-    expect(printed.join('\n')).toMatch(/iam-console-mfa\s+2\s+1/);
+    expect(printed.join('\n')).toMatch(/iam-console-mfa\s+2\s+2\s+0\s+3\s+1/);
     const mail = await simpleParser(readFileSync(join(out, 'report.eml')));
     expect(printed.join('\n')).toMatch(/iam-root-mfa\s+1\s+0\s+0\s+1/);
     expect(printed.join('\n')).toMatch(/iam-access-key-age\s+3\s+2\s+0\s+5/);
-    expect(printed.join('\n')).toMatch(/iam-unused-credentials\s+3\s+0\s+0\s+7\s+1/);
+    expect(printed.join('\n')).toMatch(/iam-unused-credentials\s+3\s+0\s+0\s+8\s+1/);
     expect(mail.subject).toMatch(/^\[opsbots\] acme-prod sample: \d+ FAIL, \d+ WARN/);
     // The sample enables key deactivation for iam-unused-credentials: the two unsuppressed unused keys.
     expect(mail.text).toMatch(/deactivate access key AKIABOBKEY0000000002 \(global\): done/);
