@@ -1,5 +1,7 @@
 import { benchIdentity } from './bench/identity';
 import { benchIdentityRequests } from './bench/identity-requests';
+import { benchCertificates } from './bench/certificates';
+import { benchInstances } from './bench/instances';
 
 export interface BenchOptions {
   readonly users: readonly number[];
@@ -10,6 +12,8 @@ export interface BenchOptions {
 const BENCHES: readonly { name: string; run: (o: BenchOptions) => Promise<unknown> }[] = [
   { name: 'identity evaluation', run: (o) => benchIdentity(o) },
   { name: 'identity collector: AWS requests', run: (o) => benchIdentityRequests(o) },
+  { name: 'certificate evaluation', run: (o) => benchCertificates(o) },
+  { name: 'EC2 instances (ec2-required-tags)', run: (o) => benchInstances(o) },
 ];
 
 /** `npm run bench`: timings, peak memory and AWS request counts. Figures, not pass/fail. */

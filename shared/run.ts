@@ -105,8 +105,9 @@ export async function runAudits(opts: RunOptions): Promise<Report> {
     for (const audit of audits) {
       const remediation = opts.config.audits[audit.id]?.remediation;
       if (!audit.action || !remediation) continue;
-      const targets = findings.filter((f) => f.auditId === audit.id && f.status === 'FAIL' && !f.suppressed);
-      const ctx = { clients: opts.clients, inventory, dryRun: opts.dryRun, log: opts.log, now };
+      const allFindings = findings.filter((f) => f.auditId === audit.id);
+      const targets = allFindings.filter((f) => f.status === 'FAIL' && !f.suppressed);
+      const ctx = { clients: opts.clients, inventory, dryRun: opts.dryRun, log: opts.log, now, allFindings };
       results.push(...(await audit.action.run(ctx, targets, remediation)));
     }
     return results;

@@ -25,6 +25,12 @@ export interface ActionContext {
   readonly dryRun: boolean;
   readonly log: Log;
   readonly now: Date;
+  /**
+   * Every finding of the remediation's audit after exemptions (PASS, WARN and suppressed included), for
+   * remediations that also undo their own earlier steps, e.g. removing a mark-for-op tag from a resource
+   * that became compliant. Optional so callers built before it keep working; the engine always sets it.
+   */
+  readonly allFindings?: readonly Finding[];
 }
 
 /**
@@ -35,6 +41,11 @@ export interface ActionContext {
 export interface Remediation<S extends z.ZodObject<z.ZodRawShape> = z.ZodObject<z.ZodRawShape>> {
   readonly id: string;
   readonly iamActions: readonly string[];
+  /**
+   * The write actions a stage needs for these (normalised) settings, when they depend on them (terminate
+   * only where configured). Optional: without it the deploy grants `iamActions`.
+   */
+  iamActionsFor?(settings: z.output<S>): readonly string[];
   /** Closed schema for the stage's `remediation` block (without `enabled`), defaults included. */
   readonly settings: S;
   run(ctx: ActionContext, findings: readonly Finding[], settings: z.output<S>): Promise<ActionResult[]>;

@@ -15,6 +15,11 @@ export interface RecordedCall {
 
 const SECRET_KEYS = new Set(['SecretAccessKey', 'SessionToken', 'Password', 'PrivateKey', 'Value', 'Plaintext']);
 
+/** A resource tag `{Key, Value}`: its Value is what tag audits read, not a secret (an SSM Parameter's Value is). */
+function isTag(value: object): boolean {
+  return typeof (value as { Key?: unknown }).Key === 'string';
+}
+
 /** Copies a response with secret-bearing fields replaced, so recordings can be attached to bug reports. */
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
@@ -28,7 +33,7 @@ export function redact(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       if (k === '$metadata') continue;
-      out[k] = SECRET_KEYS.has(k) && typeof v === 'string' ? '<redacted>' : redact(v);
+      out[k] = SECRET_KEYS.has(k) && typeof v === 'string' && !isTag(value) ? '<redacted>' : redact(v);
     }
     return out;
   }

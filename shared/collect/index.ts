@@ -3,12 +3,18 @@ import type { Collector } from './types';
 import { credentialReportCollector } from './credential-report';
 import { iamUsersCollector } from './iam-users';
 import { accessKeysCollector } from './iam-access-keys';
+import { serverCertificatesCollector } from './server-certificates';
+import { acmCertificatesCollector } from './acm-certificates';
+import { ec2InstancesCollector } from './ec2-instances';
 
 /** Every collector, by the source it fills. Adding a source = one module + one line here. */
 export const COLLECTORS: { readonly [K in SourceId]: Collector<K> } = {
   'iam.credentialReport': credentialReportCollector(),
   'iam.users': iamUsersCollector(),
   'iam.accessKeys': accessKeysCollector(),
+  'iam.serverCertificates': serverCertificatesCollector(),
+  'acm.certificates': acmCertificatesCollector(),
+  'ec2.instances': ec2InstancesCollector(),
 };
 
 export function collectorFor<K extends SourceId>(id: K): Collector<K> {

@@ -1,9 +1,16 @@
 import { mapLimit } from '../concurrency';
-import { capture, type Regional } from './outcome';
+import { capture, type Outcome, type Regional } from './outcome';
 import type { CollectContext } from './types';
 
 /** Reads one source in every resolved region, `ctx.concurrency` at a time; each region's error is kept apart. */
 export async function perRegion<T>(ctx: CollectContext, source: string, read: (region: string) => Promise<T>): Promise<Regional<T>> {
   const outcomes = await mapLimit(ctx.regions, ctx.concurrency, (region) => capture(source, region, () => read(region)));
   return Object.fromEntries(ctx.regions.map((region, i) => [region, outcomes[i]]));
+}
+
+/** The regions of a regional source that were read, with their values (failed regions left to the engine's ERRORs). */
+export function readRegions<T>(source: Regional<T> | undefined): { region: string; value: T }[] {
+  return Object.entries(source ?? {})
+    .filter((e): e is [string, Extract<Outcome<T>, { ok: true }>] => e[1].ok)
+    .map(([region, o]) => ({ region, value: o.value }));
 }

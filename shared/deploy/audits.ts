@@ -3,6 +3,12 @@ import type { Config, StageInput } from '../config/index';
 import { functionKey, logicalPrefix } from './names';
 import { roleName, roleResource, type Statement } from './iam';
 import type { DeploymentPart } from './part';
+import type { Remediation } from '../actions/types';
+
+/** The write actions a remediation needs with the stage's settings (all it declares unless it narrows them). */
+export function remediationActions(action: Remediation, settings: Readonly<Record<string, unknown>>): readonly string[] {
+  return action.iamActionsFor ? action.iamActionsFor(settings) : action.iamActions;
+}
 
 /** SES permission for the notifier: send only, from identities in the SES region. */
 export function sesStatement(config: Config): Statement | null {
@@ -51,7 +57,7 @@ export function auditFunctions(stage: string, config: Config, raw: StageInput): 
     if (!ac?.deployed) continue;
     const key = functionKey(audit.id);
     const statements: Statement[] = [{ Effect: 'Allow', Action: readActions(audit), Resource: '*' }];
-    if (audit.action && ac.remediation) statements.push({ Effect: 'Allow', Action: [...audit.action.iamActions].sort(), Resource: '*' });
+    if (audit.action && ac.remediation) statements.push({ Effect: 'Allow', Action: [...remediationActions(audit.action, ac.remediation)].sort(), Resource: '*' });
     const ses = sesStatement(config);
     if (ses) statements.push(ses);
     Object.assign(resources, roleResource(stage, key, statements));

@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import { readStageFile } from '../../shared/config/load';
+import type { AuditResult } from '../../shared/handler';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('function: ec2-required-tags', () => {
+  const saved = { ...process.env };
+  afterAll(() => {
+    process.env = saved;
+  });
+
+  it('on a dry run with the sample stage asks EC2 to dry-run every change and reports nothing as done', async () => {
+    // The stage config as serverless.yml hands it over, answered from the sample account's recordings.
+    process.env.OPSBOTS_STAGE = 'sample';
+    process.env.OPSBOTS_CONFIG = JSON.stringify(readStageFile(join(ROOT, 'config', 'sample.yml')));
+    process.env.OPSBOTS_REPLAY = join(ROOT, 'sample');
+    const { handler } = await import('../../functions/ec2-required-tags');
+    const res = (await handler({ dryRun: true })) as AuditResult;
+    expect(res).toMatchObject({ dryRun: true, state: 'incomplete', counts: { FAIL: 16, WARN: 2, ERROR: 1, suppressed: 2 }, delivery: { sent: false } });
+    const remediation = res.rendered?.text.split('\nRemediation\n')[1] ?? '';
+    expect(remediation).toContain('mark stop i-0a000000000000001 (us-east-1): dry-run: dry run: AWS confirms mark stop would succeed');
+    expect(remediation).toContain('stop i-0a00000000000000a (us-east-1): dry-run');
+    expect(remediation).toContain('unmark i-0e00000000000000c (eu-west-1): dry-run');
+    expect(remediation).not.toMatch(/\): (done|marked|unmarked|failed|refused):/);
+  });
+});
