@@ -2,6 +2,7 @@ import { benchIdentity } from './bench/identity';
 import { benchIdentityRequests } from './bench/identity-requests';
 import { benchCertificates } from './bench/certificates';
 import { benchInstances } from './bench/instances';
+import { benchSecurityGroups } from './bench/security-groups';
 
 export interface BenchOptions {
   readonly users: readonly number[];
@@ -14,6 +15,7 @@ const BENCHES: readonly { name: string; run: (o: BenchOptions) => Promise<unknow
   { name: 'identity collector: AWS requests', run: (o) => benchIdentityRequests(o) },
   { name: 'certificate evaluation', run: (o) => benchCertificates(o) },
   { name: 'EC2 instances (ec2-required-tags)', run: (o) => benchInstances(o) },
+  { name: 'security groups', run: (o) => benchSecurityGroups(o) },
 ];
 
 /** `npm run bench`: timings, peak memory and AWS request counts. Figures, not pass/fail. */

@@ -15,7 +15,8 @@ interface Compiled {
   readonly resource: RegExp;
 }
 
-function glob(pattern: string): RegExp {
+/** A `*`-wildcard pattern as an anchored RegExp (everything else literal). */
+export function glob(pattern: string): RegExp {
   const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
   return new RegExp(`^${escaped}$`);
 }

@@ -5,11 +5,20 @@ import { iamAccessKeyAge } from './iam-access-key-age';
 import { iamUnusedCredentials } from './iam-unused-credentials';
 import { certificateExpiry } from './certificate-expiry';
 import { ec2RequiredTags } from './ec2-required-tags';
+import { ec2OpenSecurityGroups } from './ec2-open-security-groups';
 import { COLLECTORS } from '../collect/index';
 import { REGION_ACTIONS, ACCOUNT_ACTIONS } from '../collect/account';
 
 /** Every audit, in report order. Adding an audit = one module + one line here. */
-export const AUDITS: readonly Audit[] = [iamConsoleMfa, iamRootMfa, iamAccessKeyAge, iamUnusedCredentials, certificateExpiry, ec2RequiredTags];
+export const AUDITS: readonly Audit[] = [
+  iamConsoleMfa,
+  iamRootMfa,
+  iamAccessKeyAge,
+  iamUnusedCredentials,
+  certificateExpiry,
+  ec2RequiredTags,
+  ec2OpenSecurityGroups,
+];
 
 export const AUDIT_IDS: readonly string[] = AUDITS.map((a) => a.id);
 

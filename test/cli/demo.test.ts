@@ -24,9 +24,13 @@ describe('npm run demo', () => {
     expect(printed.join('\n')).toContain('not evaluated: acm.certificates in ap-southeast-2: AccessDeniedException');
     const mail = await simpleParser(readFileSync(join(out, 'report.eml')));
     expect(printed.join('\n')).toMatch(/ec2-required-tags\s+16\s+2\s+1\s+4\s+2/);
-    expect(mail.subject).toBe('[opsbots] acme-prod sample: 32 FAIL, 13 WARN, incomplete (1 region unreadable)');
     expect(mail.text).toContain('stop i-0a00000000000000a (us-east-1): done');
     expect(mail.text).toContain('tagged opsbots:action=stop@2026-11-22');
+    expect(mail.subject).toBe('[opsbots] acme-prod sample: 49 FAIL, 15 WARN, incomplete (1 region unreadable)');
+    // FAIL WARN ERROR PASS suppressed per audit; ap-southeast-2 denies EC2, so the run is incomplete
+    expect(printed.join('\n')).toMatch(/ec2-open-security-groups\s+17\s+2\s+2\s+3\s+0/);
+    expect(printed.join('\n')).toContain('not evaluated: ec2.securityGroups in ap-southeast-2: UnauthorizedOperation');
+    expect(mail.text).toContain('pl-0b1c2d3e4f5a6b7c8 (contains 0.0.0.0/0)');
     // The sample enables key deactivation for iam-unused-credentials: the two unsuppressed unused keys.
     expect(mail.text).toMatch(/deactivate access key AKIABOBKEY0000000002 \(global\): done/);
     expect(mail.text).toMatch(/deactivate access key AKIAOLDSVC0000000001 \(global\): done/);

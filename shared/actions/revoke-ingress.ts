@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { EC2Client, RevokeSecurityGroupIngressCommand, type IpPermission } from '@aws-sdk/client-ec2';
+import { errorCode } from '../errors';
+import { glob } from '../exemptions';
+import { ruleLine } from '../audits/sg-rules';
+import type { Finding } from '../model';
+import { runGuarded, type GuardTarget } from './guard';
+import type { ActionContext, ActionResult, Remediation } from './types';
+
+export const REVOKE_ACTION = 'revoke-ingress';
+
+const settings = z.strictObject({
+  /** Above this many security groups to change, nothing is changed and the report says so. Default 5. */
+  maxActions: z.number().int().min(0).max(1000).default(5),
+  /** Group ids or names (`*` wildcards) never changed automatically; their findings stay FAIL. Default none. */
+  skipGroups: z.array(z.string().min(1)).default([]),
+});
+
+/** The evidence fields this action relies on, checked rather than trusted. */
+const ruleSchema = z.object({
+  ruleId: z.string().regex(/^sgr-[0-9a-f]+$/),
+  status: z.string(),
+  protocol: z.string(),
+  fromPort: z.number().nullable(),
+  toPort: z.number().nullable(),
+  cidrIpv4: z.string().optional(),
+  cidrIpv6: z.string().optional(),
+  prefixListId: z.string().optional(),
+  description: z.string().optional(),
+  ports: z.string(),
+  source: z.string(),
+  sensitivePorts: z.array(z.string()).optional(),
+});
+const evidenceSchema = z.object({ groupName: z.string(), worldOpenRules: z.array(ruleSchema) });
+type RevokedRule = z.output<typeof ruleSchema>;
+
+interface RevokeTarget extends GuardTarget {
+  readonly groupName: string;
+  readonly rules: readonly RevokedRule[];
+}
+
+/** The IpPermissions that put `rules` back with AuthorizeSecurityGroupIngress. */
+export function restorePermissions(rules: readonly RevokedRule[]): IpPermission[] {
+  return rules.map((r) => {
+    const ports = r.protocol === '-1' ? {} : { FromPort: r.fromPort ?? -1, ToPort: r.toPort ?? -1 };
+    const d = r.description ? { Description: r.description } : {};
+    return {
+      IpProtocol: r.protocol,
+      ...ports,
+      ...(r.cidrIpv4 ? { IpRanges: [{ CidrIp: r.cidrIpv4, ...d }] } : {}),
+      ...(r.cidrIpv6 ? { Ipv6Ranges: [{ CidrIpv6: r.cidrIpv6, ...d }] } : {}),
+      ...(r.prefixListId ? { PrefixListIds: [{ PrefixListId: r.prefixListId, ...d }] } : {}),
+    };
+  });
+}
+
+/** What the report keeps for each group: the rules removed and the command that restores them. */
+export function undoRecord(t: RevokeTarget): Record<string, unknown> {
+  const permissions = restorePermissions(t.rules);
+  return {
+    groupId: t.resourceId,
+    groupName: t.groupName,
+    revokedRules: t.rules.map((r) => ({ ruleId: r.ruleId, protocol: r.protocol, ports: r.ports, source: r.source, ...(r.description ? { description: r.description } : {}) })),
+    restore: { AuthorizeSecurityGroupIngress: { GroupId: t.resourceId, IpPermissions: permissions } },
+    restoreCommand: `aws ec2 authorize-security-group-ingress --region ${t.region} --group-id ${t.resourceId} --ip-permissions '${JSON.stringify(permissions)}'`,
+  };
+}
+
+function targetOf(f: Finding): RevokeTarget | string {
+  const parsed = evidenceSchema.safeParse(f.evidence);
+  if (!parsed.success) return 'finding evidence does not name the rules to revoke';
+  const rules = parsed.data.worldOpenRules.filter((r) => r.status === 'FAIL');
+  if (rules.length === 0) return 'no failing rule to revoke';
+  return { auditId: f.auditId, resource: f.resource, resourceId: f.resourceId, region: f.region, groupName: parsed.data.groupName, rules };
+}
+
+/**
+ * Revokes only the failing world-open rules of each FAIL group, by security group rule id (a private CIDR
+ * of the same permission has its own rule id and stays). Guarded: skipGroups, maxActions, EC2's DryRun on
+ * dry runs, failures gathered per group. Every result carries the removed rules and how to restore them.
+ */
+export async function runRevokeIngress(ctx: Pick<ActionContext, 'clients' | 'dryRun'>, findings: readonly Finding[], s: z.output<typeof settings>): Promise<ActionResult[]> {
+  const skip = s.skipGroups.map(glob);
+  const results: ActionResult[] = [];
+  const targets: RevokeTarget[] = [];
+  for (const f of findings) {
+    const t = targetOf(f);
+    const base = { auditId: f.auditId, action: REVOKE_ACTION, resource: f.resource, resourceId: f.resourceId, region: f.region };
+    if (typeof t === 'string') results.push({ ...base, outcome: 'skipped', message: `not changed: ${t}` });
+    else if (skip.some((p) => p.test(t.resourceId) || p.test(t.groupName))) results.push({ ...base, outcome: 'skipped', message: 'not changed: listed in skipGroups', detail: { ...undoRecord(t), applied: false } });
+    else targets.push(t);
+  }
+  const guarded = await runGuarded({
+    action: REVOKE_ACTION,
+    targets,
+    maxActions: s.maxActions,
+    dryRun: ctx.dryRun,
+    act: async (t) => {
+      const ec2 = ctx.clients.get(EC2Client, 'ec2', t.region);
+      try {
+        const res = await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: t.resourceId, SecurityGroupRuleIds: t.rules.map((r) => r.ruleId), DryRun: ctx.dryRun }));
+        // AWS answers Return=false (not an error) when some rules were not found: the group is not as reported.
+        if (res.Return === false) throw Object.assign(new Error(`AWS did not revoke every rule (unknown: ${JSON.stringify(res.UnknownIpPermissions ?? [])})`), { name: 'PartialRevoke' });
+      } catch (error) {
+        // DryRunOperation = "would have succeeded": keep the record of what would be removed.
+        if (!(ctx.dryRun && errorCode(error) === 'DryRunOperation')) throw error;
+      }
+      return undoRecord(t);
+    },
+  });
+  const byId = new Map(targets.map((t) => [`${t.region}/${t.resourceId}`, t]));
+  for (const r of guarded) {
+    const t = byId.get(`${r.region}/${r.resourceId}`) as RevokeTarget;
+    const rules = t.rules.map(ruleLine).join('; ');
+    const what = r.outcome === 'done' ? `revoked ${rules}` : r.outcome === 'dry-run' ? `dry run (EC2 DryRun): would revoke ${rules}` : `${r.message}; rules: ${rules}`;
+    // `applied` tells a restorer whether the rules were really removed (only for `done`).
+    results.push({ ...r, message: what, detail: { ...(r.detail ?? undoRecord(t)), applied: r.outcome === 'done' } });
+  }
+  return results;
+}
+
+export const revokeIngress: Remediation<typeof settings> = {
+  id: REVOKE_ACTION,
+  iamActions: ['ec2:RevokeSecurityGroupIngress'],
+  settings,
+  run: (ctx, findings, s) => runRevokeIngress(ctx, findings, s),
+};

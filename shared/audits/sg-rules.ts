@@ -1,0 +1,85 @@
+import type { IngressRule } from '../collect/ec2-security-groups';
+import type { Outcome } from '../collect/outcome';
+import { covers, formatRange, intersect, mergeRanges, type PortRange, type PortSpec } from './port-ranges';
+
+/** The addresses that mean "anyone on the internet". */
+export const WORLD_CIDRS: readonly string[] = ['0.0.0.0/0', '::/0'];
+
+export const RULE_KINDS = ['all-traffic', 'all-ports', 'sensitive-ports', 'public-ports', 'allowed-public-ports', 'load-balancer-ports', 'icmp', 'other-protocol'] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+export type RuleStatus = 'FAIL' | 'WARN' | 'PASS';
+
+/** The port settings, merged once per evaluation. */
+export interface PortPolicy {
+  readonly sensitive: readonly PortRange[];
+  readonly allowed: readonly PortRange[];
+  /** allowedPublicPorts plus loadBalancerPorts: what a group used by a load balancer may open. */
+  readonly allowedForLoadBalancer: readonly PortRange[];
+}
+
+export function portPolicy(s: { sensitivePorts: readonly PortSpec[]; allowedPublicPorts: readonly PortSpec[]; loadBalancerPorts: readonly PortSpec[] }): PortPolicy {
+  return {
+    sensitive: mergeRanges(s.sensitivePorts),
+    allowed: mergeRanges(s.allowedPublicPorts),
+    allowedForLoadBalancer: mergeRanges([...s.allowedPublicPorts, ...s.loadBalancerPorts]),
+  };
+}
+
+export interface RuleVerdict {
+  readonly status: RuleStatus;
+  readonly kind: RuleKind;
+  /** Sensitive ports (and ranges) the rule opens, e.g. ["20-23", "25"]. */
+  readonly sensitivePorts: readonly string[];
+}
+
+/** Where the rule lets the world in from: a world CIDR, or a prefix list that contains one. */
+export type WorldSource = { readonly open: false } | { readonly open: true; readonly from: string } | { readonly open: 'unknown'; readonly prefixListId: string; readonly code: string; readonly message: string };
+
+export function worldSource(rule: IngressRule, prefixLists: Readonly<Record<string, Outcome<readonly string[]>>>): WorldSource {
+  if (rule.cidrIpv4 && WORLD_CIDRS.includes(rule.cidrIpv4)) return { open: true, from: rule.cidrIpv4 };
+  if (rule.cidrIpv6 && WORLD_CIDRS.includes(rule.cidrIpv6)) return { open: true, from: rule.cidrIpv6 };
+  if (!rule.prefixListId) return { open: false };
+  const list = prefixLists[rule.prefixListId];
+  if (!list) return { open: 'unknown', prefixListId: rule.prefixListId, code: 'NotResolved', message: 'prefix list was not read' };
+  if (!list.ok) return { open: 'unknown', prefixListId: rule.prefixListId, code: list.error.code, message: list.error.message };
+  const world = list.value.filter((c) => WORLD_CIDRS.includes(c));
+  return world.length > 0 ? { open: true, from: `${rule.prefixListId} (contains ${world.join(', ')})` } : { open: false };
+}
+
+/** "all", "22", "0-1024", or for icmp "type 8 code 0" / "all types". */
+export function describePorts(rule: IngressRule): string {
+  if (rule.protocol === '-1') return 'all';
+  if (rule.protocol === 'icmp' || rule.protocol === 'icmpv6') {
+    return rule.fromPort === null ? 'all types' : `type ${rule.fromPort}${rule.toPort === null ? '' : ` code ${rule.toPort}`}`;
+  }
+  if (rule.protocol !== 'tcp' && rule.protocol !== 'udp') return 'all';
+  return formatRange([rule.fromPort ?? 0, rule.toPort ?? 65535]);
+}
+
+/**
+ * How bad one world-open rule is. All traffic or every port: FAIL. A tcp/udp range fully inside the allowed
+ * public ports (plus the load-balancer ports on a group a load balancer uses): PASS, even if a port there is
+ * also listed as sensitive (allowing it is the explicit choice). A range containing a sensitive port: FAIL.
+ * Any other world-open port, icmp, or another IP protocol: WARN.
+ */
+export function classify(rule: IngressRule, policy: PortPolicy, loadBalancer: boolean): RuleVerdict {
+  const none: readonly string[] = [];
+  if (rule.protocol === '-1') return { status: 'FAIL', kind: 'all-traffic', sensitivePorts: none };
+  if (rule.protocol === 'icmp' || rule.protocol === 'icmpv6') return { status: 'WARN', kind: 'icmp', sensitivePorts: none };
+  // AWS: any protocol other than tcp/udp/icmp(v6) is allowed on every port whatever range was given.
+  if (rule.protocol !== 'tcp' && rule.protocol !== 'udp') return { status: 'WARN', kind: 'other-protocol', sensitivePorts: none };
+  const from = rule.fromPort ?? 0;
+  const to = rule.toPort ?? 65535;
+  if (from <= 1 && to >= 65535) return { status: 'FAIL', kind: 'all-ports', sensitivePorts: none };
+  if (covers(policy.allowed, from, to)) return { status: 'PASS', kind: 'allowed-public-ports', sensitivePorts: none };
+  if (loadBalancer && covers(policy.allowedForLoadBalancer, from, to)) return { status: 'PASS', kind: 'load-balancer-ports', sensitivePorts: none };
+  const hits = intersect(policy.sensitive, from, to).map(formatRange);
+  if (hits.length > 0) return { status: 'FAIL', kind: 'sensitive-ports', sensitivePorts: hits };
+  return { status: 'WARN', kind: 'public-ports', sensitivePorts: none };
+}
+
+/** One rule as a person reads it: "tcp 22 from 0.0.0.0/0 (sensitive 22) [sgr-...]". */
+export function ruleLine(r: { readonly ruleId: string; readonly protocol: string; readonly ports: string; readonly source: string; readonly sensitivePorts?: readonly string[] }): string {
+  const proto = r.protocol === '-1' ? 'all traffic' : `${r.protocol} ${r.ports}`;
+  return `${proto} from ${r.source}${r.sensitivePorts?.length ? ` (sensitive ${r.sensitivePorts.join(', ')})` : ''} [${r.ruleId}]`;
+}

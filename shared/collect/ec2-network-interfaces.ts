@@ -1,0 +1,62 @@
+import { EC2Client, paginateDescribeNetworkInterfaces, type NetworkInterface as SdkInterface } from '@aws-sdk/client-ec2';
+import { perRegion } from './regional';
+import type { Regional } from './outcome';
+import type { Collector, CollectContext } from './types';
+import { REGION_DEADLINE_MS, withDeadline, type RegionalCollectorOptions } from './deadline';
+
+/** DescribeNetworkInterfaces accepts at most 1000 per page. */
+export const NETWORK_INTERFACE_PAGE_SIZE = 1000;
+
+/**
+ * What a network interface says about who uses it: instances, load balancers, Lambda in a VPC, RDS, NAT
+ * gateways, endpoints... all have one, which is how a security group is known to be attached.
+ */
+export interface NetworkInterface {
+  readonly id: string;
+  /** AWS InterfaceType: interface, network_load_balancer, lambda, nat_gateway, vpc_endpoint... */
+  readonly type: string;
+  readonly description: string;
+  /** in-use, available, attaching... */
+  readonly status: string;
+  readonly requesterId?: string;
+  readonly instanceId?: string;
+  readonly groupIds: readonly string[];
+}
+
+declare module './inventory' {
+  interface Sources {
+    'ec2.networkInterfaces': Regional<readonly NetworkInterface[]>;
+  }
+}
+
+export function toNetworkInterface(n: SdkInterface): NetworkInterface {
+  return {
+    id: n.NetworkInterfaceId ?? '',
+    type: n.InterfaceType ?? 'interface',
+    description: n.Description ?? '',
+    status: n.Status ?? 'unknown',
+    ...(n.RequesterId ? { requesterId: n.RequesterId } : {}),
+    ...(n.Attachment?.InstanceId ? { instanceId: n.Attachment.InstanceId } : {}),
+    groupIds: (n.Groups ?? []).flatMap((g) => (g.GroupId ? [g.GroupId] : [])),
+  };
+}
+
+export async function readNetworkInterfaces(ec2: EC2Client): Promise<NetworkInterface[]> {
+  const out: NetworkInterface[] = [];
+  for await (const page of paginateDescribeNetworkInterfaces({ client: ec2, pageSize: NETWORK_INTERFACE_PAGE_SIZE }, {})) {
+    for (const n of page.NetworkInterfaces ?? []) out.push(toNetworkInterface(n));
+  }
+  return out;
+}
+
+/** `ec2.networkInterfaces`: every interface of every region (perRegion), max page size, each region within a deadline. */
+export function networkInterfacesCollector(options: RegionalCollectorOptions = {}): Collector<'ec2.networkInterfaces'> {
+  const deadline = options.regionDeadlineMs ?? REGION_DEADLINE_MS;
+  return {
+    id: 'ec2.networkInterfaces',
+    iamActions: ['ec2:DescribeNetworkInterfaces'],
+    regional: true,
+    collect: (ctx: CollectContext) =>
+      perRegion(ctx, 'ec2.networkInterfaces', (region) => withDeadline(deadline, 'ec2.networkInterfaces', region, () => readNetworkInterfaces(ctx.clients.get(EC2Client, 'ec2', region)))),
+  };
+}

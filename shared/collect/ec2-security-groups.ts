@@ -1,0 +1,145 @@
+import {
+  EC2Client,
+  paginateDescribeSecurityGroupRules,
+  paginateDescribeSecurityGroups,
+  type SecurityGroup as SdkGroup,
+  type SecurityGroupRule as SdkRule,
+} from '@aws-sdk/client-ec2';
+import type { Outcome } from './outcome';
+import { perRegion } from './regional';
+import type { Regional } from './outcome';
+import type { Collector, CollectContext } from './types';
+import { PrefixListCache, PREFIX_LIST_ACTIONS } from './ec2-prefix-lists';
+import { REGION_DEADLINE_MS, withDeadline, type RegionalCollectorOptions } from './deadline';
+
+/** DescribeSecurityGroups and DescribeSecurityGroupRules accept at most 1000 per page. */
+export const SECURITY_GROUP_PAGE_SIZE = 1000;
+
+/** IP protocols AWS may report by number; named so a rule reads the same however it was created. */
+const PROTOCOL_NAMES: Readonly<Record<string, string>> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6' };
+
+/** One inbound rule, as one source (AWS gives each CIDR / prefix list / group reference its own rule id). */
+export interface IngressRule {
+  readonly ruleId: string;
+  /** `-1` (all traffic), `tcp`, `udp`, `icmp`, `icmpv6`, or another IP protocol number. */
+  readonly protocol: string;
+  /** null where AWS says -1 or nothing: every port (tcp/udp) or every type/code (icmp). */
+  readonly fromPort: number | null;
+  readonly toPort: number | null;
+  readonly cidrIpv4?: string;
+  readonly cidrIpv6?: string;
+  readonly prefixListId?: string;
+  readonly referencedGroupId?: string;
+  readonly description?: string;
+}
+
+export interface SecurityGroup {
+  readonly groupId: string;
+  readonly groupName: string;
+  readonly vpcId: string | null;
+  readonly ownerId: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly ingress: readonly IngressRule[];
+}
+
+export interface SecurityGroupsRegion {
+  readonly groups: readonly SecurityGroup[];
+  /** Each managed prefix list an inbound rule references, resolved to its CIDRs (or why it could not be). */
+  readonly prefixLists: Readonly<Record<string, Outcome<readonly string[]>>>;
+}
+
+declare module './inventory' {
+  interface Sources {
+    'ec2.securityGroups': Regional<SecurityGroupsRegion>;
+  }
+}
+
+export function normaliseProtocol(raw: string | undefined): string {
+  const p = (raw ?? '-1').toLowerCase();
+  return PROTOCOL_NAMES[p] ?? p;
+}
+
+function port(raw: number | undefined): number | null {
+  return raw === undefined || raw === null || raw < 0 ? null : raw;
+}
+
+/** An SDK rule as an IngressRule; egress rules are the caller's to drop. */
+export function toIngressRule(r: SdkRule): IngressRule {
+  const protocol = normaliseProtocol(r.IpProtocol);
+  return {
+    ruleId: r.SecurityGroupRuleId ?? '',
+    protocol,
+    // AWS ignores ports for -1: keep them null so "all traffic" never looks like a port range.
+    fromPort: protocol === '-1' ? null : port(r.FromPort),
+    toPort: protocol === '-1' ? null : port(r.ToPort),
+    ...(r.CidrIpv4 ? { cidrIpv4: r.CidrIpv4 } : {}),
+    ...(r.CidrIpv6 ? { cidrIpv6: r.CidrIpv6 } : {}),
+    ...(r.PrefixListId ? { prefixListId: r.PrefixListId } : {}),
+    ...(r.ReferencedGroupInfo?.GroupId ? { referencedGroupId: r.ReferencedGroupInfo.GroupId } : {}),
+    ...(r.Description ? { description: r.Description } : {}),
+  };
+}
+
+function tagMap(tags: readonly { Key?: string; Value?: string }[] | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key as string, t.Value ?? '']));
+}
+
+/** Joins groups with their inbound rules (rule ids exist only in DescribeSecurityGroupRules). */
+export function joinGroups(groups: readonly SdkGroup[], rules: readonly SdkRule[]): SecurityGroup[] {
+  const byGroup = new Map<string, IngressRule[]>();
+  for (const r of rules) {
+    if (r.IsEgress || !r.GroupId) continue;
+    const list = byGroup.get(r.GroupId) ?? [];
+    list.push(toIngressRule(r));
+    byGroup.set(r.GroupId, list);
+  }
+  return groups
+    .filter((g) => g.GroupId)
+    .map((g) => ({
+      groupId: g.GroupId as string,
+      groupName: g.GroupName ?? '',
+      vpcId: g.VpcId ?? null,
+      ownerId: g.OwnerId ?? '',
+      tags: tagMap(g.Tags),
+      ingress: byGroup.get(g.GroupId as string) ?? [],
+    }));
+}
+
+async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(page);
+  return out;
+}
+
+/** Every security group of one region with its inbound rules and the prefix lists those rules reference. */
+export async function readSecurityGroups(ec2: EC2Client, region: string, prefixLists: PrefixListCache): Promise<SecurityGroupsRegion> {
+  const paging = { client: ec2, pageSize: SECURITY_GROUP_PAGE_SIZE };
+  const [groupPages, rulePages] = await Promise.all([all(paginateDescribeSecurityGroups(paging, {})), all(paginateDescribeSecurityGroupRules(paging, {}))]);
+  const groups = joinGroups(
+    groupPages.flatMap((p) => p.SecurityGroups ?? []),
+    rulePages.flatMap((p) => p.SecurityGroupRules ?? []),
+  );
+  const ids = [...new Set(groups.flatMap((g) => g.ingress.flatMap((r) => (r.prefixListId ? [r.prefixListId] : []))))].sort();
+  const resolved = await prefixLists.resolve(ec2, region, ids);
+  return { groups, prefixLists: resolved };
+}
+
+/**
+ * `ec2.securityGroups`: every region (perRegion: bounded concurrency, per-region errors kept apart), max page
+ * size, prefix lists resolved once per region and run (a fresh cache per collect, so a warm Lambda never
+ * reuses last run's entries), each region within a deadline.
+ */
+export function securityGroupsCollector(options: RegionalCollectorOptions = {}): Collector<'ec2.securityGroups'> {
+  const deadline = options.regionDeadlineMs ?? REGION_DEADLINE_MS;
+  return {
+    id: 'ec2.securityGroups',
+    iamActions: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...PREFIX_LIST_ACTIONS],
+    regional: true,
+    collect: (ctx: CollectContext) => {
+      const cache = new PrefixListCache();
+      return perRegion(ctx, 'ec2.securityGroups', (region) =>
+        withDeadline(deadline, 'ec2.securityGroups', region, () => readSecurityGroups(ctx.clients.get(EC2Client, 'ec2', region), region, cache)),
+      );
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { cliRun } from '../../cli/run';
+import { MemoryLog } from '../../shared/logger';
+import type { Finding } from '../../shared/model';
+import { buildConfig } from '../builders';
+
+const SAMPLE = join(__dirname, '../../sample');
+const config = (remediation: Record<string, unknown> = {}) => buildConfig({ regions: 'all', audits: { 'ec2-open-security-groups': { remediation } } }, 'sample');
+const run = (c: ReturnType<typeof config>, dryRun: boolean) => cliRun({ config: c, auditIds: ['ec2-open-security-groups'], dryRun, replayDir: SAMPLE, log: new MemoryLog() });
+const byName = (findings: readonly Finding[], name: string, region = 'us-east-1') =>
+  findings.find((f) => f.evidence.groupName === name && f.region === region);
+
+describe('ec2-open-security-groups on the sample account', () => {
+  it('reports every case in both readable regions and ap-southeast-2 as not evaluated', async () => {
+    const { report, exitCode } = await run(config(), true);
+    expect(exitCode).toBe(2);
+    expect(report.notEvaluated.map((e) => `${e.source}@${e.region}`).sort()).toEqual(['ec2.networkInterfaces@ap-southeast-2', 'ec2.securityGroups@ap-southeast-2']);
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      const f = report.findings;
+      expect(byName(f, 'bastion-ssh', region)).toMatchObject({ status: 'FAIL', severity: 'high' });
+      expect(byName(f, 'windows-rdp', region)).toMatchObject({ status: 'FAIL', severity: 'high' });
+      expect(byName(f, 'debug-all-open', region)).toMatchObject({ status: 'FAIL', severity: 'critical' });
+      expect(byName(f, 'legacy-low-ports', region)).toMatchObject({ status: 'FAIL' });
+      expect(byName(f, 'dns-and-cache', region)).toMatchObject({ status: 'FAIL' });
+      expect(byName(f, 'ping', region)).toMatchObject({ status: 'WARN' });
+      expect(byName(f, 'postgres-mixed', region)).toMatchObject({ status: 'FAIL', evidence: expect.objectContaining({ attachedTo: [expect.stringMatching(/^rds: /), expect.stringMatching(/^lambda: /)] }) });
+      expect(byName(f, 'web-alb', region)).toMatchObject({ status: 'PASS', evidence: expect.objectContaining({ attachedTo: ['load-balancer: ELB app/web-alb/50dc6c495c0c9188'] }) });
+      expect(byName(f, 'old-ssh-unused', region)).toMatchObject({ status: 'FAIL', severity: 'medium', evidence: expect.objectContaining({ attached: false }) });
+      expect(byName(f, 'search-partners', region)?.reason).toMatch(/from pl-\w+ \(contains 0\.0\.0\.0\/0\)/);
+    }
+    expect(byName(report.findings, 'default', 'us-east-1')?.status).toBe('PASS');
+    expect(byName(report.findings, 'default', 'eu-west-1')?.status).toBe('FAIL');
+    expect(report.actions).toEqual([]);
+  });
+
+  it('dry-runs the remediation with EC2 DryRun: each failing group, only its failing rules', async () => {
+    const { report, clients } = await run(config({ enabled: true, maxActions: 20 }), true);
+    expect(report.actions).toHaveLength(17);
+    expect(report.actions.every((a) => a.outcome === 'dry-run')).toBe(true);
+    const mixed = report.actions.find((a) => a.detail?.groupName === 'postgres-mixed' && a.region === 'us-east-1');
+    expect(mixed?.detail?.revokedRules).toEqual([expect.objectContaining({ ports: '5432', source: '0.0.0.0/0', description: 'added during incident' })]);
+    expect(clients.stats.rows().find((r) => r.operation === 'ec2.RevokeSecurityGroupIngress')?.calls).toBe(17);
+  });
+
+  it('never pretends to change the sample: a real run has no recorded answer and every group fails', async () => {
+    const { report } = await run(config({ enabled: true, maxActions: 20 }), false);
+    expect(new Set(report.actions.map((a) => a.outcome))).toEqual(new Set(['failed']));
+    expect(report.actions[0]?.message).toMatch(/^NotRecorded/);
+  });
+});
