@@ -44,7 +44,7 @@ export function deactivateAccessKeys(auditId: string): Remediation<typeof settin
       const targets = keyFindings.map(keyTarget).filter((t): t is KeyTarget => t !== null);
       const skipped: ActionResult[] = keyFindings
         .filter((f) => keyTarget(f) === null)
-        .map((f) => ({ auditId: f.auditId, action: ACTION, resource: f.resource, resourceId: f.resourceId, region: f.region, outcome: 'skipped', message: 'not changed: the key id is unknown (ListAccessKeys failed for this user)' }));
+        .map((f) => ({ auditId: f.auditId, action: ACTION, resource: f.resource, resourceId: f.resourceId, region: f.region, outcome: 'skipped', message: 'not changed: the key id is unknown (ListAccessKeys failed or was not read for this user)' }));
       const iam = ctx.clients.get(IAMClient, 'iam', GLOBAL_SERVICE_REGION);
       const results = await runGuarded({
         action: ACTION,

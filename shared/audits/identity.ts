@@ -1,10 +1,10 @@
 import { differenceInHours } from 'date-fns';
 import type { Inventory } from '../collect/inventory';
 import { daysSince, type CredentialUser, type ReportAccessKey, type ReportDate } from '../collect/credential-report';
-
-export { daysSince };
 import { MISSING_USER_LIMIT, sameSecond } from '../collect/iam-users';
 import { GLOBAL_REGION, finding, type Finding, type Severity } from '../model';
+
+export { daysSince };
 
 /** An access key as the identity audits judge it: its report row, its id where known. */
 export interface ViewKey extends ReportAccessKey {
@@ -40,7 +40,6 @@ export interface IdentityView {
   /** Users in the report that ListUsers no longer returns (deleted since): not judged. */
   readonly deletedSinceReport: number;
 }
-
 
 /** A report date as evidence: the ISO time, or the marker AWS wrote. */
 export function shown(d: ReportDate): string {
@@ -150,7 +149,7 @@ export function pendingFindings(auditId: string, severity: Severity, inventory: 
 /** The clear PASS of an account without IAM users. */
 export function noUsersFinding(auditId: string, inventory: Inventory, view: IdentityView): Finding {
   const { id, partition } = inventory.account;
-  return finding({ ...identityBase(auditId, inventory), status: 'PASS', severity: 'info', resource: `arn:${partition}:iam::${id}:root`, resourceId: id, resourceType: 'AWS::::Account', reason: 'no IAM users', evidence: { reportGeneratedAt: view.generatedAt, reportAgeHours: view.reportAgeHours } });
+  return finding({ ...identityBase(auditId, inventory), status: 'PASS', severity: 'info', resource: `arn:${partition}:iam::${id}:root`, resourceId: id, resourceType: 'AWS::::Account', reason: 'no IAM users', evidence: { reportGeneratedAt: view.generatedAt, reportAgeHours: view.reportAgeHours, deletedSinceReport: view.deletedSinceReport } });
 }
 
 /** The user's evidence common to every identity finding. */
