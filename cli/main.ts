@@ -9,6 +9,7 @@ import { EXIT, statsTable, summaryTable, writeFile, writeOut } from './output';
 import { record } from './record';
 import { demo } from './demo';
 import { bench } from './bench';
+import { operatorToken } from './operator-token';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -62,6 +63,16 @@ function program(out: (s: string) => void, setCode: (n: number) => void): Comman
     .description('evaluation time, peak memory and AWS request counts')
     .option('--users <n,...>', 'user counts to evaluate', '10000,50000')
     .action(async (o: { users: string }) => setCode(await bench({ users: o.users.split(',').map(Number), print: out })));
+  cmd
+    .command('operator-token')
+    .description('generate a token for an operator target and print the aws ssm put-parameter command to store it')
+    .argument('<target>', 'a target name from operator.targets')
+    .option('--stage <name>', 'read config/<name>.yml')
+    .option('--config <file>', 'a settings file')
+    .action((target: string, o: { stage?: string; config?: string }) => {
+      out(operatorToken(loadConfig({ stage: o.stage, file: o.config }), target).join('\n'));
+      setCode(EXIT.clean);
+    });
   return cmd;
 }
 

@@ -5,6 +5,7 @@ import { ConfigError } from '../errors';
 import type { Exemption } from '../exemptions';
 import { parseOrThrow, toConfigError } from './issues';
 import { emailSchema, exemptionSchema, regionSchema, scheduleSchema } from './schemas';
+import { operatorSchema } from '../operator/config';
 
 export { parseOrThrow } from './issues';
 
@@ -47,6 +48,8 @@ export const stageSchema = z.strictObject({
   notify: notifySchema.optional(),
   alerts: z.strictObject({ enabled: z.boolean().default(true), email: emailSchema.optional() }).default({ enabled: true }),
   audits: z.record(z.string(), auditEntrySchema).default({}),
+  /** Operator endpoints: start/stop named EC2 instances with a token (shared/operator/config.ts). */
+  operator: operatorSchema.prefault({}),
 });
 
 export type StageInput = z.input<typeof stageSchema>;

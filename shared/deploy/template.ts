@@ -1,6 +1,7 @@
 import { normalise, type StageInput } from '../config/index';
 import { readStageFile, stageFile } from '../config/load';
 import { auditFunctions } from './audits';
+import { operatorFunctions } from './operator';
 import { SERVICE } from './iam';
 import type { PartBuilder } from './part';
 
@@ -11,7 +12,7 @@ export interface Deployment {
 }
 
 /** Every area's contribution; adding one = one module + one line here. */
-export const PARTS: readonly PartBuilder[] = [auditFunctions];
+export const PARTS: readonly PartBuilder[] = [auditFunctions, operatorFunctions];
 
 /**
  * Everything serverless.yml deploys for a stage, generated from the registry and config/<stage>.yml.

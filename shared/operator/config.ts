@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { emailSchema, regionSchema, scheduleSchema } from '../config/schemas';
+
+/** A target's name: it becomes part of a URL path and of Lambda/CloudFormation names. */
+export const TARGET_NAME = /^[a-z][a-z0-9-]{0,29}$/;
+
+export const targetNameSchema = z.string().regex(TARGET_NAME, 'target names are lowercase letters, digits and -, starting with a letter, at most 30 characters');
+
+export const instanceIdSchema = z.string().regex(/^i-([0-9a-f]{8}|[0-9a-f]{17})$/, 'not an EC2 instance id (i- followed by 8 or 17 hex digits)');
+
+/**
+ * An SSM parameter name as SSM accepts it: letters, digits and `_.-/`; hierarchical names start with `/`;
+ * not under the reserved `aws`/`ssm` prefixes; at most 15 levels.
+ */
+export const parameterNameSchema = z
+  .string()
+  .min(1)
+  .max(1011)
+  .regex(/^[a-zA-Z0-9_.\-/]+$/, 'SSM parameter names use only letters, digits and _ . - /')
+  .superRefine((name, ctx) => {
+    if (name.includes('/') && !name.startsWith('/')) ctx.addIssue({ code: 'custom', message: 'a hierarchical parameter name starts with /' });
+    if (name.includes('//') || name.endsWith('/')) ctx.addIssue({ code: 'custom', message: 'empty level in the parameter name' });
+    if (/^\/?(aws|ssm)/i.test(name)) ctx.addIssue({ code: 'custom', message: 'names starting with aws or ssm are reserved by AWS' });
+    if (name.split('/').filter(Boolean).length > 15) ctx.addIssue({ code: 'custom', message: 'at most 15 levels' });
+  });
+
+export const targetSchema = z.strictObject({
+  instanceId: instanceIdSchema,
+  /** The instance's region. */
+  region: regionSchema,
+  /** SecureString parameter holding the token, in the stage's deploy region. Only its name is deployed. */
+  tokenParameter: parameterNameSchema,
+  /** The guard stops the instance once it has run this long since its last start. Default: never. */
+  maxRunHours: z.number().positive().max(24 * 366).optional(),
+  /** Who hears about a guard stop (SES, from a verified identity). */
+  notify: z
+    .strictObject({
+      from: emailSchema,
+      to: z.array(emailSchema).min(1, 'at least one recipient'),
+      /** Default: the deploy region. */
+      sesRegion: regionSchema.optional(),
+    })
+    .optional(),
+});
+
+/** `operator:` in a stage file. Closed; every field has a default, and no target means no endpoint. */
+export const operatorSchema = z.strictObject({
+  targets: z.record(targetNameSchema, targetSchema).default({}),
+  /** Accept `?token=` as well as the Authorization header. Default false: see the README for what it costs. */
+  allowQueryToken: z.boolean().default(false),
+  /** HTTP API stage throttling for every route: steady requests per second and burst. */
+  throttle: z
+    .strictObject({
+      rate: z.number().positive().max(10_000).default(1),
+      burst: z.number().int().min(1).max(5_000).default(5),
+    })
+    .prefault({}),
+  /** How long a function keeps the token it read from SSM: rotation needs no redeploy. Default 300. */
+  tokenCacheSeconds: z.number().int().min(0).max(3600).default(300),
+  guard: z
+    .strictObject({
+      /** When the guard looks for targets past their maxRunHours. */
+      schedule: scheduleSchema.default('rate(15 minutes)'),
+    })
+    .prefault({}),
+});
+
+export type OperatorConfig = z.output<typeof operatorSchema>;
+export type Target = z.output<typeof targetSchema>;
+export type TargetNotify = NonNullable<Target['notify']>;

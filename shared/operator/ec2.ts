@@ -1,0 +1,55 @@
+import { DescribeInstancesCommand, EC2Client, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import type { Clients } from '../aws/clients';
+import { OpsbotsError } from '../errors';
+import { isInstanceState, type ChangeAction, type InstanceState } from './transitions';
+
+export interface InstanceStatus {
+  readonly instanceId: string;
+  readonly state: InstanceState;
+  /** The last start (EC2 resets LaunchTime on every start of an EBS-backed instance). */
+  readonly launchTime?: Date;
+}
+
+/** EC2 answered something the operator cannot act on (instance gone, unknown state). Mapped to 502. */
+export class InstanceError extends OpsbotsError {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+const ec2 = (clients: Clients, region: string) => clients.get(EC2Client, 'ec2', region);
+
+/** The states of `instanceIds` in one region, by id: one DescribeInstances call (ids are few). */
+export async function describeInstances(clients: Clients, region: string, instanceIds: readonly string[]): Promise<Map<string, InstanceStatus>> {
+  const res = await ec2(clients, region).send(new DescribeInstancesCommand({ InstanceIds: [...instanceIds] }));
+  const out = new Map<string, InstanceStatus>();
+  for (const i of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+    const state = i.State?.Name;
+    if (!i.InstanceId || !isInstanceState(state)) continue;
+    // Replayed/stand-in answers may carry ISO strings rather than Dates.
+    out.set(i.InstanceId, { instanceId: i.InstanceId, state, ...(i.LaunchTime ? { launchTime: new Date(i.LaunchTime) } : {}) });
+  }
+  return out;
+}
+
+export async function describeInstance(clients: Clients, region: string, instanceId: string): Promise<InstanceStatus> {
+  const status = (await describeInstances(clients, region, [instanceId])).get(instanceId);
+  if (!status) throw new InstanceError(`DescribeInstances returned no state for ${instanceId}`, 'InstanceNotReturned');
+  return status;
+}
+
+/** Starts or stops one instance; returns EC2's own previous and current state. */
+export async function changeInstance(clients: Clients, region: string, instanceId: string, action: ChangeAction): Promise<{ previous: InstanceState; current: InstanceState }> {
+  const client = ec2(clients, region);
+  const change =
+    action === 'start'
+      ? (await client.send(new StartInstancesCommand({ InstanceIds: [instanceId] }))).StartingInstances?.[0]
+      : (await client.send(new StopInstancesCommand({ InstanceIds: [instanceId] }))).StoppingInstances?.[0];
+  const previous = change?.PreviousState?.Name;
+  const current = change?.CurrentState?.Name;
+  if (!isInstanceState(previous) || !isInstanceState(current)) throw new InstanceError(`${action === 'start' ? 'StartInstances' : 'StopInstances'} returned no state change for ${instanceId}`, 'NoStateChange');
+  return { previous, current };
+}
