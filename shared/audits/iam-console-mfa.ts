@@ -25,7 +25,10 @@ export function evaluateConsoleMfa(inventory: Inventory, s: z.output<typeof sett
       ...userEvidence(view, u),
     };
     const common = { ...base, resource: u.arn, resourceId: u.user, evidence };
-    if (u.passwordEnabled !== true) {
+    if (u.passwordEnabled === null) {
+      return finding({ ...common, status: 'ERROR', severity: 'high', reason: 'not evaluated: the report\'s password_enabled is neither true nor false' });
+    }
+    if (!u.passwordEnabled) {
       return finding({ ...common, status: 'PASS', severity: 'info', reason: 'no console password: MFA for console sign-in not applicable' });
     }
     if (u.mfaActive) return finding({ ...common, status: 'PASS', severity: 'info', reason: 'console user has an assigned MFA device' });

@@ -43,7 +43,9 @@ function userFindings(inventory: Inventory, view: IdentityView, u: ViewUser, s: 
   const base = identityBase(ID, inventory);
   const ue = userEvidence(view, u);
   const out: Finding[] = [];
-  if (u.passwordEnabled === true) {
+  if (u.passwordEnabled === null) {
+    out.push(finding({ ...base, resource: u.arn, resourceId: u.user, resourceType: 'AWS::IAM::User', status: 'ERROR', severity: 'high', reason: 'not evaluated: the report\'s password_enabled is neither true nor false', evidence: ue }));
+  } else if (u.passwordEnabled) {
     // The password's own age: when it was set, else when the user was created.
     const created = u.passwordLastChanged.at ? u.passwordLastChanged : u.createdAt;
     const v = usageVerdict(view, 'console password', u.passwordLastUsed, created, s);

@@ -98,3 +98,9 @@ describe('audit: iam-console-mfa with the ListUsers cross-check', () => {
     expect(findings.map((f) => [f.status, f.resourceId])).toEqual([['ERROR', 'iam.users'], ['FAIL', 'bob']]);
   });
 });
+
+describe('audit: iam-console-mfa on unreadable report values', () => {
+  it('is ERROR, not "not applicable", when a user\'s password_enabled is neither true nor false', () => {
+    expect(evaluate({ users: [user('odd', { passwordEnabled: null })] })[0]).toMatchObject({ status: 'ERROR', resourceId: 'odd' });
+  });
+});

@@ -47,6 +47,11 @@ describe('audit: iam-unused-credentials', () => {
     expect(evaluate([u])[0]?.status).toBe('PASS');
   });
 
+  it('is ERROR for a user whose password_enabled is neither true nor false, still judging its keys', () => {
+    const odd = keyUser('odd', [accessKey(1, ago(400), ago(1))], { passwordEnabled: null });
+    expect(evaluate([odd]).map((f) => [f.resourceType, f.status])).toEqual([['AWS::IAM::User', 'ERROR'], ['AWS::IAM::AccessKey', 'PASS']]);
+  });
+
   it('is ERROR for a never-used credential whose creation time is not a date', () => {
     expect(evaluate([keyUser('x', [accessKey(1, null)])])[0]).toMatchObject({ status: 'ERROR' });
   });
