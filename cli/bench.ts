@@ -3,6 +3,7 @@ import { benchIdentityRequests } from './bench/identity-requests';
 import { benchCertificates } from './bench/certificates';
 import { benchInstances } from './bench/instances';
 import { benchSecurityGroups } from './bench/security-groups';
+import { benchReportSize } from './bench/report';
 
 export interface BenchOptions {
   readonly users: readonly number[];
@@ -16,6 +17,7 @@ const BENCHES: readonly { name: string; run: (o: BenchOptions) => Promise<unknow
   { name: 'certificate evaluation', run: (o) => benchCertificates(o) },
   { name: 'EC2 instances (ec2-required-tags)', run: (o) => benchInstances(o) },
   { name: 'security groups', run: (o) => benchSecurityGroups(o) },
+  { name: 'email rendering and size fitting', run: (o) => benchReportSize(o) },
 ];
 
 /** `npm run bench`: timings, peak memory and AWS request counts. Figures, not pass/fail. */

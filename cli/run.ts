@@ -2,11 +2,11 @@ import { recordedAt } from '../shared/aws/recording';
 import { Clients } from '../shared/aws/clients';
 import { withOverrides, type Config } from '../shared/config/index';
 import { resolveAuditIds, runAudits } from '../shared/run';
-import { deliver, recipients, reportMessage, type Delivery } from '../shared/deliver';
-import { buildMime } from '../shared/notify/mime';
+import { deliverReport, type Delivery } from '../shared/deliver';
+import type { Changes } from '../shared/state/diff';
 import type { Log } from '../shared/logger';
 import type { Report } from '../shared/report';
-import { render, type Rendered } from '../reports/index';
+import type { Rendered } from '../reports/index';
 import { EXIT } from './output';
 
 export interface CliRunOptions {
@@ -28,6 +28,8 @@ export interface CliRunResult {
   readonly delivery: Delivery;
   /** The MIME message that was (or, on a dry run, would have been) sent. */
   readonly eml?: Buffer;
+  /** `sendWhen: changes`: the CLI keeps no state, so every audit says its previous state is unknown. */
+  readonly changes?: Changes;
   readonly exitCode: number;
 }
 
@@ -42,9 +44,6 @@ export async function cliRun(opts: CliRunOptions): Promise<CliRunResult> {
   const clients = new Clients({ maxAttempts: config.maxAttempts, replayDir: opts.replayDir, passthrough: opts.passthrough, defaultRegion: config.region });
   const now = opts.replayDir ? recordedAt(opts.replayDir) : undefined;
   const report = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now });
-  const rendered = render(report);
-  const message = reportMessage(config, rendered, recipients(config, opts.auditIds));
-  const eml = message ? await buildMime(message) : undefined;
-  const delivery = await deliver({ config, report, rendered, auditIds: opts.auditIds, clients, dryRun: opts.dryRun });
-  return { report, rendered, clients, delivery, eml, exitCode: exitCodeFor(report) };
+  const { rendered, delivery, eml, changes } = await deliverReport({ config, report, clients, dryRun: opts.dryRun, log: opts.log });
+  return { report, rendered, clients, delivery, ...(eml ? { eml } : {}), ...(changes ? { changes } : {}), exitCode: exitCodeFor(report) };
 }

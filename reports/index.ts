@@ -3,6 +3,9 @@ import { findingsCsv, findingsJson } from './csv';
 import { renderHtml } from './html';
 import { renderText } from './text';
 import { subject } from './subject';
+import type { RenderOptions } from './layout';
+
+export type { RenderOptions, AttachmentCut } from './layout';
 
 export interface Rendered {
   readonly subject: string;
@@ -13,7 +16,7 @@ export interface Rendered {
   readonly json: string;
 }
 
-/** Pure: Report -> every rendering. Never touches AWS. */
-export function render(report: Report): Rendered {
-  return { subject: subject(report), html: renderHtml(report), text: renderText(report), csv: findingsCsv(report.findings), json: findingsJson(report.findings) };
+/** Pure: Report -> every rendering. Never touches AWS. Options default to a full report without a changes section. */
+export function render(report: Report, opts: RenderOptions = {}): Rendered {
+  return { subject: subject(report), html: renderHtml(report, opts), text: renderText(report, opts), csv: findingsCsv(report.findings), json: findingsJson(report.findings) };
 }

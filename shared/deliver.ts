@@ -1,31 +1,23 @@
 import type { Clients } from './aws/clients';
 import type { Config } from './config/index';
-import { sendEmail } from './notify/ses';
+import { composeMessage, fitReport, type Fitted } from './fit';
+import type { Log } from './logger';
+import { sendRaw, SES_MAX_BYTES } from './notify/ses';
 import type { Message } from './notify/mime';
 import type { Report } from './report';
-import type { Rendered } from '../reports/index';
+import { diffFindings, nothingChanged, type Changes, type PreviousState } from './state/diff';
+import { snapshotOf } from './state/snapshot';
+import type { StateStore } from './state/store';
+import { render, type Rendered } from '../reports/index';
 
 export type Delivery =
   | { readonly sent: true; readonly messageId: string; readonly to: readonly string[]; readonly bytes: number }
   | { readonly sent: false; readonly reason: string };
 
-/** Builds the email for a report: HTML + text parts, findings CSV (and JSON if configured) attached. */
+/** Builds the email for a report (the full report, no size fitting): see composeMessage. */
 export function reportMessage(config: Config, rendered: Rendered, to: readonly string[]): Message | null {
   const n = config.notify;
-  if (!n) return null;
-  return {
-    from: n.from,
-    to,
-    cc: n.cc,
-    replyTo: n.replyTo,
-    subject: rendered.subject,
-    text: rendered.text,
-    html: rendered.html,
-    attachments: [
-      { filename: 'findings.csv', content: rendered.csv, contentType: 'text/csv' },
-      ...(n.attachJson ? [{ filename: 'findings.json', content: rendered.json, contentType: 'application/json' }] : []),
-    ],
-  };
+  return n ? composeMessage({ from: n.from, to, cc: n.cc, replyTo: n.replyTo }, rendered, n.attachJson) : null;
 }
 
 /** Recipients: an audit's own `to` when the run is that one audit, else the stage's. */
@@ -34,13 +26,84 @@ export function recipients(config: Config, auditIds: readonly string[]): readonl
   return own ?? config.notify?.to ?? [];
 }
 
-/** Sends the report unless the run is dry, no notify block is set, or sendWhen says not to. */
-export async function deliver(opts: { config: Config; report: Report; rendered: Rendered; auditIds: readonly string[]; clients: Clients; dryRun: boolean }): Promise<Delivery> {
+export interface DeliverOptions {
+  readonly config: Config;
+  readonly report: Report;
+  readonly clients: Clients;
+  readonly dryRun: boolean;
+  readonly log?: Log;
+  /** Overrides recipients() (the digest's own `to`). */
+  readonly to?: readonly string[];
+  /** Where previous runs' findings live (`sendWhen: changes`); absent = cannot say what changed. */
+  readonly state?: StateStore;
+  /** Default SES_MAX_BYTES. */
+  readonly maxBytes?: number;
+}
+
+export interface Delivered {
+  readonly rendered: Rendered;
+  readonly delivery: Delivery;
+  /** The MIME message that was (or, on a dry run, would have been) sent. */
+  readonly eml?: Buffer;
+  readonly changes?: Changes;
+  /** The bodies list only the top findings per audit / the attachment was cut (see the note in the email). */
+  readonly trimmed?: Pick<Fitted, 'topPerAudit' | 'cut'>;
+  /** Whether this run's state was stored for the next one. */
+  readonly stateSaved: boolean;
+}
+
+async function previousStates(opts: DeliverOptions): Promise<PreviousState[]> {
+  const ids = opts.report.audits.map((a) => a.id);
+  const store = opts.state;
+  if (!store) return ids.map((auditId) => ({ auditId, kind: 'unreadable', code: 'NoStateStore', message: 'no state bucket configured for this function (OPSBOTS_STATE_BUCKET)' }));
+  return Promise.all(ids.map((id) => store.read(opts.report.stage, id)));
+}
+
+function skipReason(config: Config, report: Report, changes: Changes | undefined): string | null {
+  if (!config.notify) return 'no notify settings for this stage';
+  if (config.notify.sendWhen === 'findings' && report.state === 'clean') return 'sendWhen=findings and the report is clean';
+  if (changes && nothingChanged(changes)) return 'sendWhen=changes and nothing changed since the last run';
+  return null;
+}
+
+/**
+ * Renders, fits and sends a report. With `sendWhen: changes` it reads each audit's previous state first
+ * (a failed read is said in the email, which is then sent anyway) and stores this run's findings after the
+ * send succeeded, so a lost email is never "already reported". A dry run sends nothing and stores nothing.
+ */
+export async function deliverReport(opts: DeliverOptions): Promise<Delivered> {
   const { config, report } = opts;
-  if (opts.dryRun) return { sent: false, reason: 'dry run: nothing sent' };
-  const message = reportMessage(config, opts.rendered, recipients(config, opts.auditIds));
-  if (!message || !config.notify) return { sent: false, reason: 'no notify settings for this stage' };
-  if (config.notify.sendWhen === 'findings' && report.state === 'clean') return { sent: false, reason: 'sendWhen=findings and the report is clean' };
-  const res = await sendEmail(opts.clients, config.notify.sesRegion ?? config.region, message);
-  return { sent: true, messageId: res.messageId, to: message.to, bytes: res.bytes };
+  const n = config.notify;
+  const changes = n?.sendWhen === 'changes' ? diffFindings(report.findings, await previousStates(opts), report.regions) : undefined;
+  if (changes) opts.log?.info('changes', { added: changes.added.length, resolved: changes.resolved.map((r) => r.key), unchecked: changes.unchecked.map((r) => r.key), firstRun: changes.firstRun, unreadable: changes.unreadable });
+  if (!n) return { rendered: render(report, { changes }), delivery: { sent: false, reason: 'no notify settings for this stage' }, stateSaved: false };
+  const to = opts.to ?? recipients(config, report.audits.map((a) => a.id));
+  const maxBytes = opts.maxBytes ?? SES_MAX_BYTES;
+  const fitted = await fitReport({ report, envelope: { from: n.from, to, cc: n.cc, replyTo: n.replyTo }, attachJson: n.attachJson, changes, maxBytes });
+  const trimmed = fitted.topPerAudit !== undefined ? { topPerAudit: fitted.topPerAudit, ...(fitted.cut ? { cut: fitted.cut } : {}) } : undefined;
+  if (trimmed) opts.log?.warn('report trimmed to fit the message size limit', { maxBytes, ...trimmed, findings: report.findings.length });
+  const base = { rendered: fitted.rendered, eml: fitted.raw, ...(changes ? { changes } : {}), ...(trimmed ? { trimmed } : {}) };
+  if (opts.dryRun) return { ...base, delivery: { sent: false, reason: 'dry run: nothing sent' }, stateSaved: false };
+  const skip = skipReason(config, report, changes);
+  let delivery: Delivery = { sent: false, reason: skip ?? '' };
+  if (!skip) {
+    const res = await sendRaw(opts.clients, n.sesRegion ?? config.region, fitted.message, fitted.raw);
+    delivery = { sent: true, messageId: res.messageId, to, bytes: res.bytes };
+  }
+  const stateSaved = changes !== undefined && opts.state !== undefined && (await saveState(opts.state, report, changes, opts.log));
+  return { ...base, delivery, stateSaved };
+}
+
+/** Stores each audit's findings; a failed write is logged (the email went out) and the next run compares with the last stored state. */
+async function saveState(store: StateStore, report: Report, changes: Changes, log?: Log): Promise<boolean> {
+  // An audit whose previous state was unreadable is stored afresh: the next run compares with this one.
+  const results = await Promise.allSettled(report.audits.map((a) => store.write(snapshotOf(report.stage, a.id, report.findings, report.startedAt, changes.unchecked))));
+  const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ auditId: report.audits[i]?.id, error: r.reason instanceof Error ? r.reason.message : String(r.reason) }] : []));
+  if (failed.length > 0) log?.error('state not saved', { failed });
+  return failed.length === 0;
+}
+
+/** Backward-compatible form of deliverReport() returning the Delivery only; `rendered` and `auditIds` are ignored (the report is rendered to fit). */
+export async function deliver(opts: { config: Config; report: Report; rendered?: Rendered; auditIds?: readonly string[]; clients: Clients; dryRun: boolean }): Promise<Delivery> {
+  return (await deliverReport(opts)).delivery;
 }

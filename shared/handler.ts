@@ -1,11 +1,13 @@
 import { parseEvent, withOverrides } from './config/index';
 import { ConfigError } from './errors';
-import { countFindings, type Counts } from './model';
+import { countFindings, type Counts, type Finding } from './model';
 import { runAudits } from './run';
 import { createRuntime, type Runtime } from './runtime';
-import { deliver, type Delivery } from './deliver';
+import { deliverReport, type Delivered, type Delivery } from './deliver';
+import type { Config } from './config/index';
 import { answerWarmup, coldStartTracker, type WarmupResponse } from './warmer/is-warmup';
-import { render, type Rendered } from '../reports/index';
+import type { Rendered } from '../reports/index';
+import { subject } from '../reports/subject';
 import type { ReportState } from './report';
 
 export interface AuditResult {
@@ -16,8 +18,20 @@ export interface AuditResult {
   readonly notEvaluated: number;
   readonly actions: number;
   readonly delivery: Delivery;
+  /** `sendWhen: changes`: counts of new, resolved and unchecked findings, and whether this run's state was stored. */
+  readonly changes?: { readonly added: number; readonly resolved: number; readonly unchecked: number; readonly previousUnreadable: number; readonly stateSaved: boolean };
   /** On a dry run, the rendered report (nothing was sent). */
   readonly rendered?: Rendered;
+}
+
+/** Findings per log line: keeps each line well under CloudWatch's 256 KB event limit. */
+const PROBLEMS_PER_LINE = 200;
+
+/** Every non-PASS finding goes to the log, so nothing a trimmed (or lost) email leaves out is lost. */
+function logProblems(log: Runtime['log'], findings: readonly Finding[]): void {
+  const problems = findings.filter((f) => f.status !== 'PASS').map((f) => ({ auditId: f.auditId, status: f.status, severity: f.severity, resource: f.resource, region: f.region, reason: f.reason, suppressedBy: f.suppressed?.by }));
+  const parts = Math.ceil(problems.length / PROBLEMS_PER_LINE);
+  for (let i = 0; i < parts; i++) log.info('findings', { part: i + 1, of: parts, findings: problems.slice(i * PROBLEMS_PER_LINE, (i + 1) * PROBLEMS_PER_LINE) });
 }
 
 /**
@@ -25,7 +39,12 @@ export interface AuditResult {
  * (both before any AWS call), run, render, deliver. A delivery failure is thrown after the report was
  * logged, so the run is never lost and the function's Errors alarm fires.
  */
-export function auditHandler(auditIds: readonly string[], inject: () => Runtime = () => createRuntime(process.env)) {
+export function auditHandler(
+  ids: readonly string[] | ((config: Config) => readonly string[]),
+  inject: () => Runtime = () => createRuntime(process.env),
+  /** Recipients instead of the stage's / the audit's own (the digest's `to`). */
+  to?: (config: Config) => readonly string[] | undefined,
+) {
   const wasCold = coldStartTracker();
   let runtime: Runtime | undefined;
   return async (event: unknown): Promise<AuditResult | WarmupResponse> => {
@@ -33,22 +52,24 @@ export function auditHandler(auditIds: readonly string[], inject: () => Runtime 
     if (warm) return warm;
     runtime ??= inject();
     const { log } = runtime;
+    const auditIds = typeof ids === 'function' ? ids(runtime.config) : ids;
     const request = parseEvent(event);
     for (const id of Object.keys(request.settings ?? {})) {
       if (!auditIds.includes(id)) throw new ConfigError(`invalid event: settings.${id}: this function runs ${auditIds.join(', ')}`, [{ field: `settings.${id}`, message: 'not run by this function' }]);
     }
     const config = withOverrides(runtime.config, request.settings);
     const report = await runAudits({ config, auditIds, clients: runtime.clients, log, dryRun: request.dryRun, regions: request.regions, now: runtime.now });
-    const rendered = render(report);
     const counts = countFindings(report.findings);
     log.info('report', { auditIds, state: report.state, counts, notEvaluated: report.notEvaluated, actions: report.actions.length, timings: report.timings, dryRun: request.dryRun, requests: runtime.clients.stats.total() });
-    let delivery: Delivery;
+    logProblems(log, report.findings);
+    let delivered: Delivered;
     try {
-      delivery = await deliver({ config, report, rendered, auditIds, clients: runtime.clients, dryRun: request.dryRun });
+      delivered = await deliverReport({ config, report, clients: runtime.clients, dryRun: request.dryRun, log, state: runtime.state, to: to?.(config) });
     } catch (error) {
-      log.error('delivery failed', { auditIds, subject: rendered.subject, error: error instanceof Error ? error.message : String(error), findings: report.findings.length });
+      log.error('delivery failed', { auditIds, subject: subject(report), error: error instanceof Error ? error.message : String(error), findings: report.findings.length });
       throw error;
     }
+    const { rendered, delivery, changes } = delivered;
     return {
       state: report.state,
       dryRun: request.dryRun,
@@ -57,6 +78,7 @@ export function auditHandler(auditIds: readonly string[], inject: () => Runtime 
       notEvaluated: report.notEvaluated.length,
       actions: report.actions.length,
       delivery,
+      ...(changes ? { changes: { added: changes.added.length, resolved: changes.resolved.length, unchecked: changes.unchecked.length, previousUnreadable: changes.unreadable.length, stateSaved: delivered.stateSaved } } : {}),
       ...(request.dryRun ? { rendered } : {}),
     };
   };

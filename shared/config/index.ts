@@ -18,7 +18,8 @@ export const notifySchema = z.strictObject({
   replyTo: recipients.default([]),
   /** SES may live in another region than the audited ones. Default: the deploy region. */
   sesRegion: regionSchema.optional(),
-  sendWhen: z.enum(['always', 'findings']).default('always'),
+  /** `changes` keeps each audit's previous findings in the stage's state bucket and says what is new and resolved. */
+  sendWhen: z.enum(['always', 'findings', 'changes']).default('always'),
   attachJson: z.boolean().default(false),
 });
 
@@ -50,6 +51,8 @@ export const stageSchema = z.strictObject({
   audits: z.record(z.string(), auditEntrySchema).default({}),
   /** Operator endpoints: start/stop named EC2 instances with a token (shared/operator/config.ts). */
   operator: operatorSchema.prefault({}),
+  /** One function running every deployed audit on one schedule, sending one email; the audits' own schedules are off. */
+  digest: z.strictObject({ schedule: scheduleSchema.default('rate(1 day)'), to: recipients.min(1).optional() }).optional(),
 });
 
 export type StageInput = z.input<typeof stageSchema>;
@@ -100,6 +103,9 @@ function remediationSettings(audit: Audit, raw: Record<string, unknown>, prefix:
  */
 export function normalise(stage: string, input: unknown): Config {
   const parsed = parseOrThrow(`config for stage ${stage}`, stageSchema, input ?? {});
+  if (parsed.digest && !parsed.notify) {
+    throw new ConfigError(`invalid config for stage ${stage}: digest: needs a notify block (from, to) to send the digest`, [{ field: 'digest', message: 'needs notify' }]);
+  }
   for (const id of Object.keys(parsed.audits)) {
     if (!getAudit(id)) {
       throw new ConfigError(`invalid config for stage ${stage}: audits.${id}: unknown audit (known: ${AUDITS.map((a) => a.id).join(', ')})`, [{ field: `audits.${id}`, message: 'unknown audit' }]);
@@ -143,6 +149,9 @@ export const envSchema = z.object({
   AWS_REGION: regionSchema.optional(),
   /** Answer AWS calls from a recording folder (for `serverless invoke local` on the sample account). */
   OPSBOTS_REPLAY: z.string().min(1).optional(),
+  /** The stage's state bucket and this function's key prefix in it (`sendWhen: changes`), written by the deploy. */
+  OPSBOTS_STATE_BUCKET: z.string().min(3).optional(),
+  OPSBOTS_STATE_PREFIX: z.string().regex(/^[A-Za-z0-9-]+$/, 'a function key').optional(),
 });
 
 export function configFromEnv(env: NodeJS.ProcessEnv): Config {

@@ -3,6 +3,9 @@ import type { Config, StageInput } from '../config/index';
 import { functionKey, logicalPrefix } from './names';
 import { roleName, roleResource, type Statement } from './iam';
 import type { DeploymentPart } from './part';
+import { stateEnvironment, stateStatements, usesState } from './state';
+import type { Audit } from '../audits/types';
+import type { AuditConfig } from '../config/index';
 import type { Remediation } from '../actions/types';
 
 /** The write actions a remediation needs with the stage's settings (all it declares unless it narrows them). */
@@ -18,9 +21,14 @@ export function sesStatement(config: Config): Statement | null {
 }
 
 /** The stage config a function carries in OPSBOTS_CONFIG: only its own audits, no other functions' settings. */
+/** Stage sections that belong to other functions (operator endpoints, warmer): never in an audit's env. */
+const NOT_FOR_AUDITS = ['operator', 'warmer'] as const;
+
 export function functionConfig(raw: StageInput, auditIds: readonly string[]): string {
   const audits = Object.fromEntries(Object.entries(raw.audits ?? {}).filter(([id]) => auditIds.includes(id)));
-  return JSON.stringify({ ...raw, audits });
+  const rest: Record<string, unknown> = { ...raw };
+  for (const key of NOT_FOR_AUDITS) delete rest[key];
+  return JSON.stringify({ ...rest, audits });
 }
 
 export function alarm(key: string): Record<string, unknown> {
@@ -44,6 +52,20 @@ export function alarm(key: string): Record<string, unknown> {
   };
 }
 
+/** An audit's statements: its declared read actions, and its write actions only where the stage enables its remediation. */
+export function auditStatements(audit: Audit, ac: AuditConfig): Statement[] {
+  const statements: Statement[] = [{ Effect: 'Allow', Action: readActions(audit), Resource: '*' }];
+  if (audit.action && ac.remediation) statements.push({ Effect: 'Allow', Action: [...remediationActions(audit.action, ac.remediation)].sort(), Resource: '*' });
+  return statements;
+}
+
+/** What every notifying function adds: SES sending, and its own state prefix where the stage uses `sendWhen: changes`. */
+export function notifierAccess(config: Config, key: string): { statements: Statement[]; environment: Record<string, unknown> } {
+  const ses = sesStatement(config);
+  const state = usesState(config);
+  return { statements: [...(ses ? [ses] : []), ...(state ? stateStatements(key) : [])], environment: state ? stateEnvironment(key) : {} };
+}
+
 /**
  * One function per deployed audit with its own role (declared read actions; write actions only where the
  * stage enables the remediation), its schedule, and an Errors alarm to the alerts topic.
@@ -56,19 +78,18 @@ export function auditFunctions(stage: string, config: Config, raw: StageInput): 
     const ac = config.audits[audit.id];
     if (!ac?.deployed) continue;
     const key = functionKey(audit.id);
-    const statements: Statement[] = [{ Effect: 'Allow', Action: readActions(audit), Resource: '*' }];
-    if (audit.action && ac.remediation) statements.push({ Effect: 'Allow', Action: [...remediationActions(audit.action, ac.remediation)].sort(), Resource: '*' });
-    const ses = sesStatement(config);
-    if (ses) statements.push(ses);
-    Object.assign(resources, roleResource(stage, key, statements));
+    const access = notifierAccess(config, key);
+    Object.assign(resources, roleResource(stage, key, [...auditStatements(audit, ac), ...access.statements]));
+    // With a digest, the digest owns the one schedule; each audit's function stays for runs by hand.
+    const schedule = config.digest ? false : ac.schedule;
     functions[key] = {
       handler: `functions/${audit.id}.handler`,
       description: `opsbots audit ${audit.id}: ${audit.title}`,
       role: roleName(key),
-      environment: { OPSBOTS_STAGE: stage, OPSBOTS_CONFIG: functionConfig(raw, [audit.id]) },
-      events: ac.schedule === false ? [] : [{ schedule: { rate: [ac.schedule], input: { source: 'opsbots.schedule' } } }],
+      environment: { OPSBOTS_STAGE: stage, OPSBOTS_CONFIG: functionConfig(raw, [audit.id]), ...access.environment },
+      events: schedule === false ? [] : [{ schedule: { rate: [schedule], input: { source: 'opsbots.schedule' } } }],
     };
-    if (alarms && ac.schedule !== false) Object.assign(resources, alarm(key));
+    if (alarms && schedule !== false) Object.assign(resources, alarm(key));
   }
   return { functions, resources };
 }

@@ -4,6 +4,8 @@ import { auditFunctions } from './audits';
 import { operatorFunctions } from './operator';
 import { SERVICE } from './iam';
 import type { PartBuilder } from './part';
+import { stateBucket } from './state';
+import { digestFunction } from './digest';
 
 export interface Deployment {
   readonly region: string;
@@ -12,7 +14,7 @@ export interface Deployment {
 }
 
 /** Every area's contribution; adding one = one module + one line here. */
-export const PARTS: readonly PartBuilder[] = [auditFunctions, operatorFunctions];
+export const PARTS: readonly PartBuilder[] = [auditFunctions, operatorFunctions, stateBucket, digestFunction];
 
 /**
  * Everything serverless.yml deploys for a stage, generated from the registry and config/<stage>.yml.

@@ -21,7 +21,11 @@ const CAUSES: Record<string, string> = {
  * (AWS_ENDPOINT_URL_SESV2 / AWS_ENDPOINT_URL). A failure becomes a NotifyError naming the cause.
  */
 export async function sendEmail(clients: Clients, region: string, message: Message): Promise<{ messageId: string; bytes: number }> {
-  const raw = await buildMime(message);
+  return sendRaw(clients, region, message, await buildMime(message));
+}
+
+/** Sends an already built MIME message (`raw`, from buildMime(message)); the envelope comes from `message`. */
+export async function sendRaw(clients: Clients, region: string, message: Message, raw: Buffer): Promise<{ messageId: string; bytes: number }> {
   try {
     const res = await clients.get(SESv2Client, 'sesv2', region).send(
       new SendEmailCommand({

@@ -1,0 +1,76 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
+import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { simpleParser } from 'mailparser';
+import { auditHandler, type AuditResult } from '../../shared/handler';
+import { createRuntime } from '../../shared/runtime';
+import { Clients } from '../../shared/aws/clients';
+import { MemoryLog } from '../../shared/logger';
+import { ConfigError } from '../../shared/errors';
+import { digestAuditIds, digestRecipients } from '../../shared/digest';
+import { S3StateStore } from '../../shared/state/store';
+import { buildConfig } from '../builders';
+
+const iam = mockClient(IAMClient);
+const sts = mockClient(STSClient);
+const ses = mockClient(SESv2Client);
+const notify = { from: 'bots@example.com', to: ['sec@example.com'] };
+const env = (config: object) => ({ OPSBOTS_STAGE: 'prod', OPSBOTS_CONFIG: JSON.stringify(config) });
+
+beforeEach(() => {
+  for (const m of [iam, sts, ses]) m.reset();
+  sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/x' });
+  iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+  iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from('user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_2_active\nbob,arn:aws:iam::123456789012:user/bob,2024-01-01T00:00:00+00:00,true,N/A,false,false,false\n'), GeneratedTime: new Date() });
+  ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+});
+
+describe('notify settings: validated at cold start', () => {
+  it.each([
+    [{ ...notify, cc: ['not-an-address'] }, 'notify.cc.0'],
+    [{ ...notify, replyTo: ['a@'] }, 'notify.replyTo.0'],
+    [{ ...notify, to: [] }, 'notify.to'],
+    [{ ...notify, from: 'bots' }, 'notify.from'],
+    [{ ...notify, sendWhen: 'sometimes' }, 'notify.sendWhen'],
+    [{ ...notify, sesRegion: 'mars-1' }, 'notify.sesRegion'],
+  ])('rejects %j naming %s, before any AWS call', async (bad, field) => {
+    const handler = auditHandler(['iam-console-mfa'], () => createRuntime(env({ notify: bad })));
+    const error = await handler({ dryRun: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues.map((i) => i.field)).toContain(field);
+    expect(iam.calls().length + sts.calls().length + ses.calls().length).toBe(0);
+  });
+
+  it('rejects a digest without a notify block, and a bad digest address', () => {
+    expect(() => buildConfig({ digest: {} })).toThrow('digest: needs a notify block');
+    expect(() => buildConfig({ notify, digest: { to: ['nope'] } })).toThrow(/digest\.to\.0/);
+  });
+
+  it('builds the state store from the deploy\'s environment only when both bucket and prefix are set', () => {
+    const config = { notify: { ...notify, sendWhen: 'changes' } };
+    expect(createRuntime({ ...env(config), OPSBOTS_STATE_BUCKET: 'b-1', OPSBOTS_STATE_PREFIX: 'iamConsoleMfa' }).state).toBeInstanceOf(S3StateStore);
+    expect(createRuntime(env(config)).state).toBeUndefined();
+    expect(() => createRuntime({ ...env(config), OPSBOTS_STATE_BUCKET: 'b-1', OPSBOTS_STATE_PREFIX: '../other' })).toThrow(/OPSBOTS_STATE_PREFIX/);
+  });
+});
+
+describe('handler seam: the digest', () => {
+  const config = buildConfig({ notify, digest: { to: ['digest@example.com'] }, audits: { 'iam-console-mfa': { to: ['iam-team@example.com'] } } });
+
+  it('runs every deployed audit and sends one email to the digest\'s recipients', async () => {
+    expect(digestAuditIds(config)).toEqual(['iam-console-mfa']);
+    const handler = auditHandler(digestAuditIds, () => createRuntime({}, { config, clients: new Clients({ maxAttempts: 1 }), log: new MemoryLog() }), digestRecipients);
+    const res = (await handler({ source: 'opsbots.schedule' })) as AuditResult;
+    expect(res.delivery).toMatchObject({ sent: true, to: ['digest@example.com'] });
+    expect(ses.calls()).toHaveLength(1);
+    const raw = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Raw?.Data;
+    const mail = await simpleParser(Buffer.from(raw ?? new Uint8Array()));
+    expect(mail.subject).toBe('[opsbots] 123456789012 test: 1 FAIL');
+    expect(mail.text).toContain('iam-console-mfa: Console users without MFA -- 1 FAIL');
+  });
+
+  it('falls back to the stage\'s recipients without its own', () => {
+    expect(digestRecipients(buildConfig({ notify, digest: {} }))).toEqual(['sec@example.com']);
+  });
+});
