@@ -87,3 +87,11 @@ export function identitySources(users: CredentialUser[], missing: MissingUser[] 
 export function keyId(userName: string, slot: 1 | 2): string {
   return `AKIA${userName.toUpperCase()}_${slot}`;
 }
+
+/**
+ * A ListUsers answer for report users created at `createdAt` (default the builders' 2024-01-01), for
+ * tests that mock the credential report: the identity audits cross-check it with ListUsers.
+ */
+export function listedUsers(names: readonly string[], createdAt = '2024-01-01T00:00:00Z') {
+  return { Users: names.map((n) => ({ UserName: n, UserId: `AIDA${n.toUpperCase()}`, Path: '/', Arn: `arn:aws:iam::${ACCOUNT}:user/${n}`, CreateDate: new Date(createdAt) })), IsTruncated: false };
+}

@@ -7,7 +7,7 @@ import { createRuntime } from '../shared/runtime';
 import { Clients } from '../shared/aws/clients';
 import { MemoryLog } from '../shared/logger';
 import { ConfigError, NotifyError } from '../shared/errors';
-import { buildConfig } from './builders';
+import { buildConfig, listedUsers } from './builders';
 
 const iam = mockClient(IAMClient);
 const sts = mockClient(STSClient);
@@ -30,7 +30,7 @@ beforeEach(() => {
   sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/x' });
   iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
   iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from(CSV), GeneratedTime: new Date() });
-  iam.on(ListUsersCommand).resolves({ Users: [{ UserName: 'bob', UserId: 'AIDABOB', Path: '/', Arn: 'arn:aws:iam::123456789012:user/bob', CreateDate: new Date('2024-01-01T00:00:00Z') }] });
+  iam.on(ListUsersCommand).resolves(listedUsers(['bob']));
   ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
 });
 
