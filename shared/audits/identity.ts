@@ -48,7 +48,8 @@ export function shown(d: ReportDate): string {
 
 /**
  * Matches report key slots to listed keys by creation time (the report's `last_rotated` is the key's
- * creation). A key listed Inactive now was deactivated since the report; a key not listed was deleted.
+ * creation). A key listed Inactive now was deactivated since the report, one listed Active re-activated;
+ * a key not listed was deleted.
  */
 function viewKeys(u: CredentialUser, inventory: Inventory): { active: ViewKey[]; inactive: number } {
   const keys = inventory.sources['iam.accessKeys'];
@@ -57,7 +58,10 @@ function viewKeys(u: CredentialUser, inventory: Inventory): { active: ViewKey[];
   let inactive = 0;
   for (const k of u.accessKeys) {
     if (!k.active) {
-      if (k.lastRotated.at || k.id) inactive += 1;
+      // Re-activated since the report (seen only where the user's keys were listed): judged as active.
+      const current = listed?.ok && k.lastRotated.at ? listed.value.find((l) => sameSecond(l.createdAt, k.lastRotated.at)) : undefined;
+      if (current?.status === 'Active') active.push({ ...k, active: true, keyId: current.id });
+      else if (k.lastRotated.at || k.id) inactive += 1;
       continue;
     }
     if (k.id) {

@@ -52,6 +52,17 @@ describe('identity view: the credential report reconciled with ListUsers and Lis
     expect(view2?.users[0]?.activeKeys.map((k) => k.keyId)).toEqual([keyId('bob', 1), keyId('bob', 2)]);
   });
 
+  it('judges a key re-activated since the report as active, where the user\'s keys were listed', () => {
+    const u = keyUser('bob', [accessKey(1, '2025-01-10T12:00:00Z'), accessKey(2, '2024-03-01T00:00:00Z', null, { active: false })]);
+    const listedBob = ok([
+      { id: 'AKIAB1', status: 'Active' as const, createdAt: '2025-01-10T12:00:00.000Z' },
+      { id: 'AKIAB2', status: 'Active' as const, createdAt: '2024-03-01T00:00:00.000Z' },
+    ]);
+    const view = identityView(buildInventory({ users: [u], sources: { ...identitySources([u]), 'iam.accessKeys': ok({ byUser: { bob: listedBob } }) } }));
+    expect(view?.users[0]?.activeKeys.map((k) => k.keyId)).toEqual(['AKIAB1', 'AKIAB2']);
+    expect(view?.users[0]?.inactiveKeys).toBe(0);
+  });
+
   it('keeps a key whose id could not be listed, with a null id (judged, named by its slot)', () => {
     const u = keyUser('bob', [accessKey(1, '2025-01-10T12:00:00Z')]);
     const sources = { ...identitySources([u]), 'iam.accessKeys': ok({ byUser: { bob: failed<never[]>('iam.accessKeys', 'global', new Error('x')) } }) };
