@@ -1,4 +1,5 @@
 import { benchIdentity } from './bench/identity';
+import { benchIdentityRequests } from './bench/identity-requests';
 import { benchCertificates } from './bench/certificates';
 import { benchInstances } from './bench/instances';
 import { benchSecurityGroups } from './bench/security-groups';
@@ -13,6 +14,7 @@ export interface BenchOptions {
 /** Every area's benchmark; adding one = one module under cli/bench/ + one line here. */
 const BENCHES: readonly { name: string; run: (o: BenchOptions) => Promise<unknown> }[] = [
   { name: 'identity evaluation', run: (o) => benchIdentity(o) },
+  { name: 'identity collector: AWS requests', run: (o) => benchIdentityRequests(o) },
   { name: 'certificate evaluation', run: (o) => benchCertificates(o) },
   { name: 'EC2 instances (ec2-required-tags)', run: (o) => benchInstances(o) },
   { name: 'security groups', run: (o) => benchSecurityGroups(o) },

@@ -2,6 +2,7 @@ import type { Clients } from './aws/clients';
 import { AUDITS, getAudit } from './audits/index';
 import type { Audit } from './audits/types';
 import { collectInventory } from './collect/run';
+import type { CollectScope } from './collect/types';
 import type { Inventory, SourceId } from './collect/inventory';
 import type { Config } from './config/index';
 import { ConfigError } from './errors';
@@ -36,6 +37,25 @@ export function resolveAuditIds(ids: readonly string[]): Audit[] {
   });
 }
 
+/**
+ * The run's narrowing hints: each audit's scope() from its settings, lists concatenated per source. A
+ * source some audit reads without giving a scope is read in full (its entry is left out).
+ */
+export function collectScope(audits: readonly Audit[], config: Config): Partial<CollectScope> {
+  const merged: Record<string, unknown[]> = {};
+  const full = new Set<string>();
+  for (const audit of audits) {
+    const given = (audit.scope?.(config.audits[audit.id]?.settings ?? audit.settings.parse({})) ?? {}) as Record<string, unknown[] | undefined>;
+    for (const source of audit.sources) {
+      const hints = given[source];
+      if (hints === undefined) full.add(source);
+      else (merged[source] ??= []).push(...hints);
+    }
+  }
+  for (const source of full) delete merged[source];
+  return merged as Partial<CollectScope>;
+}
+
 async function timed<T>(timings: Partial<Record<Phase, number>>, phase: Phase, fn: () => Promise<T> | T): Promise<T> {
   const start = performance.now();
   try {
@@ -67,6 +87,7 @@ export async function runAudits(opts: RunOptions): Promise<Report> {
         accountAlias: opts.config.account.alias,
         log: opts.log,
         now: opts.now,
+        scope: collectScope(audits, opts.config),
       }),
     ));
   const now = new Date(inventory.collectedAt);

@@ -1,6 +1,7 @@
 import type { Inventory, Sources } from '../shared/collect/inventory';
 import type { SourceError } from '../shared/collect/outcome';
-import type { CredentialUser, ReportDate } from '../shared/collect/credential-report';
+import type { CredentialUser, ReportAccessKey, ReportDate } from '../shared/collect/credential-report';
+import type { MissingUser } from '../shared/collect/iam-users';
 import { normalise, type Config, type StageInput } from '../shared/config/index';
 import { ConfigError } from '../shared/errors';
 
@@ -56,6 +57,44 @@ export function sourceError(source: string, region: string, code = 'AccessDenied
 
 export function buildConfig(input: StageInput = {}, stage = 'test'): Config {
   return normalise(stage, input);
+}
+
+/** A credential-report access key slot: active, created and last used as told (null = `N/A`). */
+export function accessKey(slot: 1 | 2, created: string | null, lastUsed: string | null = null, over: Partial<ReportAccessKey> = {}): ReportAccessKey {
+  return { slot, active: true, lastRotated: date(created), lastUsed: date(lastUsed), lastUsedRegion: lastUsed ? 'us-east-1' : null, lastUsedService: lastUsed ? 's3' : null, ...over };
+}
+
+/** A user holding the given key slots (padded to two with inactive, never-created slots), no console password. */
+export function keyUser(name: string, keys: ReportAccessKey[], over: Partial<CredentialUser> = {}): CredentialUser {
+  const padded = [1, 2].map((slot) => keys.find((k) => k.slot === slot) ?? accessKey(slot as 1 | 2, null, null, { active: false }));
+  return user(name, { passwordEnabled: false, accessKeys: padded, ...over });
+}
+
+/**
+ * The identity sources derived from the report: `iam.users` listing every report user (plus `missing`),
+ * and `iam.accessKeys` with an id `AKIA<USER>_<slot>` for each active key of each report user.
+ */
+export function identitySources(users: CredentialUser[], missing: MissingUser[] = []): Partial<Sources> {
+  const people = users.filter((u) => !u.isRoot);
+  const listed = [...people.map((u) => ({ user: u.user, arn: u.arn, createdAt: u.createdAt.at ?? '' })), ...missing.map(({ read: _r, ...l }) => l)];
+  const byUser = Object.fromEntries(
+    people
+      .filter((u) => u.accessKeys.some((k) => k.active))
+      .map((u) => [u.user, { ok: true as const, value: u.accessKeys.filter((k) => k.lastRotated.at).map((k) => ({ id: keyId(u.user, k.slot), status: k.active ? ('Active' as const) : ('Inactive' as const), createdAt: k.lastRotated.at ?? '' })) }]),
+  );
+  return { 'iam.users': { ok: true, value: { listed, missing } }, 'iam.accessKeys': { ok: true, value: { byUser } } };
+}
+
+export function keyId(userName: string, slot: 1 | 2): string {
+  return `AKIA${userName.toUpperCase()}_${slot}`;
+}
+
+/**
+ * A ListUsers answer for report users created at `createdAt` (default the builders' 2024-01-01), for
+ * tests that mock the credential report: the identity audits cross-check it with ListUsers.
+ */
+export function listedUsers(names: readonly string[], createdAt = '2024-01-01T00:00:00Z') {
+  return { Users: names.map((n) => ({ UserName: n, UserId: `AIDA${n.toUpperCase()}`, Path: '/', Arn: `arn:aws:iam::${ACCOUNT}:user/${n}`, CreateDate: new Date(createdAt) })), IsTruncated: false };
 }
 
 /** The message of the ConfigError `fn` throws; fails the test if it throws nothing or something else. */

@@ -1,5 +1,5 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { auditHandler, type AuditResult } from '../shared/handler';
@@ -7,7 +7,7 @@ import { createRuntime } from '../shared/runtime';
 import { Clients } from '../shared/aws/clients';
 import { MemoryLog } from '../shared/logger';
 import { ConfigError, NotifyError } from '../shared/errors';
-import { buildConfig } from './builders';
+import { buildConfig, listedUsers } from './builders';
 
 const iam = mockClient(IAMClient);
 const sts = mockClient(STSClient);
@@ -30,6 +30,7 @@ beforeEach(() => {
   sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/x' });
   iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
   iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from(CSV), GeneratedTime: new Date() });
+  iam.on(ListUsersCommand).resolves(listedUsers(['bob']));
   ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
 });
 
@@ -77,7 +78,8 @@ describe('handler seam: audit functions', () => {
     const { handler } = handlerWith();
     const res = (await handler({ dryRun: true })) as AuditResult;
     expect(res.state).toBe('incomplete');
-    expect(res.counts).toMatchObject({ ERROR: 1, PASS: 0 });
+    // The report, and the ListUsers cross-check that depends on it: two sources not read, nothing passed.
+    expect(res.counts).toMatchObject({ ERROR: 2, PASS: 0 });
     expect(res.subject).toMatch(/incomplete/);
   });
 

@@ -1,5 +1,8 @@
 import type { Audit } from './types';
 import { iamConsoleMfa } from './iam-console-mfa';
+import { iamRootMfa } from './iam-root-mfa';
+import { iamAccessKeyAge } from './iam-access-key-age';
+import { iamUnusedCredentials } from './iam-unused-credentials';
 import { certificateExpiry } from './certificate-expiry';
 import { ec2RequiredTags } from './ec2-required-tags';
 import { ec2OpenSecurityGroups } from './ec2-open-security-groups';
@@ -9,6 +12,9 @@ import { REGION_ACTIONS, ACCOUNT_ACTIONS } from '../collect/account';
 /** Every audit, in report order. Adding an audit = one module + one line here. */
 export const AUDITS: readonly Audit[] = [
   iamConsoleMfa,
+  iamRootMfa,
+  iamAccessKeyAge,
+  iamUnusedCredentials,
   certificateExpiry,
   ec2RequiredTags,
   ec2OpenSecurityGroups,

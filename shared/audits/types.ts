@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Inventory, SourceId } from '../collect/inventory';
 import type { Finding, Severity } from '../model';
 import type { Remediation } from '../actions/types';
+import type { CollectScope } from '../collect/types';
 
 /** Closed settings schema: `settings.parse({})` must give every default. */
 export type SettingsSchema = z.ZodObject<z.ZodRawShape>;
@@ -22,6 +23,8 @@ export interface Audit<S extends SettingsSchema = SettingsSchema> {
   readonly sources: readonly SourceId[];
   readonly settings: S;
   evaluate(inventory: Inventory, settings: z.output<S>): Finding[];
+  /** Narrows what collectors read for this audit, from its settings (merged with the run's other audits'). */
+  scope?(settings: z.output<S>): Partial<CollectScope>;
   /** Automatic remediation, off unless a stage enables it. */
   readonly action?: Remediation;
 }

@@ -1,6 +1,7 @@
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
 import { parse } from 'csv-parse/sync';
-import { parseISO, isValid } from 'date-fns';
+import { differenceInMilliseconds, parseISO, isValid } from 'date-fns';
+import { millisecondsInDay } from 'date-fns/constants';
 import { GLOBAL_REGION } from '../model';
 import { CollectionError, errorCode } from '../errors';
 import { capture, type Outcome } from './outcome';
@@ -18,6 +19,8 @@ export interface ReportDate {
 
 export interface ReportAccessKey {
   readonly slot: 1 | 2;
+  /** The key id: the report does not carry it; set for keys read through the API (users missing from the report). */
+  readonly id?: string;
   readonly active: boolean;
   readonly lastRotated: ReportDate;
   readonly lastUsed: ReportDate;
@@ -58,6 +61,15 @@ export function reportDate(raw: string | undefined): ReportDate {
   if (MARKERS.has(value)) return { at: null, raw: value };
   const d = parseISO(value);
   return isValid(d) ? { at: d.toISOString(), raw: value } : { at: null, raw: value };
+}
+
+/**
+ * Whole 24-hour days from `d` to `now`; null for N/A and the other markers. Counted on UTC instants, so the
+ * host's time zone and its DST changes never shift a threshold by a day (date-fns' differenceInDays counts
+ * local calendar days, and its UTC form costs ~90 us a call: too slow for 50,000 users).
+ */
+export function daysSince(now: Date, d: ReportDate): number | null {
+  return d.at ? Math.trunc(differenceInMilliseconds(now, new Date(d.at)) / millisecondsInDay) : null;
 }
 
 function bool(raw: string | undefined): boolean | null {
@@ -107,7 +119,13 @@ export interface CredentialReportOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const RETRYABLE = new Set(['LimitExceededException', 'ReportInProgress', 'ReportNotPresent', 'ThrottlingException', 'Throttling']);
+// Wire codes and the SDK's exception names: a report still generating, expired (older than 4 h) or absent
+// is generated again; throttling beyond the SDK's own retries is waited out within the budget.
+const RETRYABLE = new Set([
+  'LimitExceededException', 'LimitExceeded', 'ThrottlingException', 'Throttling',
+  'ReportInProgress', 'ReportNotPresent', 'ReportExpired',
+  'CredentialReportNotReadyException', 'CredentialReportNotPresentException', 'CredentialReportExpiredException',
+]);
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Generates (if needed) and reads the credential report, polling with bounded backoff within a time budget. */
@@ -141,12 +159,27 @@ export async function readCredentialReport(iam: IAMClient, options: CredentialRe
   }
 }
 
+// One report per collection run, shared by the sources derived from it (iam.users, iam.accessKeys), so
+// the report is generated and downloaded once whichever of them the run's audits read.
+const perRun = new WeakMap<CollectContext, Promise<CredentialReport>>();
+
+/** The run's credential report, read once per CollectContext. */
+export function credentialReportFor(ctx: CollectContext, options: CredentialReportOptions = {}): Promise<CredentialReport> {
+  let report = perRun.get(ctx);
+  if (!report) {
+    report = readCredentialReport(ctx.clients.get(IAMClient, 'iam', GLOBAL_SERVICE_REGION), options);
+    perRun.set(ctx, report);
+  }
+  return report;
+}
+
+export const CREDENTIAL_REPORT_ACTIONS = ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'] as const;
+
 export function credentialReportCollector(options: CredentialReportOptions = {}): Collector<'iam.credentialReport'> {
   return {
     id: 'iam.credentialReport',
-    iamActions: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
+    iamActions: CREDENTIAL_REPORT_ACTIONS,
     regional: false,
-    collect: (ctx: CollectContext) =>
-      capture('iam.credentialReport', GLOBAL_REGION, () => readCredentialReport(ctx.clients.get(IAMClient, 'iam', GLOBAL_SERVICE_REGION), options)),
+    collect: (ctx: CollectContext) => capture('iam.credentialReport', GLOBAL_REGION, () => credentialReportFor(ctx, options)),
   };
 }

@@ -3,6 +3,7 @@ import type { Log } from '../logger';
 import { resolveAccount, resolveRegions } from './account';
 import { collectorFor } from './index';
 import type { Inventory, SourceId, Sources } from './inventory';
+import type { CollectScope } from './types';
 import { outcomeErrors, type SourceError } from './outcome';
 
 export interface CollectOptions {
@@ -13,6 +14,8 @@ export interface CollectOptions {
   readonly accountAlias?: string;
   readonly log: Log;
   readonly now?: Date;
+  /** The audits' narrowing hints per source (see CollectScope); absent = read everything. */
+  readonly scope?: Readonly<Partial<CollectScope>>;
 }
 
 /**
@@ -28,7 +31,7 @@ export async function collectInventory(opts: CollectOptions): Promise<Inventory>
     resolveAccount(opts.clients, opts.accountAlias),
     needsRegions ? resolveRegions(opts.clients, opts.regions) : Promise.resolve({ regions: [] as string[], errors: [] as SourceError[] }),
   ]);
-  const ctx = { clients: opts.clients, account, regions, concurrency: opts.concurrency, log: opts.log, now };
+  const ctx = { clients: opts.clients, account, regions, concurrency: opts.concurrency, log: opts.log, now, ...(opts.scope ? { scope: opts.scope } : {}) };
   const results = await Promise.all(
     collectors.map(async (c) => {
       const started = Date.now();

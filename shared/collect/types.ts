@@ -2,6 +2,14 @@ import type { Clients } from '../aws/clients';
 import type { Log } from '../logger';
 import type { AccountInfo, SourceId, Sources } from './inventory';
 
+/**
+ * What the run's audits need of a source beyond "everything", from their settings (e.g. which access keys
+ * could be reported, so key ids are listed only for those). Each collector module adds its own key by
+ * declaration merging; a source without an entry is read in full.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface CollectScope {}
+
 export interface CollectContext {
   readonly clients: Clients;
   readonly account: AccountInfo;
@@ -11,6 +19,8 @@ export interface CollectContext {
   readonly concurrency: number;
   readonly log: Log;
   readonly now: Date;
+  /** Narrowing hints from the run's audits; absent = read everything. */
+  readonly scope?: Readonly<Partial<CollectScope>>;
 }
 
 /** Fetches one source. Never throws: failures come back inside the Outcome(s) it returns. */

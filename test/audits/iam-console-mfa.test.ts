@@ -1,6 +1,6 @@
 import { iamConsoleMfa } from '../../shared/audits/iam-console-mfa';
 import { evaluateAudit } from '../../shared/evaluate';
-import { buildInventory, date, rootUser, sourceError, user } from '../builders';
+import { buildInventory, date, identitySources, rootUser, sourceError, user } from '../builders';
 
 const defaults = iamConsoleMfa.settings.parse({});
 const evaluate = (users: Parameters<typeof buildInventory>[0], settings = defaults) => evaluateAudit(iamConsoleMfa, buildInventory(users), settings);
@@ -67,5 +67,40 @@ describe('audit: iam-console-mfa', () => {
     expect(iamConsoleMfa.settings.safeParse({ graceDays: -1 }).success).toBe(false);
     expect(iamConsoleMfa.settings.safeParse({ graceDays: 1.5 }).success).toBe(false);
     expect(iamConsoleMfa.settings.safeParse({ graceDay: 1 }).success).toBe(false);
+  });
+});
+
+describe('audit: iam-console-mfa with the ListUsers cross-check', () => {
+  const listedUser = (name: string, createdAt: string) => ({ user: name, arn: `arn:aws:iam::123456789012:user/${name}`, createdAt });
+
+  it('evaluates a user created after the report from its individual reads', () => {
+    const frank = user('frank', { createdAt: date('2026-11-20T07:50:00Z'), mfaActive: false });
+    const sources = identitySources([user('alice', { mfaActive: true })], [{ ...listedUser('frank', '2026-11-20T07:50:00.000Z'), read: { ok: true, value: frank } }]);
+    const findings = evaluateAudit(iamConsoleMfa, buildInventory({ users: [user('alice', { mfaActive: true })], sources }), defaults);
+    expect(findings.find((f) => f.resourceId === 'frank')).toMatchObject({ status: 'FAIL', evidence: { source: expect.stringMatching(/not in the credential report/) } });
+  });
+
+  it('reports a user missing from the report that could not be read as ERROR "not in credential report yet", never PASS', () => {
+    const sources = identitySources([], [{ ...listedUser('gina', '2026-11-20T07:50:00.000Z'), read: { ok: false, error: sourceError('iam.users', 'global') } }]);
+    const findings = evaluateAudit(iamConsoleMfa, buildInventory({ users: [], sources }), defaults);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ status: 'ERROR', resourceId: 'gina', reason: expect.stringMatching(/not in the credential report yet/) });
+  });
+
+  it('does not judge a user deleted since the report', () => {
+    const sources = identitySources([user('alice', { mfaActive: true })]);
+    const findings = evaluateAudit(iamConsoleMfa, buildInventory({ users: [user('alice', { mfaActive: true }), user('gone')], sources }), defaults);
+    expect(findings.map((f) => f.resourceId)).toEqual(['alice']);
+  });
+
+  it('adds an ERROR for an unread ListUsers while still judging the report rows', () => {
+    const findings = evaluateAudit(iamConsoleMfa, buildInventory({ users: [user('bob')], errors: [sourceError('iam.users', 'global')] }), defaults);
+    expect(findings.map((f) => [f.status, f.resourceId])).toEqual([['ERROR', 'iam.users'], ['FAIL', 'bob']]);
+  });
+});
+
+describe('audit: iam-console-mfa on unreadable report values', () => {
+  it('is ERROR, not "not applicable", when a user\'s password_enabled is neither true nor false', () => {
+    expect(evaluate({ users: [user('odd', { passwordEnabled: null })] })[0]).toMatchObject({ status: 'ERROR', resourceId: 'odd' });
   });
 });

@@ -16,18 +16,24 @@ describe('npm run demo', () => {
       else process.env.AWS_ENDPOINT_URL_SESV2 = saved;
     }
     for (const f of ['report.html', 'report.txt', 'findings.csv', 'findings.json', 'report.eml']) expect(existsSync(join(out, f))).toBe(true);
-    expect(printed.join('\n')).toMatch(/iam-console-mfa\s+2\s+1/);
+    expect(printed.join('\n')).toMatch(/iam-console-mfa\s+2\s+2\s+0\s+3\s+1/);
+    expect(printed.join('\n')).toMatch(/iam-root-mfa\s+1\s+0\s+0\s+1/);
+    expect(printed.join('\n')).toMatch(/iam-access-key-age\s+3\s+2\s+0\s+5/);
+    expect(printed.join('\n')).toMatch(/iam-unused-credentials\s+3\s+0\s+0\s+8\s+1/);
     expect(printed.join('\n')).toMatch(/certificate-expiry\s+7\s+7\s+1\s+4/);
     expect(printed.join('\n')).toContain('not evaluated: acm.certificates in ap-southeast-2: AccessDeniedException');
     const mail = await simpleParser(readFileSync(join(out, 'report.eml')));
     expect(printed.join('\n')).toMatch(/ec2-required-tags\s+16\s+2\s+1\s+4\s+2/);
     expect(mail.text).toContain('stop i-0a00000000000000a (us-east-1): done');
     expect(mail.text).toContain('tagged opsbots:action=stop@2026-11-22');
-    expect(mail.subject).toBe('[opsbots] acme-prod sample: 42 FAIL, 12 WARN, incomplete (1 region unreadable)');
+    expect(mail.subject).toBe('[opsbots] acme-prod sample: 49 FAIL, 15 WARN, incomplete (1 region unreadable)');
     // FAIL WARN ERROR PASS suppressed per audit; ap-southeast-2 denies EC2, so the run is incomplete
     expect(printed.join('\n')).toMatch(/ec2-open-security-groups\s+17\s+2\s+2\s+3\s+0/);
     expect(printed.join('\n')).toContain('not evaluated: ec2.securityGroups in ap-southeast-2: UnauthorizedOperation');
     expect(mail.text).toContain('pl-0b1c2d3e4f5a6b7c8 (contains 0.0.0.0/0)');
+    // The sample enables key deactivation for iam-unused-credentials: the two unsuppressed unused keys.
+    expect(mail.text).toMatch(/deactivate access key AKIABOBKEY0000000002 \(global\): done/);
+    expect(mail.text).toMatch(/deactivate access key AKIAOLDSVC0000000001 \(global\): done/);
     expect(mail.html).toContain('bob');
     expect(mail.text).toContain('bob');
     const csv = mail.attachments.find((a) => a.filename === 'findings.csv');

@@ -1,9 +1,9 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CredentialReportExpiredException, CredentialReportNotReadyException, GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient, LimitExceededException } from '@aws-sdk/client-iam';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Clients } from '../../shared/aws/clients';
-import { credentialReportCollector, parseCredentialReport } from '../../shared/collect/credential-report';
+import { credentialReportCollector, credentialReportFor, parseCredentialReport } from '../../shared/collect/credential-report';
 import { MemoryLog } from '../../shared/logger';
 
 const SAMPLE = JSON.parse(readFileSync(join(__dirname, '../../sample/iam/us-east-1/GetCredentialReport.json'), 'utf8'))[0].output;
@@ -39,7 +39,7 @@ describe('collector: iam.credentialReport', () => {
     iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
     iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from(CSV), GeneratedTime: new Date('2026-11-20T07:40:00Z') });
     const out = await credentialReportCollector(noSleep).collect(ctx());
-    expect(out.ok && out.value.users.length).toBe(7);
+    expect(out.ok && out.value.users.length).toBe(9); // root + 8 users in the sample report
     expect(iam.calls()).toHaveLength(2);
   });
 
@@ -63,5 +63,32 @@ describe('collector: iam.credentialReport', () => {
     iam.on(GetCredentialReportCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
     const out = await credentialReportCollector(noSleep).collect(ctx());
     expect(out).toMatchObject({ ok: false, error: { code: 'AccessDenied' } });
+  });
+
+  it('regenerates a report that expired between generation and download (SDK exception names, not only wire codes)', async () => {
+    iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+    iam.on(GetCredentialReportCommand)
+      .rejectsOnce(new CredentialReportExpiredException({ message: 'expired', $metadata: {} }))
+      .rejectsOnce(new CredentialReportNotReadyException({ message: 'in progress', $metadata: {} }))
+      .resolves({ Content: Buffer.from(CSV), GeneratedTime: new Date('2026-11-20T07:40:00Z') });
+    const out = await credentialReportCollector(noSleep).collect(ctx());
+    expect(out.ok).toBe(true);
+    expect(iam.commandCalls(GenerateCredentialReportCommand)).toHaveLength(3);
+  });
+
+  it('retries LimitExceeded within the budget, then reports ReportNotReady naming the last state, never an empty list', async () => {
+    iam.on(GenerateCredentialReportCommand).rejects(new LimitExceededException({ message: 'slow down', $metadata: {} }));
+    const out = await credentialReportCollector({ budgetMs: 4000, ...noSleep }).collect(ctx());
+    expect(out).toMatchObject({ ok: false, error: { code: 'ReportNotReady', message: expect.stringMatching(/LimitExceededException/) } });
+    expect(iam.commandCalls(GenerateCredentialReportCommand).length).toBeGreaterThan(1);
+  });
+
+  it('reads the report once per run however many identity sources derive from it', async () => {
+    iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+    iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from(CSV), GeneratedTime: new Date('2026-11-20T07:40:00Z') });
+    const c = ctx();
+    const [a, b] = await Promise.all([credentialReportFor(c, noSleep), credentialReportFor(c, noSleep)]);
+    expect(a).toBe(b);
+    expect(iam.commandCalls(GetCredentialReportCommand)).toHaveLength(1);
   });
 });

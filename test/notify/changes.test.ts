@@ -1,5 +1,5 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { auditHandler, type AuditResult } from '../../shared/handler';
@@ -7,7 +7,7 @@ import { createRuntime } from '../../shared/runtime';
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
 import { S3StateStore } from '../../shared/state/store';
-import { buildConfig } from '../builders';
+import { buildConfig, listedUsers } from '../builders';
 import { memoryS3 } from '../state/memory-s3';
 import { useLocalSes } from './local-ses';
 
@@ -17,7 +17,10 @@ const sts = mockClient(STSClient);
 const s3 = mockClient(S3Client);
 const HEAD = 'user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_2_active\n';
 const row = (name: string, mfa: boolean) => `${name},arn:aws:iam::123456789012:user/${name},2024-01-01T00:00:00+00:00,true,N/A,${mfa},false,false\n`;
-const account = (...rows: string[]) => iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from(HEAD + rows.join('')), GeneratedTime: new Date() });
+const account = (...rows: string[]) => {
+  iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from(HEAD + rows.join('')), GeneratedTime: new Date() });
+  iam.on(ListUsersCommand).resolves(listedUsers(rows.map((r) => r.split(',')[0] ?? '')));
+};
 
 /** One deployed function with `sendWhen: changes`: its runtime keeps clients and the state store across invocations. */
 function changesFunction() {

@@ -1,5 +1,5 @@
 import { mockClient } from 'aws-sdk-client-mock';
-import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { simpleParser } from 'mailparser';
@@ -10,7 +10,7 @@ import { MemoryLog } from '../../shared/logger';
 import { ConfigError } from '../../shared/errors';
 import { digestAuditIds, digestRecipients } from '../../shared/digest';
 import { S3StateStore } from '../../shared/state/store';
-import { buildConfig } from '../builders';
+import { buildConfig, listedUsers } from '../builders';
 
 const iam = mockClient(IAMClient);
 const sts = mockClient(STSClient);
@@ -23,6 +23,7 @@ beforeEach(() => {
   sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/x' });
   iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
   iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from('user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_2_active\nbob,arn:aws:iam::123456789012:user/bob,2024-01-01T00:00:00+00:00,true,N/A,false,false,false\n'), GeneratedTime: new Date() });
+  iam.on(ListUsersCommand).resolves(listedUsers(['bob']));
   ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
 });
 

@@ -1,0 +1,68 @@
+import { IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import { z } from 'zod';
+import { GLOBAL_SERVICE_REGION } from '../aws/clients';
+import { ActionError } from '../errors';
+import type { Finding } from '../model';
+import { runGuarded } from './guard';
+import type { ActionResult, Remediation } from './types';
+
+const settings = z.strictObject({
+  /** Above this many keys in one run nothing is changed and the report says why. Default 10. */
+  maxActions: z.number().int().min(1).max(1000).default(10),
+});
+
+const ACTION = 'deactivate access key';
+
+interface KeyTarget {
+  readonly auditId: string;
+  readonly resource: string;
+  readonly resourceId: string;
+  readonly region: string;
+  readonly userName: string;
+  readonly accessKeyId: string;
+}
+
+/** The key a FAIL finding names, when its id is known (findings carry `userName` and `accessKeyId` evidence). */
+export function keyTarget(f: Finding): KeyTarget | null {
+  const { userName, accessKeyId } = f.evidence;
+  if (f.resourceType !== 'AWS::IAM::AccessKey' || typeof userName !== 'string' || typeof accessKeyId !== 'string') return null;
+  return { auditId: f.auditId, resource: f.resource, resourceId: f.resourceId, region: f.region, userName, accessKeyId };
+}
+
+/**
+ * Deactivates the access keys named by the audit's FAIL findings (UpdateAccessKey Status=Inactive; a key
+ * is never deleted, so it can be re-activated). IAM has no DryRun parameter: a dry run makes no call at
+ * all. Keys whose id is unknown are skipped; per-key failures are gathered, never aborting the rest.
+ */
+export function deactivateAccessKeys(auditId: string): Remediation<typeof settings> {
+  return {
+    id: `${auditId}:deactivate-access-keys`,
+    iamActions: ['iam:UpdateAccessKey'],
+    settings,
+    async run(ctx, findings, s): Promise<ActionResult[]> {
+      const keyFindings = findings.filter((f) => f.resourceType === 'AWS::IAM::AccessKey');
+      const targets = keyFindings.map(keyTarget).filter((t): t is KeyTarget => t !== null);
+      const skipped: ActionResult[] = keyFindings
+        .filter((f) => keyTarget(f) === null)
+        .map((f) => ({ auditId: f.auditId, action: ACTION, resource: f.resource, resourceId: f.resourceId, region: f.region, outcome: 'skipped', message: 'not changed: the key id is unknown (ListAccessKeys failed or was not read for this user)' }));
+      const iam = ctx.clients.get(IAMClient, 'iam', GLOBAL_SERVICE_REGION);
+      const results = await runGuarded({
+        action: ACTION,
+        targets,
+        maxActions: s.maxActions,
+        dryRun: ctx.dryRun,
+        act: async (t) => {
+          const undo = { userName: t.userName, accessKeyId: t.accessKeyId, undo: `aws iam update-access-key --user-name ${t.userName} --access-key-id ${t.accessKeyId} --status Active` };
+          if (!ctx.dryRun) await iam.send(new UpdateAccessKeyCommand({ UserName: t.userName, AccessKeyId: t.accessKeyId, Status: 'Inactive' }));
+          return undo;
+        },
+      });
+      const failures = results.filter((r) => r.outcome === 'failed');
+      if (failures.length > 0) {
+        const error = new ActionError(`${failures.length} of ${targets.length} access keys not deactivated`, failures.map((r) => ({ resource: r.resourceId, action: ACTION, code: r.message.split(':')[0] ?? 'UnknownError', message: r.message })));
+        ctx.log.error('remediation failures', { auditId, error: error.message, failures: error.failures });
+      }
+      return [...results, ...skipped];
+    },
+  };
+}

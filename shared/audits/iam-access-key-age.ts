@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { finding, type Finding } from '../model';
+import type { Inventory } from '../collect/inventory';
+import { deactivateAccessKeys } from '../actions/deactivate-access-keys';
+import { daysSince, identityBase, identityView, keyEvidence, keyResource, noUsersFinding, pendingFindings, userEvidence } from './identity';
+import { defineAudit } from './types';
+
+const settings = z
+  .strictObject({
+    /** An active key older than this many days FAILs (AWS Config access-keys-rotated: 90). */
+    maxAgeDays: z.number().int().min(1).max(3650).default(90),
+    /** An active key older than this many days WARNs; must be below maxAgeDays. */
+    warnAgeDays: z.number().int().min(1).max(3650).default(80),
+  })
+  .refine((s) => s.warnAgeDays < s.maxAgeDays, { message: 'must be less than maxAgeDays', path: ['warnAgeDays'] });
+
+const ID = 'iam-access-key-age';
+
+/**
+ * Active keys older than `maxAgeDays` FAIL, older than `warnAgeDays` WARN ("older than" = more whole
+ * days, as AWS Config and Prowler count); inactive keys are ignored; a user with two active keys WARNs.
+ */
+export function evaluateAccessKeyAge(inventory: Inventory, s: z.output<typeof settings>): Finding[] {
+  const view = identityView(inventory);
+  if (!view) return [];
+  const pending = pendingFindings(ID, 'high', inventory, view);
+  if (view.users.length === 0 && pending.length === 0) return [noUsersFinding(ID, inventory, view)];
+  const base = identityBase(ID, inventory);
+  const out: Finding[] = [...pending];
+  for (const u of view.users) {
+    const ue = userEvidence(view, u);
+    if (u.activeKeys.length === 0) {
+      out.push(finding({ ...base, resource: u.arn, resourceId: u.user, resourceType: 'AWS::IAM::User', status: 'PASS', severity: 'info', reason: `no active access keys${u.inactiveKeys > 0 ? ` (${u.inactiveKeys} inactive, ignored)` : ''}`, evidence: { activeKeys: 0, inactiveKeys: u.inactiveKeys, ...ue } }));
+      continue;
+    }
+    if (u.activeKeys.length > 1) {
+      out.push(finding({ ...base, resource: u.arn, resourceId: u.user, resourceType: 'AWS::IAM::User', status: 'WARN', severity: 'medium', reason: `${u.activeKeys.length} active access keys: keep one outside a rotation (CIS 1.13)`, evidence: { activeKeys: u.activeKeys.length, keys: u.activeKeys.map((k) => k.keyId ?? `access_key_${k.slot}`), ...ue } }));
+    }
+    for (const k of u.activeKeys) {
+      const ageDays = daysSince(view.now, k.lastRotated);
+      const common = { ...base, ...keyResource(u, k), evidence: { ...keyEvidence(u, k), ageDays, maxAgeDays: s.maxAgeDays, warnAgeDays: s.warnAgeDays, ...ue } };
+      if (ageDays === null) out.push(finding({ ...common, status: 'ERROR', severity: 'high', reason: `not evaluated: the key's creation time is "${k.lastRotated.raw}", not a date` }));
+      else if (ageDays > s.maxAgeDays) out.push(finding({ ...common, status: 'FAIL', severity: 'high', reason: `active access key is ${ageDays} days old (more than ${s.maxAgeDays})` }));
+      else if (ageDays > s.warnAgeDays) out.push(finding({ ...common, status: 'WARN', severity: 'medium', reason: `active access key is ${ageDays} days old: rotate before ${s.maxAgeDays}` }));
+      else out.push(finding({ ...common, status: 'PASS', severity: 'info', reason: `active access key is ${ageDays} days old` }));
+    }
+  }
+  return out;
+}
+
+export const iamAccessKeyAge = defineAudit({
+  id: ID,
+  title: 'Access keys not rotated',
+  description: 'Active IAM user access keys older than the rotation period (CIS 1.14, AWS Config access-keys-rotated).',
+  severity: 'high',
+  remediation: 'Create a new key, move its users to it, then deactivate and delete the old one; better, replace long-lived keys with IAM roles.',
+  sources: ['iam.credentialReport', 'iam.users', 'iam.accessKeys'],
+  settings,
+  evaluate: evaluateAccessKeyAge,
+  // Key ids are listed only for keys this audit could WARN or FAIL.
+  scope: (s) => ({ 'iam.accessKeys': [{ olderThanDays: s.warnAgeDays }] }),
+  action: deactivateAccessKeys(ID),
+});

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { finding, type Finding } from '../model';
+import type { Inventory } from '../collect/inventory';
+import type { ReportDate } from '../collect/credential-report';
+import { deactivateAccessKeys } from '../actions/deactivate-access-keys';
+import { daysSince, identityBase, identityView, keyEvidence, keyResource, noUsersFinding, pendingFindings, shown, userEvidence, type IdentityView, type ViewUser } from './identity';
+import { defineAudit } from './types';
+
+const settings = z.strictObject({
+  /** A credential not used for this many days or more FAILs (CIS 1.12: 45). */
+  unusedDays: z.number().int().min(1).max(3650).default(45),
+  /** A credential never used FAILs once it is older than this many days. */
+  neverUsedGraceDays: z.number().int().min(0).max(3650).default(7),
+});
+type Settings = z.output<typeof settings>;
+
+const ID = 'iam-unused-credentials';
+
+type Verdict = { status: 'PASS' | 'FAIL' | 'ERROR'; reason: string; evidence: Record<string, unknown> };
+
+/**
+ * One credential's verdict: used `unusedDays` or more days ago FAILs; never used (`N/A`, or for a password
+ * `no_information`: not used since IAM began tracking in October 2014) FAILs once older than the grace.
+ */
+export function usageVerdict(view: IdentityView, what: string, lastUsed: ReportDate, created: ReportDate, s: Settings): Verdict {
+  const idle = daysSince(view.now, lastUsed);
+  if (idle !== null) {
+    const evidence = { daysSinceUse: idle, unusedDays: s.unusedDays };
+    return idle >= s.unusedDays ? { status: 'FAIL', reason: `${what} not used for ${idle} days (${s.unusedDays} or more)`, evidence } : { status: 'PASS', reason: `${what} used ${idle} days ago`, evidence };
+  }
+  const age = daysSince(view.now, created);
+  const evidence = { ageDays: age, neverUsedGraceDays: s.neverUsedGraceDays };
+  const never = lastUsed.raw === 'no_information' ? 'not used since IAM began tracking (October 2014)' : 'never used';
+  if (age === null) return { status: 'ERROR', reason: `not evaluated: ${what} ${never} and its creation time is "${created.raw}", not a date`, evidence };
+  return age > s.neverUsedGraceDays
+    ? { status: 'FAIL', reason: `${what} ${never}, created ${age} days ago (grace ${s.neverUsedGraceDays} days)`, evidence }
+    : { status: 'PASS', reason: `${what} not used yet, created ${age} days ago (within the ${s.neverUsedGraceDays}-day grace)`, evidence };
+}
+
+const severityOf = (status: Verdict['status']) => (status === 'PASS' ? 'info' : 'high') as 'info' | 'high';
+
+function userFindings(inventory: Inventory, view: IdentityView, u: ViewUser, s: Settings): Finding[] {
+  const base = identityBase(ID, inventory);
+  const ue = userEvidence(view, u);
+  const out: Finding[] = [];
+  if (u.passwordEnabled === null) {
+    out.push(finding({ ...base, resource: u.arn, resourceId: u.user, resourceType: 'AWS::IAM::User', status: 'ERROR', severity: 'high', reason: 'not evaluated: the report\'s password_enabled is neither true nor false', evidence: ue }));
+  } else if (u.passwordEnabled) {
+    // The password's own age: when it was set, else when the user was created.
+    const created = u.passwordLastChanged.at ? u.passwordLastChanged : u.createdAt;
+    const v = usageVerdict(view, 'console password', u.passwordLastUsed, created, s);
+    out.push(finding({ ...base, resource: u.arn, resourceId: u.user, resourceType: 'AWS::IAM::User', status: v.status, severity: severityOf(v.status), reason: v.reason, evidence: { credential: 'console password', passwordLastUsed: shown(u.passwordLastUsed), passwordSet: shown(created), ...v.evidence, ...ue } }));
+  }
+  for (const k of u.activeKeys) {
+    const v = usageVerdict(view, 'access key', k.lastUsed, k.lastRotated, s);
+    out.push(finding({ ...base, ...keyResource(u, k), status: v.status, severity: severityOf(v.status), reason: v.reason, evidence: { credential: 'access key', ...keyEvidence(u, k), ...v.evidence, ...ue } }));
+  }
+  if (out.length === 0) {
+    out.push(finding({ ...base, resource: u.arn, resourceId: u.user, resourceType: 'AWS::IAM::User', status: 'PASS', severity: 'info', reason: `no console password and no active access keys${u.inactiveKeys > 0 ? ` (${u.inactiveKeys} inactive, ignored)` : ''}`, evidence: ue }));
+  }
+  return out;
+}
+
+/** Console passwords and active access keys unused for `unusedDays`, or never used past the grace (CIS 1.12). */
+export function evaluateUnusedCredentials(inventory: Inventory, s: Settings): Finding[] {
+  const view = identityView(inventory);
+  if (!view) return [];
+  const pending = pendingFindings(ID, 'high', inventory, view);
+  if (view.users.length === 0 && pending.length === 0) return [noUsersFinding(ID, inventory, view)];
+  return [...pending, ...view.users.flatMap((u) => userFindings(inventory, view, u, s))];
+}
+
+export const iamUnusedCredentials = defineAudit({
+  id: ID,
+  title: 'Unused credentials',
+  description: 'Console passwords and active access keys unused for the set number of days, or never used (CIS 1.12, AWS Config iam-user-unused-credentials-check).',
+  severity: 'high',
+  remediation: 'Deactivate unused access keys and remove unused console passwords; delete the user if nobody needs it.',
+  sources: ['iam.credentialReport', 'iam.users', 'iam.accessKeys'],
+  settings,
+  evaluate: evaluateUnusedCredentials,
+  // Key ids are listed only for keys this audit could FAIL.
+  scope: (s) => ({ 'iam.accessKeys': [{ unusedForDays: s.unusedDays, neverUsedOlderThanDays: s.neverUsedGraceDays }] }),
+  action: deactivateAccessKeys(ID),
+});

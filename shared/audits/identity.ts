@@ -1,0 +1,180 @@
+import { differenceInHours } from 'date-fns';
+import type { Inventory } from '../collect/inventory';
+import { daysSince, type CredentialUser, type ReportAccessKey, type ReportDate } from '../collect/credential-report';
+import { MISSING_USER_LIMIT, sameSecond } from '../collect/iam-users';
+import { GLOBAL_REGION, finding, type Finding, type Severity } from '../model';
+
+export { daysSince };
+
+/** An access key as the identity audits judge it: its report row, its id where known. */
+export interface ViewKey extends ReportAccessKey {
+  /** The key id from ListAccessKeys; null when it could not be listed (the finding then names the slot). */
+  readonly keyId: string | null;
+}
+
+export interface ViewUser extends Omit<CredentialUser, 'accessKeys'> {
+  /** Active keys only: inactive keys are ignored by every identity audit. */
+  readonly activeKeys: readonly ViewKey[];
+  /** Inactive keys, counted for the evidence. */
+  readonly inactiveKeys: number;
+  /** `api`: created after the report and read one by one. */
+  readonly from: 'report' | 'api';
+}
+
+/** A user the audits could not evaluate: ERROR, never PASS. */
+export interface PendingUser {
+  readonly user: string;
+  readonly arn: string;
+  readonly reason: string;
+}
+
+/** The account's users reconciled from the credential report, ListUsers and ListAccessKeys. */
+export interface IdentityView {
+  readonly now: Date;
+  readonly generatedAt: string;
+  readonly reportAgeHours: number;
+  /** The `<root_account>` row, if the report has one. */
+  readonly root: CredentialUser | undefined;
+  readonly users: readonly ViewUser[];
+  readonly pending: readonly PendingUser[];
+  /** Users in the report that ListUsers no longer returns (deleted since): not judged. */
+  readonly deletedSinceReport: number;
+}
+
+/** A report date as evidence: the ISO time, or the marker AWS wrote. */
+export function shown(d: ReportDate): string {
+  return d.at ?? (d.raw || 'empty');
+}
+
+/**
+ * Matches report key slots to listed keys by creation time (the report's `last_rotated` is the key's
+ * creation). A key listed Inactive now was deactivated since the report, one listed Active re-activated;
+ * a key not listed was deleted.
+ */
+function viewKeys(u: CredentialUser, inventory: Inventory): { active: ViewKey[]; inactive: number } {
+  const keys = inventory.sources['iam.accessKeys'];
+  const listed = keys?.ok ? keys.value.byUser[u.user] : undefined;
+  const active: ViewKey[] = [];
+  let inactive = 0;
+  for (const k of u.accessKeys) {
+    if (!k.active) {
+      // Re-activated since the report (seen only where the user's keys were listed): judged as active.
+      const current = listed?.ok && k.lastRotated.at ? listed.value.find((l) => sameSecond(l.createdAt, k.lastRotated.at)) : undefined;
+      if (current?.status === 'Active') active.push({ ...k, active: true, keyId: current.id });
+      else if (k.lastRotated.at || k.id) inactive += 1;
+      continue;
+    }
+    if (k.id) {
+      active.push({ ...k, keyId: k.id });
+      continue;
+    }
+    // Unlisted, or no creation time to match on: judged without an id (and an N/A time is ERROR, never dropped).
+    if (!listed?.ok || !k.lastRotated.at) {
+      active.push({ ...k, keyId: null });
+      continue;
+    }
+    const match = listed.value.find((l) => sameSecond(l.createdAt, k.lastRotated.at));
+    if (!match) continue; // deleted since the report
+    if (match.status !== 'Active') inactive += 1;
+    else active.push({ ...k, keyId: match.id });
+  }
+  return { active, inactive };
+}
+
+function toView(u: CredentialUser, from: ViewUser['from'], inventory: Inventory): ViewUser {
+  const { accessKeys: _keys, ...rest } = u;
+  const { active, inactive } = viewKeys(u, inventory);
+  return { ...rest, activeKeys: active, inactiveKeys: inactive, from };
+}
+
+/**
+ * The users every identity audit judges, or null when the credential report was not read (the engine
+ * reports that gap). Without ListUsers (its own gap finding) the report rows are judged as they are.
+ */
+export function identityView(inventory: Inventory): IdentityView | null {
+  // Inventories are read-only snapshots: the audits of one run share one view.
+  if (views.has(inventory)) return views.get(inventory) ?? null;
+  const view = buildView(inventory);
+  views.set(inventory, view);
+  return view;
+}
+
+const views = new WeakMap<Inventory, IdentityView | null>();
+
+function buildView(inventory: Inventory): IdentityView | null {
+  const report = inventory.sources['iam.credentialReport'];
+  if (!report?.ok) return null;
+  const now = new Date(inventory.collectedAt);
+  const { generatedAt } = report.value;
+  const listedSource = inventory.sources['iam.users'];
+  const listed = listedSource?.ok ? listedSource.value : null;
+  const current = listed ? new Map(listed.listed.map((l) => [l.user, l])) : null;
+  const users: ViewUser[] = [];
+  const pending: PendingUser[] = [];
+  let deletedSinceReport = 0;
+  for (const u of report.value.users) {
+    if (u.isRoot) continue;
+    const live = current?.get(u.user);
+    if (current && (!live || !sameSecond(live.createdAt, u.createdAt.at))) {
+      if (!live) deletedSinceReport += 1;
+      continue; // deleted, or re-created (then it is among the missing users)
+    }
+    users.push(toView(u, 'report', inventory));
+  }
+  for (const m of listed?.missing ?? []) {
+    const why = `not in the credential report yet (created ${m.createdAt}, report generated ${generatedAt})`;
+    if (m.read === null) pending.push({ user: m.user, arn: m.arn, reason: `${why}; not read one by one: more than ${MISSING_USER_LIMIT} such users` });
+    else if (!m.read.ok) pending.push({ user: m.user, arn: m.arn, reason: `${why} and could not be read one by one (${m.read.error.code}: ${m.read.error.message})` });
+    else users.push(toView(m.read.value, 'api', inventory));
+  }
+  return {
+    now,
+    generatedAt,
+    reportAgeHours: differenceInHours(now, new Date(generatedAt)),
+    root: report.value.users.find((u) => u.isRoot),
+    users,
+    pending,
+    deletedSinceReport,
+  };
+}
+
+/** The fields every identity finding shares. */
+export function identityBase(auditId: string, inventory: Inventory) {
+  return { auditId, region: GLOBAL_REGION, account: inventory.account.id } as const;
+}
+
+/** One ERROR per user that could not be evaluated, naming why. */
+export function pendingFindings(auditId: string, severity: Severity, inventory: Inventory, view: IdentityView): Finding[] {
+  return view.pending.map((p) =>
+    finding({ ...identityBase(auditId, inventory), status: 'ERROR', severity, resource: p.arn, resourceId: p.user, resourceType: 'AWS::IAM::User', reason: p.reason, evidence: { reportGeneratedAt: view.generatedAt, reportAgeHours: view.reportAgeHours } }),
+  );
+}
+
+/** The clear PASS of an account without IAM users. */
+export function noUsersFinding(auditId: string, inventory: Inventory, view: IdentityView): Finding {
+  const { id, partition } = inventory.account;
+  return finding({ ...identityBase(auditId, inventory), status: 'PASS', severity: 'info', resource: `arn:${partition}:iam::${id}:root`, resourceId: id, resourceType: 'AWS::::Account', reason: 'no IAM users', evidence: { reportGeneratedAt: view.generatedAt, reportAgeHours: view.reportAgeHours, deletedSinceReport: view.deletedSinceReport } });
+}
+
+/** The user's evidence common to every identity finding. */
+export function userEvidence(view: IdentityView, u: ViewUser): Record<string, unknown> {
+  return { userCreated: shown(u.createdAt), source: u.from === 'api' ? 'read one by one (not in the credential report yet)' : 'credential report', reportGeneratedAt: view.generatedAt, reportAgeHours: view.reportAgeHours };
+}
+
+/** A key finding's identity: the owning user's ARN, the key id (or the report slot when the id is unknown). */
+export function keyResource(u: ViewUser, k: ViewKey) {
+  return { resource: u.arn, resourceId: k.keyId ?? `${u.user}:access_key_${k.slot}`, resourceType: 'AWS::IAM::AccessKey' } as const;
+}
+
+/** A key finding's evidence; `userName` and `accessKeyId` are what the deactivation remediation acts on. */
+export function keyEvidence(u: ViewUser, k: ViewKey): Record<string, unknown> {
+  return {
+    userName: u.user,
+    ...(k.keyId ? { accessKeyId: k.keyId } : { accessKeyId: null, keyIdUnknown: 'not listed: only keys an audit of the run could report are listed, or ListAccessKeys failed' }),
+    slot: k.slot,
+    created: shown(k.lastRotated),
+    lastUsed: shown(k.lastUsed),
+    lastUsedService: k.lastUsedService,
+    lastUsedRegion: k.lastUsedRegion,
+  };
+}

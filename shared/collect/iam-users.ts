@@ -1,0 +1,157 @@
+import {
+  GetAccessKeyLastUsedCommand,
+  GetLoginProfileCommand,
+  IAMClient,
+  paginateListAccessKeys,
+  paginateListMFADevices,
+  paginateListUsers,
+  type AccessKeyMetadata,
+  type MFADevice,
+  type User,
+} from '@aws-sdk/client-iam';
+import { GLOBAL_SERVICE_REGION } from '../aws/clients';
+import { CollectionError, errorCode } from '../errors';
+import { mapLimit } from '../concurrency';
+import { GLOBAL_REGION } from '../model';
+import { capture, type Outcome } from './outcome';
+import { CREDENTIAL_REPORT_ACTIONS, credentialReportFor, reportDate, type CredentialReport, type CredentialReportOptions, type CredentialUser, type ReportAccessKey, type ReportDate } from './credential-report';
+import type { Collector, CollectContext } from './types';
+
+/** IAM's largest page for List* calls. */
+export const IAM_PAGE_SIZE = 1000;
+
+/** Users missing from the report read one by one at most; beyond this they are ERROR, never PASS. */
+export const MISSING_USER_LIMIT = 50;
+
+export interface ListedUser {
+  readonly user: string;
+  readonly arn: string;
+  readonly createdAt: string;
+}
+
+/** A user ListUsers returned that the credential report does not describe (created or re-created after it). */
+export interface MissingUser extends ListedUser {
+  /** The user read through the API, in the report's shape; null when over MISSING_USER_LIMIT. */
+  readonly read: Outcome<CredentialUser> | null;
+}
+
+export interface IamUsers {
+  /** Every IAM user that exists now (ListUsers). */
+  readonly listed: readonly ListedUser[];
+  /** Listed users the report lacks, evaluated individually. */
+  readonly missing: readonly MissingUser[];
+}
+
+declare module './inventory' {
+  interface Sources {
+    'iam.users': Outcome<IamUsers>;
+  }
+}
+
+const SOURCE = 'iam.users';
+
+/** Same instant to the second: the report writes seconds, the API milliseconds. */
+export function sameSecond(a: string | null, b: string | null): boolean {
+  if (!a || !b) return false;
+  return Math.floor(Date.parse(a) / 1000) === Math.floor(Date.parse(b) / 1000);
+}
+
+/** Listed users the report does not hold with the same creation time (new since the report, or deleted and re-created). */
+export function missingFromReport(listed: readonly ListedUser[], report: CredentialReport): ListedUser[] {
+  const rows = new Map(report.users.map((u) => [u.user, u]));
+  return listed.filter((l) => {
+    const row = rows.get(l.user);
+    return !row || !sameSecond(row.createdAt.at, l.createdAt);
+  });
+}
+
+const iso = (d: Date | string | undefined): ReportDate => (d ? reportDate(new Date(d).toISOString()) : { at: null, raw: 'N/A' });
+
+async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(page);
+  return out;
+}
+
+/**
+ * One user read the way the report would describe it: GetLoginProfile (NoSuchEntity = no console
+ * password), ListMFADevices (assigned devices only), ListAccessKeys, GetAccessKeyLastUsed for active keys.
+ */
+export async function readUser(iam: IAMClient, listed: ListedUser, passwordLastUsed: Date | string | undefined): Promise<CredentialUser> {
+  let passwordEnabled = false;
+  let passwordLastChanged: ReportDate = { at: null, raw: 'N/A' };
+  try {
+    const profile = await iam.send(new GetLoginProfileCommand({ UserName: listed.user }));
+    passwordEnabled = true;
+    passwordLastChanged = iso(profile.LoginProfile?.CreateDate);
+  } catch (error) {
+    if (errorCode(error) !== 'NoSuchEntityException' && errorCode(error) !== 'NoSuchEntity') throw error;
+  }
+  const mfaPages = await all(paginateListMFADevices({ client: iam, pageSize: IAM_PAGE_SIZE }, { UserName: listed.user }));
+  const mfa: MFADevice[] = mfaPages.flatMap((p) => p.MFADevices ?? []);
+  const keyPages = await all(paginateListAccessKeys({ client: iam, pageSize: IAM_PAGE_SIZE }, { UserName: listed.user }));
+  const keys: AccessKeyMetadata[] = keyPages.flatMap((p) => p.AccessKeyMetadata ?? []).sort((a, b) => Date.parse(String(a.CreateDate)) - Date.parse(String(b.CreateDate)));
+  const accessKeys: ReportAccessKey[] = [];
+  for (const [i, k] of keys.slice(0, 2).entries()) {
+    const active = k.Status === 'Active';
+    // Inactive keys are ignored by every audit: do not spend a call on when they were last used.
+    const used = active && k.AccessKeyId ? (await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.AccessKeyId }))).AccessKeyLastUsed : undefined;
+    accessKeys.push({
+      slot: (i + 1) as 1 | 2,
+      ...(k.AccessKeyId ? { id: k.AccessKeyId } : {}),
+      active,
+      lastRotated: iso(k.CreateDate),
+      lastUsed: iso(used?.LastUsedDate),
+      lastUsedRegion: used?.Region && used.Region !== 'N/A' ? used.Region : null,
+      lastUsedService: used?.ServiceName && used.ServiceName !== 'N/A' ? used.ServiceName : null,
+    });
+  }
+  return {
+    user: listed.user,
+    arn: listed.arn,
+    isRoot: false,
+    createdAt: iso(listed.createdAt),
+    passwordEnabled,
+    passwordLastUsed: iso(passwordLastUsed),
+    passwordLastChanged,
+    mfaActive: mfa.length > 0,
+    accessKeys,
+  };
+}
+
+/**
+ * ListUsers (max page size) cross-checked against the run's credential report: the report can be up to
+ * 4 hours old and omits newer users, so those (up to MISSING_USER_LIMIT) are read one by one. The request
+ * count grows with users only by ListUsers pages and the missing users.
+ */
+export async function readIamUsers(ctx: CollectContext, options: CredentialReportOptions = {}): Promise<IamUsers> {
+  const iam = ctx.clients.get(IAMClient, 'iam', GLOBAL_SERVICE_REGION);
+  let report: CredentialReport;
+  try {
+    report = await credentialReportFor(ctx, options);
+  } catch (error) {
+    throw new CollectionError(`not cross-checked: the credential report could not be read (${errorCode(error)})`, SOURCE, GLOBAL_REGION, 'CredentialReportUnavailable', { cause: error });
+  }
+  const users: User[] = (await all(paginateListUsers({ client: iam, pageSize: IAM_PAGE_SIZE }, {}))).flatMap((p) => p.Users ?? []);
+  const byName = new Map(users.map((u) => [u.UserName ?? '', u]));
+  const listed: ListedUser[] = users.map((u) => ({ user: u.UserName ?? '', arn: u.Arn ?? '', createdAt: u.CreateDate ? new Date(u.CreateDate).toISOString() : '' }));
+  const absent = missingFromReport(listed, report);
+  const missing = await mapLimit(absent, ctx.concurrency, async (l, i): Promise<MissingUser> => {
+    if (i >= MISSING_USER_LIMIT) return { ...l, read: null };
+    const read = await capture(SOURCE, GLOBAL_REGION, () => readUser(iam, l, byName.get(l.user)?.PasswordLastUsed));
+    return { ...l, read };
+  });
+  return { listed, missing };
+}
+
+export const IAM_USERS_ACTIONS = ['iam:ListUsers', 'iam:GetLoginProfile', 'iam:ListMFADevices', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed'] as const;
+
+export function iamUsersCollector(options: CredentialReportOptions = {}): Collector<'iam.users'> {
+  return {
+    id: SOURCE,
+    // The report's actions too: this source is derived from it even when no audit reads the report itself.
+    iamActions: [...IAM_USERS_ACTIONS, ...CREDENTIAL_REPORT_ACTIONS],
+    regional: false,
+    collect: (ctx) => capture(SOURCE, GLOBAL_REGION, () => readIamUsers(ctx, options)),
+  };
+}

@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import { readStageFile } from '../../shared/config/load';
+import type { AuditResult } from '../../shared/handler';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('function: iam-unused-credentials', () => {
+  const saved = { ...process.env };
+  afterAll(() => {
+    process.env = saved;
+  });
+
+  it('on a dry run with the sample stage reports the keys it would deactivate and changes none', async () => {
+    process.env.OPSBOTS_STAGE = 'sample';
+    process.env.OPSBOTS_CONFIG = JSON.stringify(readStageFile(join(ROOT, 'config', 'sample.yml')));
+    process.env.OPSBOTS_REPLAY = join(ROOT, 'sample');
+    const { handler } = await import('../../functions/iam-unused-credentials');
+    const res = (await handler({ dryRun: true })) as AuditResult;
+    expect(res).toMatchObject({ dryRun: true, state: 'findings', counts: { FAIL: 3, WARN: 0, ERROR: 0, PASS: 8, suppressed: 1 }, actions: 2, delivery: { sent: false } });
+    const remediation = res.rendered?.text.split('\nRemediation\n')[1] ?? '';
+    expect(remediation).toContain('deactivate access key AKIABOBKEY0000000002 (global): dry-run: dry run: would deactivate access key');
+    expect(remediation).toContain('deactivate access key AKIAOLDSVC0000000001 (global): dry-run');
+    expect(remediation).not.toMatch(/: (done|failed|refused):/);
+  });
+});
