@@ -4,6 +4,7 @@ import { benchCertificates } from './bench/certificates';
 import { benchInstances } from './bench/instances';
 import { benchSecurityGroups } from './bench/security-groups';
 import { benchReportSize } from './bench/report';
+import { benchWarmer } from './bench/warmer';
 
 export interface BenchOptions {
   readonly users: readonly number[];
@@ -18,6 +19,7 @@ const BENCHES: readonly { name: string; run: (o: BenchOptions) => Promise<unknow
   { name: 'EC2 instances (ec2-required-tags)', run: (o) => benchInstances(o) },
   { name: 'security groups', run: (o) => benchSecurityGroups(o) },
   { name: 'email rendering and size fitting', run: (o) => benchReportSize(o) },
+  { name: 'warmer fan-out', run: (o) => benchWarmer(o) },
 ];
 
 /** `npm run bench`: timings, peak memory and AWS request counts. Figures, not pass/fail. */

@@ -3,6 +3,7 @@ import type { SourceError } from '../shared/collect/outcome';
 import type { CredentialUser, ReportAccessKey, ReportDate } from '../shared/collect/credential-report';
 import type { MissingUser } from '../shared/collect/iam-users';
 import { normalise, type Config, type StageInput } from '../shared/config/index';
+import { ConfigError } from '../shared/errors';
 
 export const ACCOUNT = '123456789012';
 export const NOW = '2026-11-20T08:00:00.000Z';
@@ -94,4 +95,15 @@ export function keyId(userName: string, slot: 1 | 2): string {
  */
 export function listedUsers(names: readonly string[], createdAt = '2024-01-01T00:00:00Z') {
   return { Users: names.map((n) => ({ UserName: n, UserId: `AIDA${n.toUpperCase()}`, Path: '/', Arn: `arn:aws:iam::${ACCOUNT}:user/${n}`, CreateDate: new Date(createdAt) })), IsTruncated: false };
+}
+
+/** The message of the ConfigError `fn` throws; fails the test if it throws nothing or something else. */
+export function configProblem(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
 }

@@ -1,16 +1,6 @@
-import { ConfigError } from '../shared/errors';
 import { configFromEnv, normalise, parseEvent, withOverrides } from '../shared/config/index';
 import { scheduleProblem } from '../shared/config/schemas';
-
-function problem(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { configProblem as problem } from './builders';
 
 describe('config: stage settings', () => {
   it('fills every default from an empty file', () => {

@@ -6,6 +6,7 @@ import type { Exemption } from '../exemptions';
 import { parseOrThrow, toConfigError } from './issues';
 import { emailSchema, exemptionSchema, regionSchema, scheduleSchema } from './schemas';
 import { operatorSchema } from '../operator/config';
+import { warmerSchema } from '../warmer/config';
 
 export { parseOrThrow } from './issues';
 
@@ -53,6 +54,8 @@ export const stageSchema = z.strictObject({
   operator: operatorSchema.prefault({}),
   /** One function running every deployed audit on one schedule, sending one email; the audits' own schedules are off. */
   digest: z.strictObject({ schedule: scheduleSchema.default('rate(1 day)'), to: recipients.min(1).optional() }).optional(),
+  /** Keeps chosen functions warm (shared/warmer/config.ts). Off by default. */
+  warmer: warmerSchema.prefault({}),
 });
 
 export type StageInput = z.input<typeof stageSchema>;

@@ -2,6 +2,8 @@ import { normalise, type StageInput } from '../config/index';
 import { readStageFile, stageFile } from '../config/load';
 import { auditFunctions } from './audits';
 import { operatorFunctions } from './operator';
+import { warmerPart } from './warmer';
+import { ConfigError } from '../errors';
 import { SERVICE } from './iam';
 import type { PartBuilder } from './part';
 import { stateBucket } from './state';
@@ -14,7 +16,7 @@ export interface Deployment {
 }
 
 /** Every area's contribution; adding one = one module + one line here. */
-export const PARTS: readonly PartBuilder[] = [auditFunctions, operatorFunctions, stateBucket, digestFunction];
+export const PARTS: readonly PartBuilder[] = [auditFunctions, operatorFunctions, stateBucket, digestFunction, warmerPart];
 
 /**
  * Everything serverless.yml deploys for a stage, generated from the registry and config/<stage>.yml.
@@ -26,12 +28,20 @@ export function buildDeployment(stage: string, rawInput?: unknown): Deployment {
   const functions: Record<string, unknown> = {};
   const resources: Record<string, unknown> = {};
   const outputs: Record<string, unknown> = {};
+  const references: { field: string; functionKey: string }[] = [];
   for (const part of PARTS) {
     const p = part(stage, config, raw);
+    references.push(...(p.references ?? []));
     for (const key of Object.keys(p.functions)) if (key in functions) throw new Error(`two parts define function ${key}`);
     Object.assign(functions, p.functions);
     Object.assign(resources, p.resources);
     Object.assign(outputs, p.outputs ?? {});
+  }
+  for (const ref of references) {
+    if (!(ref.functionKey in functions)) {
+      const known = Object.keys(functions).join(', ') || 'none';
+      throw new ConfigError(`invalid config for stage ${stage}: ${ref.field}: no function "${ref.functionKey}" in this stage (deployed: ${known})`, [{ field: ref.field, message: 'unknown function' }]);
+    }
   }
   if (config.alerts.enabled) {
     resources.AlertsTopic = {
