@@ -24,6 +24,8 @@ describe('cli: opsbots run', () => {
     // alice PASSes, ci-deployer and old-svc have no password; breakglass is suppressed
     expect(out).toMatch(/iam-console-mfa\s+2\s+2\s+0\s+3\s+1/);
     expect(out).toMatch(/iam\.GetCredentialReport\s+1\s+1/);
+    // --stats: wall time of every phase in pipeline order; a dry run sends nothing, so notify takes no time.
+    expect(out).toMatch(/Wall time per phase \(ms\):\n  collect\s+[\d.]+\n  evaluate\s+[\d.]+\n  act\s+[\d.]+\n  render\s+[\d.]+\n  notify\s+0$/m);
     const findings = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>[];
     expect(findings.find((f) => f.resourceId === 'frank')).toMatchObject({ status: 'WARN', evidence: { source: 'read one by one (not in the credential report yet)' } });
     expect(findings.find((f) => f.resourceId === 'bob')).toMatchObject({ auditId: 'iam-console-mfa', status: 'FAIL', resource: 'arn:aws:iam::123456789012:user/bob', region: 'global' });
