@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/main';
 import { parseSet } from '../../cli/args';
+import { RecordingStore } from '../../shared/aws/recording';
 
 const SAMPLE = join(__dirname, '../../sample');
 const SAMPLE_CONFIG = join(__dirname, '../../config/sample.yml');
@@ -49,6 +50,26 @@ describe('cli: opsbots run', () => {
     const r = await cli('run', 'all', '--config', file);
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/regoins: unknown key/);
+  });
+
+  it('exits 0 with state clean on an account where every check passes', async () => {
+    // A recording of a tidy account: the root user and alice have MFA, nobody has an access key.
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-clean-'));
+    const store = new RecordingStore(dir);
+    const header = 'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
+    const csv = `${header}\n<root_account>,arn:aws:iam::123456789012:root,2019-03-01T10:00:00+00:00,not_supported,2026-10-02T09:12:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\nalice,arn:aws:iam::123456789012:user/alice,2021-05-10T08:00:00+00:00,true,2026-11-19T17:20:00+00:00,2026-06-01T08:00:00+00:00,N/A,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n`;
+    store.add('sts', 'us-east-1', 'GetCallerIdentity', { input: {}, output: { Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/auditor' } });
+    store.add('iam', 'us-east-1', 'ListAccountAliases', { input: {}, output: { AccountAliases: ['tidy'], IsTruncated: false } });
+    store.add('iam', 'us-east-1', 'GenerateCredentialReport', { input: {}, output: { State: 'COMPLETE' } });
+    store.add('iam', 'us-east-1', 'GetCredentialReport', { input: {}, output: { Content: { $utf8: csv }, ReportFormat: 'text/csv', GeneratedTime: '2026-11-20T07:40:00.000Z' } });
+    store.add('iam', 'us-east-1', 'ListUsers', { input: { MaxItems: 1000 }, output: { Users: [{ UserName: 'alice', Arn: 'arn:aws:iam::123456789012:user/alice', CreateDate: '2021-05-10T08:00:00.000Z' }], IsTruncated: false } });
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify({ recordedAt: '2026-11-20T08:00:00.000Z' }));
+    const { code, out, err } = await cli('run', 'iam-console-mfa', 'iam-root-mfa', '--replay', dir, '--dry-run');
+    expect(err).toBe('');
+    expect(out).toMatch(/iam-console-mfa\s+0\s+0\s+0\s+1\s+0/);
+    expect(out).toMatch(/iam-root-mfa\s+0\s+0\s+0\s+2\s+0/);
+    expect(out).toMatch(/^state: clean$/m);
+    expect(code).toBe(0);
   });
 
   it('exits 2 when a source could not be read (an empty recording answers nothing)', async () => {
