@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { main } from '../../cli/main';
 import { parseSet } from '../../cli/args';
 import { RecordingStore } from '../../shared/aws/recording';
+import { localEndpoint } from '../aws/local-endpoint';
 
 const SAMPLE = join(__dirname, '../../sample');
 const SAMPLE_CONFIG = join(__dirname, '../../config/sample.yml');
@@ -42,14 +43,38 @@ describe('cli: opsbots run', () => {
     expect(bad.err).toMatch(/--set\.iam-console-mfa\.graceDays/);
   });
 
-  it('exits 3 on an unknown audit, a bad region, or a bad config file, before any AWS call', async () => {
-    expect((await cli('run', 'no-such-audit', '--replay', '/nonexistent')).code).toBe(3);
-    expect((await cli('run', 'all', '--regions', 'moon-1', '--replay', '/nonexistent')).code).toBe(3);
-    const file = join(mkdtempSync(join(tmpdir(), 'opsbots-')), 'bad.yml');
-    writeFileSync(file, 'regoins: [eu-west-1]\n');
-    const r = await cli('run', 'all', '--config', file);
-    expect(r.code).toBe(3);
-    expect(r.err).toMatch(/regoins: unknown key/);
+  it('exits 3 on bad input, naming the field, before any AWS call', async () => {
+    // No --replay: the real clients, pointed at a loopback endpoint that counts what reaches it.
+    const server = await localEndpoint(() => ({ status: 500, body: '' }));
+    const saved = process.env.AWS_ENDPOINT_URL;
+    process.env.AWS_ENDPOINT_URL = server.url;
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-'));
+    const file = (name: string, yaml: string) => {
+      writeFileSync(join(dir, name), yaml);
+      return join(dir, name);
+    };
+    try {
+      const cases: [string[], RegExp][] = [
+        [['no-such-audit'], /unknown audit "no-such-audit"/],
+        [['all', '--regions', 'moon-1'], /--regions: "moon-1" is not an AWS region/],
+        [['all', '--config', file('typo.yml', 'regoins: [eu-west-1]\n')], /regoins: unknown key/],
+        [['all', '--config', file('region.yml', 'regions: [eu-west-1, mars-1]\n')], /regions\.1: not an AWS region/],
+        [['all', '--config', file('email.yml', 'notify: { from: opsbots, to: [a@example.com] }\n')], /notify\.from: not a valid email/],
+        [['all', '--config', file('arn.yml', 'exemptions: ["iam-root-mfa:global:arn:aws:iam:123456789012:root"]\n')], /exemptions\.0: resource .* is not a valid ARN/],
+        [['all', '--config', file('type.yml', 'audits: { iam-access-key-age: { settings: { maxAgeDays: "ninety" } } }\n')], /audits\.iam-access-key-age\.settings\.maxAgeDays/],
+        [['iam-console-mfa', '--set', 'iam-console-mfa.graceDays=-1'], /--set\.iam-console-mfa\.graceDays/],
+        [['iam-console-mfa', '--set', 'nosetting'], /--set nosetting: expected auditId\.setting=VALUE/],
+      ];
+      for (const [args, message] of cases) {
+        const r = await cli('run', ...args);
+        expect({ args, code: r.code, err: r.err }).toEqual({ args, code: 3, err: expect.stringMatching(message) });
+      }
+      expect(server.requests()).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL;
+      else process.env.AWS_ENDPOINT_URL = saved;
+      await server.close();
+    }
   });
 
   it('exits 0 with state clean on an account where every check passes', async () => {
