@@ -77,6 +77,15 @@ describe('cli: opsbots run', () => {
     }
   });
 
+  it('--regions audits only the regions named (no DescribeRegions; the denied region is not read)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-'));
+    const { out } = await cli('run', 'ec2-open-security-groups', '--replay', SAMPLE, '--config', SAMPLE_CONFIG, '--regions', 'eu-west-1', '--dry-run', '--json', join(dir, 'f.json'), '--stats');
+    const findings = JSON.parse(readFileSync(join(dir, 'f.json'), 'utf8')) as { region: string }[];
+    expect(findings.length).toBeGreaterThan(0);
+    expect([...new Set(findings.map((f) => f.region))]).toEqual(['eu-west-1']);
+    expect(out).not.toMatch(/ap-southeast-2|DescribeRegions/);
+  });
+
   it('exits 0 with state clean on an account where every check passes', async () => {
     // A recording of a tidy account: the root user and alice have MFA, nobody has an access key.
     const dir = mkdtempSync(join(tmpdir(), 'opsbots-clean-'));
