@@ -104,6 +104,7 @@ describe('cli: opsbots record', () => {
       expect(recorded.err).toBe('');
       expect(recorded.code).toBe(0);
       expect(recorded.out).toMatch(/^recorded \d+ operations into /);
+      expect(recorded.out).toContain('  not readable: ec2.instances@eu-west-1 UnauthorizedOperation');
       const live = await cli('run', 'all', '--config', config, '--dry-run', '--json', join(dir, 'live.json'));
       expect(live.code).toBe(2);
       const liveRequests = server.requests();
