@@ -40,8 +40,8 @@ describe('collector: ec2.instances', () => {
     answerByRegion();
     const out = await ec2InstancesCollector().collect(ctx(['us-east-1', 'eu-west-1']));
     const us = out['us-east-1'];
-    expect(us?.ok && us.value.length).toBe(12);
-    expect(out['eu-west-1']?.ok && out['eu-west-1'].value.length).toBe(12);
+    expect(us?.ok && us.value.length).toBe(13);
+    expect(out['eu-west-1']?.ok && out['eu-west-1'].value.length).toBe(13);
     expect(sent.sort((a, b) => a.region.localeCompare(b.region) || String(a.input.NextToken).localeCompare(String(b.input.NextToken)))).toEqual([
       { region: 'eu-west-1', input: FILTER },
       { region: 'us-east-1', input: { ...FILTER, NextToken: US[0]?.output.NextToken } },
