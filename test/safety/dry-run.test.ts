@@ -16,7 +16,7 @@ const STAGE = {
   ...sample,
   notify: { ...sample.notify, sendWhen: 'changes' },
   digest: {},
-  audits: { ...sample.audits, 'ec2-open-security-groups': { remediation: { enabled: true } } },
+  audits: { ...sample.audits, 'ec2-open-security-groups': { remediation: { enabled: true, maxActions: 20 } } },
   operator: { targets: { staging: { ...STAGING, maxRunHours: 1, notify: { from: 'bots@example.com', to: ['client@example.com'] } } } },
   warmer: { enabled: true, targets: [{ function: 'iamUnusedCredentials', concurrency: 2 }, { arn: 'arn:aws:lambda:us-east-1:123456789012:function:other-api' }] },
 };
@@ -84,7 +84,7 @@ describe('safety: a dry run changes nothing and sends nothing, in every deployed
     if (!fn) throw new Error('no iamUnusedCredentials');
     const writes = (await invoke(fn, { source: 'opsbots.schedule' })).calls.filter((c) => !changesNothing(c)).map((c) => `${c.service}:${c.operation}`);
     expect(writes).toEqual(expect.arrayContaining(['iam:UpdateAccessKey']));
-    for (const [key, write] of [['warmer', 'lambda:Invoke'], ['operatorGuard', 'ec2:StopInstances']] as const) {
+    for (const [key, write] of [['warmer', 'lambda:Invoke'], ['operatorGuard', 'ec2:StopInstances'], ['ec2OpenSecurityGroups', 'ec2:RevokeSecurityGroupIngress']] as const) {
       const other = FUNCTIONS.find((f) => f.key === key);
       if (!other) throw new Error(`no ${key}`);
       expect((await invoke(other, { source: 'opsbots.schedule' })).calls.filter((c) => !changesNothing(c)).map((c) => `${c.service}:${c.operation}`)).toContain(write);
@@ -99,13 +99,14 @@ describe('safety: a dry run changes nothing and sends nothing, in every deployed
     expect(calls.filter((c) => !changesNothing(c)).map((c) => `${c.service}:${c.operation}`)).toEqual([]);
   }, 30_000);
 
-  it('says what it would have done instead: keys to deactivate, the email, the guard\'s stop, the warmer\'s calls', async () => {
+  it('says what it would have done instead: keys to deactivate, rules to revoke, the email, the guard\'s stop, the warmer\'s calls', async () => {
     const outcome = async (key: string) => {
       const fn = FUNCTIONS.find((f) => f.key === key);
       if (!fn) throw new Error(`no ${key}`);
       return (await invoke(fn, { dryRun: true })).outcome as Record<string, unknown>;
     };
     expect(await outcome('iamUnusedCredentials')).toMatchObject({ actions: 2, delivery: { sent: false, reason: 'dry run: nothing sent' }, changes: { stateSaved: false } });
+    expect(await outcome('ec2OpenSecurityGroups')).toMatchObject({ actions: 17, delivery: { sent: false } });
     expect(await outcome('digest')).toMatchObject({ delivery: { sent: false, reason: 'dry run: nothing sent' }, changes: { stateSaved: false } });
     expect(await outcome('operatorGuard')).toEqual({ dryRun: true, checked: 1, stopped: [], wouldStop: ['staging'] });
     expect(await outcome('warmer')).toMatchObject({ dryRun: true, invocations: 0, targets: 2 });
