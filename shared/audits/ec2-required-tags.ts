@@ -7,9 +7,14 @@ import { readRegions } from '../collect/regional';
 import { MARK_TAG, ec2InstanceRemediation } from '../actions/ec2-instances';
 import { defineAudit } from './types';
 
+/** Patterns are compiled with the `u` flag (see compile()), so they are validated with it too. */
+const PATTERN_FLAGS = 'u';
+
 function validRegex(pattern: string): boolean {
   try {
-    new RegExp(pattern);
+    // Checked with the flags evaluate() uses: `\-` is fine without `u` but a SyntaxError with it, and a
+    // pattern the config accepted must never throw later, after the AWS calls.
+    new RegExp(pattern, PATTERN_FLAGS);
     return true;
   } catch {
     // An invalid pattern is reported to the user by the refine below, naming the field.
@@ -25,7 +30,7 @@ const requiredTag = z.union([
       /** The allowed values (exact match, or ignoring case when caseSensitive is false). */
       values: z.array(z.string()).min(1).optional(),
       /** A regular expression the whole value must match (anchor it yourself if you mean the whole value). */
-      pattern: z.string().min(1).refine(validRegex, 'not a valid regular expression').optional(),
+      pattern: z.string().min(1).refine(validRegex, 'not a valid regular expression (JavaScript, u flag: escape only characters that need it)').optional(),
     })
     .refine((t) => !(t.values && t.pattern), { message: 'give values or pattern, not both', path: ['pattern'] }),
 ]);
@@ -63,7 +68,7 @@ function compile(tags: readonly RequiredTag[], caseSensitive: boolean): Compiled
   const fold = (s: string) => (caseSensitive ? s : s.toLowerCase());
   return tags.map((t) => {
     if (t.pattern) {
-      const re = new RegExp(t.pattern, caseSensitive ? 'u' : 'iu');
+      const re = new RegExp(t.pattern, caseSensitive ? PATTERN_FLAGS : `i${PATTERN_FLAGS}`);
       return { key: t.key, allowed: `/${t.pattern}/`, accepts: (v) => re.test(v) };
     }
     if (t.values) {

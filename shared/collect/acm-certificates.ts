@@ -15,6 +15,7 @@ import { isoOrNull, utcDaysUntil } from '../dates';
 import type { Regional } from './outcome';
 import { perRegion } from './regional';
 import type { CollectContext, Collector } from './types';
+import { REGION_DEADLINE_MS, withDeadline, type RegionalCollectorOptions } from './deadline';
 
 /** One ACM certificate as the audit needs it. `null` = AWS did not report the value. */
 export interface AcmCertificate {
@@ -64,7 +65,7 @@ export const ACM_MAX_ITEMS = 1000;
 /** Statuses that carry a meaningful NotAfter; the others are reported by their status. */
 export const DATED_STATUSES: readonly string[] = ['ISSUED', 'EXPIRED', 'INACTIVE'];
 
-export interface AcmOptions {
+export interface AcmOptions extends RegionalCollectorOptions {
   /**
    * Certificates expiring further out than this many days (UTC) are never described: their report is a
    * PASS (or a WARN by date) whatever InUseBy and RenewalSummary say. Default 90, which covers the default
@@ -155,12 +156,16 @@ export async function listAcmCertificates(acm: ACMClient, now: Date, options: Ac
   return detailed.filter((c): c is AcmCertificate => c !== null);
 }
 
+/** `acm.certificates`: every region (perRegion), each region within a deadline so one that hangs is an ERROR for it alone. */
 export function acmCertificatesCollector(options: AcmOptions = {}): Collector<'acm.certificates'> {
+  const deadline = options.regionDeadlineMs ?? REGION_DEADLINE_MS;
   return {
     id: 'acm.certificates',
     iamActions: ['acm:ListCertificates', 'acm:DescribeCertificate'],
     regional: true,
     collect: (ctx: CollectContext) =>
-      perRegion(ctx, 'acm.certificates', (region) => listAcmCertificates(ctx.clients.get(ACMClient, 'acm', region), ctx.now, options)),
+      perRegion(ctx, 'acm.certificates', (region) =>
+        withDeadline(deadline, 'acm.certificates', region, () => listAcmCertificates(ctx.clients.get(ACMClient, 'acm', region), ctx.now, options)),
+      ),
   };
 }

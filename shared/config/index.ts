@@ -109,7 +109,11 @@ export function normalise(stage: string, input: unknown): Config {
   if (parsed.digest && !parsed.notify) {
     throw new ConfigError(`invalid config for stage ${stage}: digest: needs a notify block (from, to) to send the digest`, [{ field: 'digest', message: 'needs notify' }]);
   }
-  for (const id of Object.keys(parsed.audits)) {
+  for (const [id, entry] of Object.entries(parsed.audits)) {
+    // Recipients without a sender would be silently ignored: say so, like the digest.
+    if (entry.to && !parsed.notify) {
+      throw new ConfigError(`invalid config for stage ${stage}: audits.${id}.to: needs a notify block (from) to send this audit's email`, [{ field: `audits.${id}.to`, message: 'needs notify' }]);
+    }
     if (!getAudit(id)) {
       throw new ConfigError(`invalid config for stage ${stage}: audits.${id}: unknown audit (known: ${AUDITS.map((a) => a.id).join(', ')})`, [{ field: `audits.${id}`, message: 'unknown audit' }]);
     }

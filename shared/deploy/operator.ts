@@ -36,10 +36,14 @@ export function tokenStatements(t: Target, region: string): Statement[] {
 
 const CHANGE_ACTION: Record<ChangeAction, string> = { start: 'ec2:StartInstances', stop: 'ec2:StopInstances' };
 
-/** The config a function carries: the stage's operator settings with only `targets` it serves, no audits. */
+/**
+ * The config a function carries: the deploy region, SDK attempts and the stage's operator settings with only
+ * the `targets` it serves. No audits, recipients, exemptions or warmer: nothing it does not use travels.
+ */
 export function operatorFunctionConfig(raw: StageInput, targetNames: readonly string[]): string {
   const targets = Object.fromEntries(Object.entries(raw.operator?.targets ?? {}).filter(([n]) => targetNames.includes(n)));
-  return JSON.stringify({ ...raw, audits: {}, operator: { ...raw.operator, targets } });
+  const { region, maxAttempts } = raw;
+  return JSON.stringify({ region, maxAttempts, operator: { ...raw.operator, targets } });
 }
 
 const routePath = (name: string) => `/instances/${name}`;

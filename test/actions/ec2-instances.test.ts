@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CreateTagsCommand, DeleteTagsCommand, EC2Client, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { Clients } from '../../shared/aws/clients';
@@ -83,11 +85,12 @@ describe('remediation: ec2-required-tags (stop or terminate, mark-for-op)', () =
     expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(0);
   });
 
-  it('stops only running instances: stopped or pending ones are reported as skipped, not called', async () => {
-    const results = await remediate([untagged('i-1', { state: 'stopped' }), untagged('i-2', { state: 'pending' })], { markDays: 0 });
+  it('stops only running instances: stopped, pending or stopping ones are reported as skipped, not called', async () => {
+    const results = await remediate([untagged('i-1', { state: 'stopped' }), untagged('i-2', { state: 'pending' }), untagged('i-3', { state: 'stopping' })], { markDays: 0 });
     expect(results.map((r) => [r.resourceId, r.outcome, r.message])).toEqual([
       ['i-1', 'skipped', 'state stopped: stop does not apply'],
       ['i-2', 'skipped', 'state pending: stop does not apply'],
+      ['i-3', 'skipped', 'state stopping: stop does not apply'],
     ]);
     expect(ec2.calls()).toHaveLength(0);
   });
@@ -159,6 +162,22 @@ describe('mark-for-op: marks and plans', () => {
     expect(dueDate(new Date('2026-11-20T23:30:00Z'), 2)).toBe('2026-11-22');
     expect(parseMark('terminate@2026-12-01')).toEqual({ action: 'terminate', date: '2026-12-01' });
     for (const bad of ['stop', 'stop@tomorrow', 'reboot@2026-12-01', 'stop@2026-13-45']) expect(parseMark(bad)).toBeNull();
+  });
+
+  it.each(['Pacific/Kiritimati', 'America/Los_Angeles'])('keeps marks on the UTC calendar whatever the process time zone (%s)', (zone) => {
+    // 23:30Z is already the next day at UTC+14 and 00:30Z still the day before at UTC-8. A child process,
+    // because the time zone is fixed when a process starts (jest sandboxes process.env).
+    const script = join(__dirname, '..', 'fixtures', 'mark-dates.ts');
+    const times = ['2026-11-20T23:30:00Z', '2026-11-20T00:30:00Z', '2026-11-21T23:59:59Z', '2026-11-22T00:00:00Z'];
+    const raw = execFileSync(join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx'), [script, ...times], { env: { ...process.env, TZ: zone } });
+    const { offsetMinutes, out } = JSON.parse(raw.toString()) as { offsetMinutes: number; out: { at: string; due: string; stopOn22Due: boolean }[] };
+    expect(offsetMinutes).not.toBe(0); // the child really ran in that zone
+    expect(out.map((o) => [o.due, o.stopOn22Due])).toEqual([
+      ['2026-11-22', false],
+      ['2026-11-22', false],
+      ['2026-11-23', false],
+      ['2026-11-24', true],
+    ]);
   });
 
   it('is due from 00:00 UTC on the marked date', () => {

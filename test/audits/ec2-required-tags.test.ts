@@ -140,6 +140,8 @@ describe('audit settings: ec2-required-tags', () => {
     };
     expect(bad([{ key: 'Env', values: ['a'], pattern: 'a' }])).toContain('audits.ec2-required-tags.settings.requiredTags.0.pattern: give values or pattern, not both');
     expect(bad([{ key: 'Env', pattern: '(' }])).toContain('requiredTags.0.pattern: not a valid regular expression');
+    // valid without the u flag but not with it, which is how evaluate() compiles it: refused here, not at run time
+    expect(bad([{ key: 'CostCenter', pattern: '^CC\\-[0-9]{4}$' }])).toContain('requiredTags.0.pattern: not a valid regular expression');
     expect(bad(['Owner'], { states: ['terminated'] })).toContain('audits.ec2-required-tags.settings.states.0');
     expect(bad([{ key: 'Env', value: 'x' }])).toContain('requiredTags.0');
   });

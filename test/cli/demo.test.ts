@@ -23,10 +23,10 @@ describe('npm run demo', () => {
     expect(printed.join('\n')).toMatch(/certificate-expiry\s+7\s+7\s+1\s+4/);
     expect(printed.join('\n')).toContain('not evaluated: acm.certificates in ap-southeast-2: AccessDeniedException');
     const mail = await simpleParser(readFileSync(join(out, 'report.eml')));
-    expect(printed.join('\n')).toMatch(/ec2-required-tags\s+16\s+2\s+1\s+4\s+2/);
+    expect(printed.join('\n')).toMatch(/ec2-required-tags\s+18\s+2\s+1\s+4\s+2/);
     expect(mail.text).toContain('stop i-0a00000000000000a (us-east-1): done');
     expect(mail.text).toContain('tagged opsbots:action=stop@2026-11-22');
-    expect(mail.subject).toBe('[opsbots] acme-prod sample: 49 FAIL, 15 WARN, incomplete (1 region unreadable)');
+    expect(mail.subject).toBe('[opsbots] acme-prod sample: 51 FAIL, 15 WARN, incomplete (1 region unreadable)');
     // FAIL WARN ERROR PASS suppressed per audit; ap-southeast-2 denies EC2, so the run is incomplete
     expect(printed.join('\n')).toMatch(/ec2-open-security-groups\s+17\s+2\s+2\s+3\s+0/);
     expect(printed.join('\n')).toContain('not evaluated: ec2.securityGroups in ap-southeast-2: UnauthorizedOperation');

@@ -20,6 +20,12 @@ describe('ec2-open-security-groups on the sample account', () => {
       expect(byName(f, 'bastion-ssh', region)).toMatchObject({ status: 'FAIL', severity: 'high' });
       expect(byName(f, 'windows-rdp', region)).toMatchObject({ status: 'FAIL', severity: 'high' });
       expect(byName(f, 'debug-all-open', region)).toMatchObject({ status: 'FAIL', severity: 'critical' });
+      expect((byName(f, 'debug-all-open', region)?.evidence.worldOpenRules as { kind: string; source: string }[]).map((r) => `${r.kind} from ${r.source}`)).toEqual(['all-traffic from 0.0.0.0/0', 'all-ports from ::/0']);
+      // 0-1024 fails on the sensitive ports it contains; 1025-1432 only borders 1433 (MSSQL): WARN
+      expect(byName(f, 'legacy-low-ports', region)?.evidence.worldOpenRules).toEqual([
+        expect.objectContaining({ ports: '0-1024', status: 'FAIL', sensitivePorts: ['20-23', '25', '110', '135', '137-139', '143', '445'] }),
+        expect.objectContaining({ ports: '1025-1432', status: 'WARN', kind: 'public-ports' }),
+      ]);
       expect(byName(f, 'legacy-low-ports', region)).toMatchObject({ status: 'FAIL' });
       expect(byName(f, 'dns-and-cache', region)).toMatchObject({ status: 'FAIL' });
       expect(byName(f, 'ping', region)).toMatchObject({ status: 'WARN' });
@@ -39,6 +45,12 @@ describe('ec2-open-security-groups on the sample account', () => {
     expect(report.actions.every((a) => a.outcome === 'dry-run')).toBe(true);
     const mixed = report.actions.find((a) => a.detail?.groupName === 'postgres-mixed' && a.region === 'us-east-1');
     expect(mixed?.detail?.revokedRules).toEqual([expect.objectContaining({ ports: '5432', source: '0.0.0.0/0', description: 'added during incident' })]);
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      const legacy = report.actions.find((a) => a.detail?.groupName === 'legacy-low-ports' && a.region === region);
+      expect((legacy?.detail?.revokedRules as { ports: string }[]).map((r) => r.ports)).toEqual(['0-1024']);
+      const open = report.actions.find((a) => a.detail?.groupName === 'debug-all-open' && a.region === region);
+      expect((open?.detail?.revokedRules as { protocol: string; ports: string; source: string }[]).map((r) => `${r.protocol} ${r.ports} ${r.source}`)).toEqual(['-1 all 0.0.0.0/0', 'tcp 0-65535 ::/0']);
+    }
     expect(clients.stats.rows().find((r) => r.operation === 'ec2.RevokeSecurityGroupIngress')?.calls).toBe(17);
   });
 

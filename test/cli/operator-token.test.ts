@@ -24,6 +24,12 @@ describe('cli: opsbots operator-token', () => {
     expect(a.out).toContain(` aws ssm put-parameter --region eu-west-1 --name '/opsbots/staging/token' --type SecureString --overwrite --value '${token}'`);
   });
 
+  it('works as the README shows it, on the shipped prod stage', async () => {
+    const r = await cli('operator-token', 'staging', '--stage', 'prod');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/ aws ssm put-parameter --region us-east-1 --name '\/opsbots\/staging\/token' --type SecureString --overwrite --value '[A-Za-z0-9_-]{43}'/);
+  });
+
   it('names the known targets when the target is unknown (exit 3)', async () => {
     const r = await cli('operator-token', 'prod', '--config', file);
     expect(r.code).toBe(3);

@@ -69,6 +69,13 @@ describe('collector: acm.certificates', () => {
     expect(byDomain(out['eu-west-1'], 'partner.acme-example.com')?.keyAlgorithm).toBe('RSA_4096');
   });
 
+  it('gives up on a region that never answers after its deadline (RegionTimeout); the others are read', async () => {
+    acm.on(ListCertificatesCommand).callsFake(async (_input, getClient) => ((await regionOf(getClient as never)) === 'eu-west-1' ? new Promise(() => undefined) : { CertificateSummaryList: [] }));
+    const out = await acmCertificatesCollector({ regionDeadlineMs: 30 }).collect(ctx(['eu-west-1', 'us-east-1']));
+    expect(out['eu-west-1']).toMatchObject({ ok: false, error: { source: 'acm.certificates', region: 'eu-west-1', code: 'RegionTimeout' } });
+    expect(out['us-east-1']).toEqual({ ok: true, value: [] });
+  });
+
   it('describes only the certificates whose summary lacks what the audit needs', async () => {
     replaySample();
     const out = await collect(['us-east-1', 'eu-west-1']);

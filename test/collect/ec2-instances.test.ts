@@ -40,8 +40,8 @@ describe('collector: ec2.instances', () => {
     answerByRegion();
     const out = await ec2InstancesCollector().collect(ctx(['us-east-1', 'eu-west-1']));
     const us = out['us-east-1'];
-    expect(us?.ok && us.value.length).toBe(12);
-    expect(out['eu-west-1']?.ok && out['eu-west-1'].value.length).toBe(12);
+    expect(us?.ok && us.value.length).toBe(13);
+    expect(out['eu-west-1']?.ok && out['eu-west-1'].value.length).toBe(13);
     expect(sent.sort((a, b) => a.region.localeCompare(b.region) || String(a.input.NextToken).localeCompare(String(b.input.NextToken)))).toEqual([
       { region: 'eu-west-1', input: FILTER },
       { region: 'us-east-1', input: { ...FILTER, NextToken: US[0]?.output.NextToken } },
@@ -58,6 +58,15 @@ describe('collector: ec2.instances', () => {
     expect(out['ap-southeast-2']).toEqual({ ok: false, error: { source: 'ec2.instances', region: 'ap-southeast-2', code: 'UnauthorizedOperation', message: 'You are not authorized to perform this operation.' } });
     expect(out['eu-west-1']).toMatchObject({ ok: false, error: { code: 'TimeoutError' } });
     expect(out['us-east-1']?.ok).toBe(true);
+  });
+
+  it('gives up on a region that never answers after its deadline (RegionTimeout); the others are read', async () => {
+    ec2.on(DescribeInstancesCommand).callsFake(async (_input, getClient) =>
+      (await getClient().config.region()) === 'eu-west-1' ? new Promise(() => undefined) : { Reservations: [] },
+    );
+    const out = await ec2InstancesCollector({ regionDeadlineMs: 30 }).collect(ctx(['eu-west-1', 'us-east-1']));
+    expect(out['eu-west-1']).toMatchObject({ ok: false, error: { source: 'ec2.instances', region: 'eu-west-1', code: 'RegionTimeout' } });
+    expect(out['us-east-1']).toEqual({ ok: true, value: [] });
   });
 
   it('reads at most `concurrency` regions at once', async () => {

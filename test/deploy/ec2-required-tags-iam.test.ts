@@ -32,4 +32,15 @@ describe('deploy: ec2-required-tags write permissions in the packaged template',
   it('grants terminate only where terminate is configured, and no tagging without marks', () => {
     expect(writes(terminate)).toEqual(['ec2:TerminateInstances']);
   });
+
+  it('grants these write actions to no other function\'s role', () => {
+    const granting = (t: Template) =>
+      Object.entries(t.Resources)
+        .filter(([, r]) => r.Type === 'AWS::IAM::Role')
+        .filter(([id]) => roleActions(t, id).some((a) => WRITES.includes(a)))
+        .map(([id]) => id);
+    expect(granting(off)).toEqual([]);
+    expect(granting(stop)).toEqual([ROLE]);
+    expect(granting(terminate)).toEqual([ROLE]);
+  });
 });

@@ -1,4 +1,5 @@
 import { functionConfig } from '../../shared/deploy/audits';
+import { operatorFunctionConfig } from '../../shared/deploy/operator';
 
 describe('deploy: the config an audit function carries', () => {
   const raw = {
@@ -13,5 +14,19 @@ describe('deploy: the config an audit function carries', () => {
     expect(carried.operator).toBeUndefined();
     expect(carried.warmer).toBeUndefined();
     expect(carried.regions).toEqual(['eu-west-1']);
+  });
+
+  it('gives an operator function only the region, SDK attempts and its own target: no audits, recipients or warmer', () => {
+    const stage = {
+      ...raw,
+      region: 'eu-west-1',
+      maxAttempts: 3,
+      notify: { from: 'bots@example.com', to: ['sec@example.com'] },
+      exemptions: ['iam-console-mfa:global:*'],
+      warmer: { enabled: true, targets: [{ function: 'operatorStagingState' }] },
+      operator: { ...raw.operator, allowQueryToken: true, targets: { ...raw.operator.targets, qa: { instanceId: 'i-0fedcba9876543210', region: 'us-east-1', tokenParameter: 'qa-token' } } },
+    };
+    const carried = JSON.parse(operatorFunctionConfig(stage as never, ['staging']));
+    expect(carried).toEqual({ region: 'eu-west-1', maxAttempts: 3, operator: { allowQueryToken: true, targets: { staging: raw.operator.targets.staging } } });
   });
 });

@@ -10,6 +10,7 @@ import { MemoryLog } from '../../shared/logger';
 import { ConfigError } from '../../shared/errors';
 import { digestAuditIds, digestRecipients } from '../../shared/digest';
 import { S3StateStore } from '../../shared/state/store';
+import { recipients } from '../../shared/deliver';
 import { buildConfig, listedUsers } from '../builders';
 
 const iam = mockClient(IAMClient);
@@ -48,11 +49,30 @@ describe('notify settings: validated at cold start', () => {
     expect(() => buildConfig({ notify, digest: { to: ['nope'] } })).toThrow(/digest\.to\.0/);
   });
 
+  it('rejects an audit\'s own recipients without a notify block, and a bad one naming the field', () => {
+    expect(() => buildConfig({ audits: { 'iam-console-mfa': { to: ['iam-team@example.com'] } } })).toThrow('audits.iam-console-mfa.to: needs a notify block');
+    expect(() => buildConfig({ notify, audits: { 'iam-console-mfa': { to: ['nope'] } } })).toThrow(/audits\.iam-console-mfa\.to\.0/);
+    expect(() => buildConfig({ notify, audits: { 'iam-console-mfa': { to: [] } } })).toThrow(/audits\.iam-console-mfa\.to/);
+  });
+
   it('builds the state store from the deploy\'s environment only when both bucket and prefix are set', () => {
     const config = { notify: { ...notify, sendWhen: 'changes' } };
     expect(createRuntime({ ...env(config), OPSBOTS_STATE_BUCKET: 'b-1', OPSBOTS_STATE_PREFIX: 'iamConsoleMfa' }).state).toBeInstanceOf(S3StateStore);
     expect(createRuntime(env(config)).state).toBeUndefined();
     expect(() => createRuntime({ ...env(config), OPSBOTS_STATE_BUCKET: 'b-1', OPSBOTS_STATE_PREFIX: '../other' })).toThrow(/OPSBOTS_STATE_PREFIX/);
+  });
+});
+
+describe('handler seam: recipients per audit', () => {
+  it('sends an audit function\'s email to that audit\'s own `to`, and another audit\'s to the stage\'s', async () => {
+    const config = buildConfig({ notify, audits: { 'iam-console-mfa': { to: ['iam-team@example.com'] }, 'iam-root-mfa': {} } });
+    const runtime = () => createRuntime({}, { config, clients: new Clients({ maxAttempts: 1 }), log: new MemoryLog() });
+    const own = (await auditHandler(['iam-console-mfa'], runtime)({ source: 'opsbots.schedule' })) as AuditResult;
+    expect(own.delivery).toMatchObject({ sent: true, to: ['iam-team@example.com'] });
+    expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Destination?.ToAddresses).toEqual(['iam-team@example.com']);
+    expect(recipients(config, ['iam-root-mfa'])).toEqual(['sec@example.com']);
+    // A function running several audits cannot pick one audit's list: the stage's.
+    expect(recipients(config, ['iam-console-mfa', 'iam-root-mfa'])).toEqual(['sec@example.com']);
   });
 });
 

@@ -11,6 +11,8 @@ import { STAGING } from '../operator/fixtures';
 const ROOT = join(__dirname, '..', '..');
 const pkg = require(join(ROOT, 'package.json')) as { dependencies: Record<string, string> };
 
+const EVERYTHING = 'everything';
+
 interface Deployed {
   readonly key: string;
   readonly handler: string;
@@ -18,9 +20,10 @@ interface Deployed {
 }
 
 /**
- * Every function serverless.yml deploys (config/serverless.js = buildDeployment) for every stage file,
- * plus a stage that turns on every part known today, plus every handler module under functions/ (with a
- * minimal environment) so a function another part adds later is covered even before a stage deploys it.
+ * Every function serverless.yml deploys (config/serverless.js = buildDeployment) for every stage file, each
+ * with that stage's own environment, plus a stage that turns on every part known today, plus every handler
+ * module under functions/ (with a minimal environment) so a function another part adds later is covered
+ * even before a stage deploys it.
  */
 function deployedFunctions(): Deployed[] {
   const stages: [string, unknown][] = readdirSync(CONFIG_DIR)
@@ -33,20 +36,22 @@ function deployedFunctions(): Deployed[] {
     operator: { targets: { staging: STAGING } },
     warmer: { enabled: true, targets: AUDITS.map((a) => ({ function: functionKey(a.id) })) },
   };
-  stages.push(['everything', everything]);
-  const byHandler = new Map<string, Deployed>();
+  stages.push([EVERYTHING, everything]);
+  const deployed: Deployed[] = [];
   for (const [stage, raw] of stages) {
     for (const [key, fn] of Object.entries(buildDeployment(stage, raw).functions)) {
       const f = fn as { handler: string; environment?: Record<string, unknown> };
       const environment = Object.fromEntries(Object.entries(f.environment ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      if (!byHandler.has(f.handler)) byHandler.set(f.handler, { key, handler: f.handler, environment });
+      // The made-up stage only fills in handlers no shipped stage deploys (the digest, for one).
+      if (stage === EVERYTHING && deployed.some((d) => d.handler === f.handler)) continue;
+      deployed.push({ key: `${stage} ${key}`, handler: f.handler, environment });
     }
   }
   for (const file of readdirSync(join(ROOT, 'functions')).filter((f) => f.endsWith('.ts'))) {
     const handler = `functions/${file.replace(/\.ts$/, '')}.handler`;
-    if (!byHandler.has(handler)) byHandler.set(handler, { key: handler, handler, environment: { OPSBOTS_STAGE: 'seam', OPSBOTS_CONFIG: '{}' } });
+    if (!deployed.some((d) => d.handler === handler)) deployed.push({ key: handler, handler, environment: { OPSBOTS_STAGE: 'seam', OPSBOTS_CONFIG: '{}' } });
   }
-  return [...byHandler.values()];
+  return deployed;
 }
 
 /** aws-sdk-client-mock on every SDK client the project depends on, from the given module registry. */
@@ -69,8 +74,15 @@ describe('handler seam: every deployed function answers the warmer first', () =>
     process.env = env;
   });
 
-  it('finds the functions to check in the deployment', () => {
-    expect(FUNCTIONS.map((f) => f.key)).toEqual(expect.arrayContaining([...AUDITS.map((a) => functionKey(a.id)), 'warmer']));
+  it('finds the functions to check in the deployment: every stage file\'s, each with its own environment', () => {
+    const keys = FUNCTIONS.map((f) => f.key);
+    const handlers = readdirSync(join(ROOT, 'functions')).filter((f) => f.endsWith('.ts')).map((f) => `functions/${f.replace(/\.ts$/, '')}.handler`);
+    expect(new Set(FUNCTIONS.map((f) => f.handler))).toEqual(new Set(handlers));
+    expect(FUNCTIONS.find((f) => f.handler === 'functions/digest.handler')?.key).toBe('everything digest');
+    for (const stage of readdirSync(CONFIG_DIR).filter((f) => f.endsWith('.yml') && !f.startsWith('zz')).map((f) => f.replace(/\.yml$/, ''))) {
+      const expected = Object.keys(buildDeployment(stage, readStageFile(join(CONFIG_DIR, `${stage}.yml`))).functions).map((k) => `${stage} ${k}`);
+      expect(keys).toEqual(expect.arrayContaining(expected));
+    }
   });
 
   it.each(FUNCTIONS.map((f) => [f.key, f] as const))('%s returns on the marker, cold then warm, without any AWS call', async (_key, fn) => {

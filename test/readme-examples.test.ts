@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { normalise } from '../shared/config/index';
+import { buildDeployment } from '../shared/deploy/template';
+
+const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+
+/** The first ```yaml block under a `## ` heading of the README. */
+function yamlUnder(heading: string): unknown {
+  const section = README.split(/^## /m).find((s) => s.startsWith(`${heading}\n`));
+  const block = /```yaml\n([\s\S]*?)```/.exec(section ?? '')?.[1];
+  if (block === undefined) throw new Error(`no yaml block under ## ${heading}`);
+  return parse(block);
+}
+
+describe('README examples', () => {
+  it('the Configuration example is a valid stage file that deploys, with per-audit recipients and a digest', () => {
+    const raw = yamlUnder('Configuration');
+    const config = normalise('readme', raw);
+    expect(config.audits['iam-console-mfa']?.to).toEqual(['iam-owners@example.com']);
+    expect(config.digest?.to).toEqual(['security-digest@example.com']);
+    expect(Object.keys(buildDeployment('readme', raw).functions)).toEqual(expect.arrayContaining(['iamConsoleMfa', 'digest']));
+  });
+
+  it('the Operator endpoints example is a valid stage section that deploys the endpoints and the guard', () => {
+    const raw = yamlUnder('Operator endpoints');
+    expect(normalise('readme', raw).operator.targets.staging).toMatchObject({ tokenParameter: '/opsbots/staging/token', maxRunHours: 10 });
+    expect(Object.keys(buildDeployment('readme', raw).functions).sort()).toEqual(['operatorConsole', 'operatorDeny', 'operatorGuard', 'operatorStagingStart', 'operatorStagingState', 'operatorStagingStop']);
+  });
+});
