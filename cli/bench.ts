@@ -5,6 +5,7 @@ import { benchInstances } from './bench/instances';
 import { benchSecurityGroups } from './bench/security-groups';
 import { benchReportSize } from './bench/report';
 import { benchWarmer } from './bench/warmer';
+import { benchSampleRun } from './bench/sample-run';
 
 export interface BenchOptions {
   readonly users: readonly number[];
@@ -20,6 +21,7 @@ const BENCHES: readonly { name: string; run: (o: BenchOptions) => Promise<unknow
   { name: 'security groups', run: (o) => benchSecurityGroups(o) },
   { name: 'email rendering and size fitting', run: (o) => benchReportSize(o) },
   { name: 'warmer fan-out', run: (o) => benchWarmer(o) },
+  { name: 'run all on the sample account (dry run): requests and phases', run: (o) => benchSampleRun(o) },
 ];
 
 /** `npm run bench`: timings, peak memory and AWS request counts. Figures, not pass/fail. */

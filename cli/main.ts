@@ -49,8 +49,9 @@ function program(out: (s: string) => void, setCode: (n: number) => void): Comman
     .option('--regions <r1,r2>', 'record only these regions')
     .action(async (o: { out: string; stage?: string; config?: string; regions?: string }) => {
       const config = loadConfig({ stage: o.stage, file: o.config });
-      const files = await record({ config, dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
-      out(`recorded ${files} operations into ${o.out}`);
+      const recorded = await record({ config, dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
+      out(`recorded ${recorded.operations} operations into ${o.out}`);
+      for (const e of recorded.errors) out(`  not readable: ${e.source}@${e.region} ${e.code}`);
       setCode(EXIT.clean);
     });
   cmd

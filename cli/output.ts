@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import type { Rendered } from '../reports/index';
-import type { Report } from '../shared/report';
+import { PHASES, type Report } from '../shared/report';
 import type { RequestStats } from '../shared/aws/stats';
 
 export const EXIT = { clean: 0, findings: 1, incomplete: 2, badInput: 3 } as const;
@@ -39,6 +39,7 @@ export function summaryTable(report: Report): string {
 export function statsTable(stats: RequestStats, report: Report): string {
   const rows = stats.rows();
   const lines = ['AWS requests (calls / requests incl. retries):', ...rows.map((r) => `  ${r.operation.padEnd(44)} ${String(r.calls).padStart(5)} ${String(r.requests).padStart(5)}`), `  ${'total'.padEnd(44)} ${String(rows.reduce((n, r) => n + r.calls, 0)).padStart(5)} ${String(stats.total()).padStart(5)}`];
-  lines.push('Wall time per phase (ms):', ...Object.entries(report.timings).map(([k, v]) => `  ${k.padEnd(10)} ${v}`));
+  // Every phase, in pipeline order; `-` for one that did not run (collect, when auditing a saved inventory).
+  lines.push('Wall time per phase (ms):', ...PHASES.map((p) => `  ${p.padEnd(10)} ${report.timings[p] ?? '-'}`));
   return lines.join('\n');
 }

@@ -43,7 +43,9 @@ export async function cliRun(opts: CliRunOptions): Promise<CliRunResult> {
   const config = withOverrides(opts.config, opts.set, '--set');
   const clients = new Clients({ maxAttempts: config.maxAttempts, replayDir: opts.replayDir, passthrough: opts.passthrough, defaultRegion: config.region });
   const now = opts.replayDir ? recordedAt(opts.replayDir) : undefined;
-  const report = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now });
-  const { rendered, delivery, eml, changes } = await deliverReport({ config, report, clients, dryRun: opts.dryRun, log: opts.log });
+  const run = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now });
+  const { rendered, delivery, eml, changes, timings } = await deliverReport({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log });
+  // The report's phases end at `act`; render and notify happen on it, so their times are added after.
+  const report: Report = { ...run, timings: { ...run.timings, ...timings } };
   return { report, rendered, clients, delivery, ...(eml ? { eml } : {}), ...(changes ? { changes } : {}), exitCode: exitCodeFor(report) };
 }

@@ -8,6 +8,7 @@ import type { Report } from './report';
 import { diffFindings, nothingChanged, type Changes, type PreviousState } from './state/diff';
 import { snapshotOf } from './state/snapshot';
 import type { StateStore } from './state/store';
+import { elapsedMs, type Timings } from './timing';
 import { render, type Rendered } from '../reports/index';
 
 export type Delivery =
@@ -50,6 +51,11 @@ export interface Delivered {
   readonly trimmed?: Pick<Fitted, 'topPerAudit' | 'cut'>;
   /** Whether this run's state was stored for the next one. */
   readonly stateSaved: boolean;
+  /**
+   * Wall time of `render` (reading the previous state, rendering, fitting and building the message) and
+   * `notify` (sending and storing this run's state; 0 when nothing was sent).
+   */
+  readonly timings: Required<Pick<Timings, 'render' | 'notify'>>;
 }
 
 async function previousStates(opts: DeliverOptions): Promise<PreviousState[]> {
@@ -72,18 +78,24 @@ function skipReason(config: Config, report: Report, changes: Changes | undefined
  * send succeeded, so a lost email is never "already reported". A dry run sends nothing and stores nothing.
  */
 export async function deliverReport(opts: DeliverOptions): Promise<Delivered> {
+  const start = performance.now();
   const { config, report } = opts;
   const n = config.notify;
   const changes = n?.sendWhen === 'changes' ? diffFindings(report.findings, await previousStates(opts), report.regions) : undefined;
   if (changes) opts.log?.info('changes', { added: changes.added.length, resolved: changes.resolved.map((r) => r.key), unchecked: changes.unchecked.map((r) => r.key), firstRun: changes.firstRun, unreadable: changes.unreadable });
-  if (!n) return { rendered: render(report, { changes }), delivery: { sent: false, reason: 'no notify settings for this stage' }, stateSaved: false };
+  if (!n) {
+    const rendered = render(report, { changes });
+    return { rendered, delivery: { sent: false, reason: 'no notify settings for this stage' }, stateSaved: false, timings: { render: elapsedMs(start), notify: 0 } };
+  }
   const to = opts.to ?? recipients(config, report.audits.map((a) => a.id));
   const maxBytes = opts.maxBytes ?? SES_MAX_BYTES;
   const fitted = await fitReport({ report, envelope: { from: n.from, to, cc: n.cc, replyTo: n.replyTo }, attachJson: n.attachJson, changes, maxBytes });
   const trimmed = fitted.topPerAudit !== undefined ? { topPerAudit: fitted.topPerAudit, ...(fitted.cut ? { cut: fitted.cut } : {}) } : undefined;
   if (trimmed) opts.log?.warn('report trimmed to fit the message size limit', { maxBytes, ...trimmed, findings: report.findings.length });
   const base = { rendered: fitted.rendered, eml: fitted.raw, ...(changes ? { changes } : {}), ...(trimmed ? { trimmed } : {}) };
-  if (opts.dryRun) return { ...base, delivery: { sent: false, reason: 'dry run: nothing sent' }, stateSaved: false };
+  const renderMs = elapsedMs(start);
+  if (opts.dryRun) return { ...base, delivery: { sent: false, reason: 'dry run: nothing sent' }, stateSaved: false, timings: { render: renderMs, notify: 0 } };
+  const notifyStart = performance.now();
   const skip = skipReason(config, report, changes);
   let delivery: Delivery = { sent: false, reason: skip ?? '' };
   if (!skip) {
@@ -91,7 +103,7 @@ export async function deliverReport(opts: DeliverOptions): Promise<Delivered> {
     delivery = { sent: true, messageId: res.messageId, to, bytes: res.bytes };
   }
   const stateSaved = changes !== undefined && opts.state !== undefined && (await saveState(opts.state, report, changes, opts.log));
-  return { ...base, delivery, stateSaved };
+  return { ...base, delivery, stateSaved, timings: { render: renderMs, notify: elapsedMs(notifyStart) } };
 }
 
 /** Stores each audit's findings; a failed write is logged (the email went out) and the next run compares with the last stored state. */

@@ -69,6 +69,8 @@ export function errorCode(error: unknown): string {
   if (error && typeof error === 'object') {
     const e = error as { name?: unknown; Code?: unknown; code?: unknown };
     for (const v of [e.name, e.Code, e.code]) if (typeof v === 'string' && v !== 'Error') return v;
+    // The SDK attaches the raw response (hidden) to a reply it could not parse: say so rather than "unknown".
+    if ('$response' in e) return 'MalformedResponse';
   }
   return 'UnknownError';
 }

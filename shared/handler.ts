@@ -70,6 +70,7 @@ export function auditHandler(
       throw error;
     }
     const { rendered, delivery, changes } = delivered;
+    log.info('delivered', { auditIds, sent: delivery.sent, timings: { ...report.timings, ...delivered.timings } });
     return {
       state: report.state,
       dryRun: request.dryRun,

@@ -11,7 +11,8 @@ import { applyExemptions } from './exemptions';
 import type { Log } from './logger';
 import type { Finding } from './model';
 import type { ActionResult } from './actions/types';
-import { reportState, summarise, type Phase, type Report } from './report';
+import { reportState, summarise, type Report } from './report';
+import { timed, type Timings } from './timing';
 
 export interface RunOptions {
   readonly config: Config;
@@ -56,15 +57,6 @@ export function collectScope(audits: readonly Audit[], config: Config): Partial<
   return merged as Partial<CollectScope>;
 }
 
-async function timed<T>(timings: Partial<Record<Phase, number>>, phase: Phase, fn: () => Promise<T> | T): Promise<T> {
-  const start = performance.now();
-  try {
-    return await fn();
-  } finally {
-    timings[phase] = Math.round((performance.now() - start) * 10) / 10;
-  }
-}
-
 /**
  * config -> collect -> evaluate -> act: the run shared by every handler and the CLI. Rendering and
  * delivery come after, on the Report. Remediation runs only where the stage enabled it, in dry-run form
@@ -72,7 +64,7 @@ async function timed<T>(timings: Partial<Record<Phase, number>>, phase: Phase, f
  */
 export async function runAudits(opts: RunOptions): Promise<Report> {
   const audits = resolveAuditIds(opts.auditIds);
-  const timings: Partial<Record<Phase, number>> = {};
+  const timings: Timings = {};
   const startedAt = (opts.now ?? new Date()).toISOString();
   const clock = performance.now();
   const sources = [...new Set(audits.flatMap((a) => a.sources))] as SourceId[];

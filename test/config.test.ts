@@ -53,6 +53,14 @@ describe('config: stage settings', () => {
     expect(problem(() => normalise('dev', { exemptions: [{ match: 'a:b:c', expires: 'soon' }] }))).toMatch(/exemptions\.0\.expires/);
   });
 
+  it('rejects an exemption whose resource is a malformed ARN, naming the field; globs and ids pass', () => {
+    // a colon short (no region field) and an 11-digit account: such exemptions would never match anything
+    expect(problem(() => normalise('dev', { exemptions: ['iam-console-mfa:global:arn:aws:iam:123456789012:user/breakglass'] }))).toMatch(/exemptions\.0: resource "arn:aws:iam:123456789012:user\/breakglass" is not a valid ARN/);
+    expect(problem(() => normalise('dev', { exemptions: ['a:*:*', { match: 'iam-root-mfa:global:arn:aws:iam::12345678901:root', reason: 'x' }] }))).toMatch(/exemptions\.1: resource .* is not a valid ARN/);
+    const ok = normalise('dev', { exemptions: ['iam-console-mfa:global:arn:aws:iam::123456789012:user/breakglass', 'ec2-*:*:arn:aws:ec2:*:instance/i-0abc*', 'ec2-required-tags:eu-west-1:i-0123456789abcdef0'] });
+    expect(ok.exemptions.map((e) => e.match)).toHaveLength(3);
+  });
+
   it('refuses remediation settings on an audit that has no remediation', () => {
     expect(problem(() => normalise('dev', { audits: { 'iam-console-mfa': { remediation: { enabled: true } } } }))).toMatch(/no remediation/);
   });

@@ -66,11 +66,15 @@ describe('handler seam: audit functions', () => {
   });
 
   it('on a scheduled run sends one email and returns the message id', async () => {
-    const { handler } = handlerWith();
+    const { handler, log } = handlerWith();
     const res = (await handler({ source: 'opsbots.schedule' })) as AuditResult;
     expect(res.delivery).toMatchObject({ sent: true, messageId: 'm-1', to: ['sec@example.com'] });
     expect(res.rendered).toBeUndefined();
     expect(ses.calls()).toHaveLength(1);
+    // One log line with the wall time of every phase, delivery included.
+    const delivered = log.lines.find((l) => l.message === 'delivered')?.data[0] as { sent: boolean; timings: Record<string, number> };
+    expect(delivered).toMatchObject({ sent: true });
+    expect(Object.keys(delivered.timings)).toEqual(['collect', 'evaluate', 'act', 'render', 'notify']);
   });
 
   it('reports incomplete, never clean, when the credential report is denied', async () => {

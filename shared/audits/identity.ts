@@ -10,6 +10,18 @@ export { daysSince };
 export interface ViewKey extends ReportAccessKey {
   /** The key id from ListAccessKeys; null when it could not be listed (the finding then names the slot). */
   readonly keyId: string | null;
+  /** Why `keyId` is null (a denied ListAccessKeys says so, with its error code). */
+  readonly keyIdUnknown?: string;
+}
+
+/** Why a report key has no id: its user's keys were not listed, the listing failed, or there is no time to match on. */
+function unknownKeyId(keys: Inventory['sources']['iam.accessKeys'], user: string, hasCreationTime: boolean): string {
+  if (!keys) return 'not listed: this run read no key ids';
+  if (!keys.ok) return `not listed: ListAccessKeys was not read (${keys.error.code})`;
+  const listed = keys.value.byUser[user];
+  if (!listed) return 'not listed: no audit of the run could report this key with its settings';
+  if (!listed.ok) return `not listed: ListAccessKeys failed for this user (${listed.error.code})`;
+  return hasCreationTime ? 'no listed key has this creation time' : 'the report gives no creation time to match a listed key on';
 }
 
 export interface ViewUser extends Omit<CredentialUser, 'accessKeys'> {
@@ -70,7 +82,7 @@ function viewKeys(u: CredentialUser, inventory: Inventory): { active: ViewKey[];
     }
     // Unlisted, or no creation time to match on: judged without an id (and an N/A time is ERROR, never dropped).
     if (!listed?.ok || !k.lastRotated.at) {
-      active.push({ ...k, keyId: null });
+      active.push({ ...k, keyId: null, keyIdUnknown: unknownKeyId(keys, u.user, k.lastRotated.at !== null) });
       continue;
     }
     const match = listed.value.find((l) => sameSecond(l.createdAt, k.lastRotated.at));
@@ -170,7 +182,7 @@ export function keyResource(u: ViewUser, k: ViewKey) {
 export function keyEvidence(u: ViewUser, k: ViewKey): Record<string, unknown> {
   return {
     userName: u.user,
-    ...(k.keyId ? { accessKeyId: k.keyId } : { accessKeyId: null, keyIdUnknown: 'not listed: only keys an audit of the run could report are listed, or ListAccessKeys failed' }),
+    ...(k.keyId ? { accessKeyId: k.keyId } : { accessKeyId: null, keyIdUnknown: k.keyIdUnknown ?? 'not listed' }),
     slot: k.slot,
     created: shown(k.lastRotated),
     lastUsed: shown(k.lastUsed),

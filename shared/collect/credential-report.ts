@@ -113,7 +113,10 @@ export function parseCredentialReport(csv: string, generatedAt: string): Credent
 }
 
 export interface CredentialReportOptions {
-  /** How long to wait for AWS to finish generating the report. Default 60 s. */
+  /**
+   * How long to wait for AWS to finish generating the report: the pauses between polls plus the time spent
+   * in the calls themselves (the SDK's own retries and its adaptive rate limiting after throttling). Default 60 s.
+   */
   readonly budgetMs?: number;
   /** Injected for tests; default setTimeout. */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -132,10 +135,11 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export async function readCredentialReport(iam: IAMClient, options: CredentialReportOptions = {}): Promise<CredentialReport> {
   const budget = options.budgetMs ?? 60_000;
   const sleep = options.sleep ?? defaultSleep;
-  let waited = 0;
+  let spent = 0;
   let delay = 500;
   let lastState = 'unknown';
   for (;;) {
+    const callStart = performance.now();
     try {
       const gen = await iam.send(new GenerateCredentialReportCommand({}));
       lastState = gen.State ?? 'unknown';
@@ -150,11 +154,12 @@ export async function readCredentialReport(iam: IAMClient, options: CredentialRe
       if (!RETRYABLE.has(errorCode(error))) throw error;
       lastState = errorCode(error);
     }
-    if (waited + delay > budget) {
-      throw new CollectionError(`credential report not ready after ${Math.round(waited / 1000)} s (last state ${lastState})`, 'iam.credentialReport', GLOBAL_REGION, 'ReportNotReady');
+    spent += performance.now() - callStart;
+    if (spent + delay > budget) {
+      throw new CollectionError(`credential report not ready after ${Math.round(spent / 1000)} s (last state ${lastState})`, 'iam.credentialReport', GLOBAL_REGION, 'ReportNotReady');
     }
     await sleep(delay);
-    waited += delay;
+    spent += delay;
     delay = Math.min(delay * 2, 8_000);
   }
 }

@@ -53,5 +53,11 @@ export const exemptionSchema = z
     const parts = v.match.split(':');
     if (parts.length < 3 || parts.slice(0, 3).some((p) => p === '')) {
       ctx.addIssue({ code: 'custom', message: `"${v.match}" is not auditId:region:resource (use * for any)` });
+      return;
+    }
+    // A literal ARN with a typo would silently never match: check it (a pattern with * is a glob, left as is).
+    const resource = parts.slice(2).join(':');
+    if (resource.startsWith('arn:') && !resource.includes('*') && !arnSchema.safeParse(resource).success) {
+      ctx.addIssue({ code: 'custom', message: `resource "${resource}" is not a valid ARN (arn:partition:service:region:account:resource)` });
     }
   });

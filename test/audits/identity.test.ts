@@ -70,6 +70,17 @@ describe('identity view: the credential report reconciled with ListUsers and Lis
     expect(view?.users[0]?.activeKeys).toMatchObject([{ slot: 1, keyId: null }]);
   });
 
+  it('says why a key has no id: a denied listing names its error code, an unlisted user says it was not needed', () => {
+    const [bob, carol] = [keyUser('bob', [accessKey(1, '2025-01-10T12:00:00Z')]), keyUser('carol', [accessKey(1, '2025-01-10T12:00:00Z')])];
+    const denied = Object.assign(new Error('no'), { name: 'AccessDenied' });
+    const sources = { ...identitySources([bob, carol]), 'iam.accessKeys': ok({ byUser: { bob: failed<never[]>('iam.accessKeys', 'global', denied) } }) };
+    const view = identityView(buildInventory({ users: [bob, carol], sources }));
+    expect(view?.users.map((u) => u.activeKeys[0]?.keyIdUnknown)).toEqual([
+      'not listed: ListAccessKeys failed for this user (AccessDenied)',
+      'not listed: no audit of the run could report this key with its settings',
+    ]);
+  });
+
   it('reports the report age in whole hours', () => {
     expect(identityView(buildInventory({ users: [], reportGeneratedAt: '2026-11-20T04:30:00Z' }))?.reportAgeHours).toBe(3);
   });

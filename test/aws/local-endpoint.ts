@@ -1,14 +1,21 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A loopback HTTP server standing in for an AWS endpoint; `respond` answers each request in turn. */
-export async function localEndpoint(respond: (req: IncomingMessage, body: string, n: number) => { status: number; body: string; headers?: Record<string, string> }) {
+/**
+ * A loopback HTTP server standing in for an AWS endpoint; `respond` answers each request in turn, or
+ * returns null to drop the connection unanswered (a region that cannot be reached).
+ */
+export async function localEndpoint(respond: (req: IncomingMessage, body: string, n: number) => { status: number; body: string; headers?: Record<string, string> } | null) {
   let n = 0;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const r = respond(req, body, n++);
+      if (r === null) {
+        req.socket.destroy();
+        return;
+      }
       res.writeHead(r.status, { 'content-type': 'text/xml', ...r.headers });
       res.end(r.body);
     });

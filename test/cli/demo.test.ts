@@ -36,6 +36,11 @@ describe('npm run demo', () => {
     expect(mail.text).toMatch(/deactivate access key AKIAOLDSVC0000000001 \(global\): done/);
     expect(mail.html).toContain('bob');
     expect(mail.text).toContain('bob');
+    // --stats' figures: wall time for every phase, the send to the local SES server included.
+    const phases = Object.fromEntries([...printed.join('\n').matchAll(/^  (collect|evaluate|act|render|notify)\s+([\d.]+)$/gm)].map((m) => [m[1], Number(m[2])]));
+    expect(Object.keys(phases)).toEqual(['collect', 'evaluate', 'act', 'render', 'notify']);
+    expect(phases.render).toBeGreaterThan(0);
+    expect(phases.notify).toBeGreaterThan(0);
     const csv = mail.attachments.find((a) => a.filename === 'findings.csv');
     expect(csv?.content.toString()).toContain('arn:aws:iam::123456789012:user/bob');
   });

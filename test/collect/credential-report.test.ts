@@ -83,6 +83,14 @@ describe('collector: iam.credentialReport', () => {
     expect(iam.commandCalls(GenerateCredentialReportCommand).length).toBeGreaterThan(1);
   });
 
+  it('counts the time spent in the calls (SDK retries, rate limiting) against the budget, not only the pauses', async () => {
+    // Each call takes 300 ms: pauses alone (500 + 1000) would allow a third call within 2 s; with the calls, no.
+    iam.on(GenerateCredentialReportCommand).callsFake(() => new Promise((resolve) => setTimeout(() => resolve({ State: 'INPROGRESS' }), 300)));
+    const out = await credentialReportCollector({ budgetMs: 2000, ...noSleep }).collect(ctx());
+    expect(out).toMatchObject({ ok: false, error: { code: 'ReportNotReady' } });
+    expect(iam.commandCalls(GenerateCredentialReportCommand)).toHaveLength(2);
+  });
+
   it('reads the report once per run however many identity sources derive from it', async () => {
     iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
     iam.on(GetCredentialReportCommand).resolves({ Content: Buffer.from(CSV), GeneratedTime: new Date('2026-11-20T07:40:00Z') });

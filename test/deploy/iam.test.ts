@@ -44,6 +44,14 @@ describe('deploy: least privilege in the packaged template', () => {
     expect(dev.Resources.AlertsTopic?.Properties.Subscription).toEqual([{ Protocol: 'email', Endpoint: 'ops-dev@example.com' }]);
   });
 
+  it('gives every scheduled function an Errors alarm on itself', () => {
+    const scheduled = Object.keys(dev.Resources).filter((id) => /EventsRuleSchedule\d+$/.test(id) && dev.Resources[id]?.Type === 'AWS::Events::Rule').map((id) => id.replace(/EventsRuleSchedule\d+$/, ''));
+    expect(scheduled.length).toBeGreaterThanOrEqual(AUDITS.length);
+    for (const prefix of new Set(scheduled)) {
+      expect({ prefix, alarm: dev.Resources[`${prefix}ErrorsAlarm`]?.Properties }).toMatchObject({ prefix, alarm: { MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: `${prefix}LambdaFunction` } }], AlarmActions: [{ Ref: 'AlertsTopic' }] } });
+    }
+  });
+
   it('deploys no schedule and no alarm where the stage turns them off', () => {
     const t = packageStage('zzunscheduled', 'alerts:\n  enabled: false\naudits:\n  iam-console-mfa:\n    schedule: false\n');
     expect(t.Resources.IamConsoleMfaLambdaFunction).toBeDefined();
