@@ -1,3 +1,4 @@
+import type { SourceError } from '../shared/collect/outcome';
 import { SEVERITIES, type Finding, type Severity } from '../shared/model';
 import type { Report } from '../shared/report';
 import type { Changes } from '../shared/state/diff';
@@ -36,11 +37,7 @@ export interface AuditSection {
 }
 
 /** A source and region not read, with the audits it left unevaluated. */
-export interface Unread {
-  readonly source: string;
-  readonly region: string;
-  readonly code: string;
-  readonly message: string;
+export interface Unread extends SourceError {
   readonly audits: readonly string[];
 }
 

@@ -5,7 +5,7 @@ import { collectInventory } from './collect/run';
 import type { CollectScope } from './collect/types';
 import type { Inventory, SourceId } from './collect/inventory';
 import type { Config } from './config/index';
-import { ConfigError } from './errors';
+import { ActionError, ConfigError } from './errors';
 import { evaluateAudit } from './evaluate';
 import { applyExemptions } from './exemptions';
 import type { Log } from './logger';
@@ -57,6 +57,17 @@ export function collectScope(audits: readonly Audit[], config: Config): Partial<
   return merged as Partial<CollectScope>;
 }
 
+/** Per-resource failures of one remediation, gathered into one typed error and logged once. */
+function logFailures(log: Log, auditId: string, results: readonly ActionResult[]): void {
+  const failed = results.filter((r) => r.outcome === 'failed');
+  if (failed.length === 0) return;
+  const error = new ActionError(
+    `${auditId}: ${failed.length} of ${results.length} remediation steps failed`,
+    failed.map((r) => ({ resource: r.resourceId, action: r.action, code: r.code ?? 'UnknownError', message: r.message })),
+  );
+  log.error('remediation failures', { auditId, error: error.message, failures: error.failures });
+}
+
 /**
  * config -> collect -> evaluate -> act: the run shared by every handler and the CLI. Rendering and
  * delivery come after, on the Report. Remediation runs only where the stage enabled it, in dry-run form
@@ -100,7 +111,9 @@ export async function runAudits(opts: RunOptions): Promise<Report> {
       const allFindings = findings.filter((f) => f.auditId === audit.id);
       const targets = allFindings.filter((f) => f.status === 'FAIL' && !f.suppressed);
       const ctx = { clients: opts.clients, inventory, dryRun: opts.dryRun, log: opts.log, now, allFindings };
-      results.push(...(await audit.action.run(ctx, targets, remediation)));
+      const done = await audit.action.run(ctx, targets, remediation);
+      logFailures(opts.log, audit.id, done);
+      results.push(...done);
     }
     return results;
   });

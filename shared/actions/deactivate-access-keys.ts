@@ -1,7 +1,6 @@
 import { IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { z } from 'zod';
 import { GLOBAL_SERVICE_REGION } from '../aws/clients';
-import { ActionError } from '../errors';
 import type { Finding } from '../model';
 import { runGuarded } from './guard';
 import type { ActionResult, Remediation } from './types';
@@ -57,11 +56,6 @@ export function deactivateAccessKeys(auditId: string): Remediation<typeof settin
           return undo;
         },
       });
-      const failures = results.filter((r) => r.outcome === 'failed');
-      if (failures.length > 0) {
-        const error = new ActionError(`${failures.length} of ${targets.length} access keys not deactivated`, failures.map((r) => ({ resource: r.resourceId, action: ACTION, code: r.message.split(':')[0] ?? 'UnknownError', message: r.message })));
-        ctx.log.error('remediation failures', { auditId, error: error.message, failures: error.failures });
-      }
       return [...results, ...skipped];
     },
   };

@@ -47,7 +47,7 @@ export async function runGuarded<T extends GuardTarget>(opts: GuardOptions<T>): 
       if (opts.dryRun && DRY_RUN_OK.has(errorCode(error))) {
         return { ...base(t), outcome: 'dry-run', message: `dry run: AWS confirms ${opts.action} would succeed` };
       }
-      return { ...base(t), outcome: 'failed', message: `${errorCode(error)}: ${errorMessage(error)}` };
+      return { ...base(t), outcome: 'failed', code: errorCode(error), message: `${errorCode(error)}: ${errorMessage(error)}` };
     }
   });
 }

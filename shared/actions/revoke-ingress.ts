@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { EC2Client, RevokeSecurityGroupIngressCommand, type IpPermission } from '@aws-sdk/client-ec2';
-import { errorCode } from '../errors';
 import { glob } from '../exemptions';
 import { ruleLine } from '../audits/sg-rules';
 import type { Finding } from '../model';
@@ -97,14 +96,10 @@ export async function runRevokeIngress(ctx: Pick<ActionContext, 'clients' | 'dry
     dryRun: ctx.dryRun,
     act: async (t) => {
       const ec2 = ctx.clients.get(EC2Client, 'ec2', t.region);
-      try {
-        const res = await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: t.resourceId, SecurityGroupRuleIds: t.rules.map((r) => r.ruleId), DryRun: ctx.dryRun }));
-        // AWS answers Return=false (not an error) when some rules were not found: the group is not as reported.
-        if (res.Return === false) throw Object.assign(new Error(`AWS did not revoke every rule (unknown: ${JSON.stringify(res.UnknownIpPermissions ?? [])})`), { name: 'PartialRevoke' });
-      } catch (error) {
-        // DryRunOperation = "would have succeeded": keep the record of what would be removed.
-        if (!(ctx.dryRun && errorCode(error) === 'DryRunOperation')) throw error;
-      }
+      // A dry run ends in DryRunOperation, which runGuarded reads as "would succeed"; the undo record is added below.
+      const res = await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: t.resourceId, SecurityGroupRuleIds: t.rules.map((r) => r.ruleId), DryRun: ctx.dryRun }));
+      // AWS answers Return=false (not an error) when some rules were not found: the group is not as reported.
+      if (res.Return === false) throw Object.assign(new Error(`AWS did not revoke every rule (unknown: ${JSON.stringify(res.UnknownIpPermissions ?? [])})`), { name: 'PartialRevoke' });
       return undoRecord(t);
     },
   });

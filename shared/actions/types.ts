@@ -16,6 +16,8 @@ export interface ActionResult {
   readonly region: string;
   readonly outcome: ActionOutcome;
   readonly message: string;
+  /** On `failed`: the AWS error code. */
+  readonly code?: string;
   readonly detail?: Readonly<Record<string, unknown>>;
 }
 

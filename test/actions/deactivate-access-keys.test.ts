@@ -78,7 +78,7 @@ describe('remediation: deactivate access keys (iam-unused-credentials, iam-acces
     expect(report.actions.map((a) => [a.resourceId, a.outcome]).sort()).toEqual([[keyId('bob', 2), 'failed'], [keyId('etl', 1), 'done'], [keyId('old-svc', 1), 'done']].sort());
     expect(report.actions.find((a) => a.outcome === 'failed')?.message).toMatch(/^AccessDenied: not authorized/);
     const logged = log.lines.find((l) => l.level === 'error');
-    expect(logged?.data[0]).toMatchObject({ auditId: 'iam-unused-credentials', error: '1 of 3 access keys not deactivated', failures: [{ resource: keyId('bob', 2), code: 'AccessDenied' }] });
+    expect(logged?.data[0]).toMatchObject({ auditId: 'iam-unused-credentials', error: 'iam-unused-credentials: 1 of 3 remediation steps failed', failures: [{ resource: keyId('bob', 2), code: 'AccessDenied' }] });
   });
 
   it('skips a failing key whose id is unknown (not listed), acting on the others', async () => {
