@@ -15,7 +15,7 @@ import { isoOrNull, utcDaysUntil } from '../dates';
 import type { Regional } from './outcome';
 import { perRegion } from './regional';
 import type { CollectContext, Collector } from './types';
-import { REGION_DEADLINE_MS, withDeadline, type RegionalCollectorOptions } from './deadline';
+import type { RegionalCollectorOptions } from './deadline';
 
 /** One ACM certificate as the audit needs it. `null` = AWS did not report the value. */
 export interface AcmCertificate {
@@ -158,14 +158,12 @@ export async function listAcmCertificates(acm: ACMClient, now: Date, options: Ac
 
 /** `acm.certificates`: every region (perRegion), each region within a deadline so one that hangs is an ERROR for it alone. */
 export function acmCertificatesCollector(options: AcmOptions = {}): Collector<'acm.certificates'> {
-  const deadline = options.regionDeadlineMs ?? REGION_DEADLINE_MS;
   return {
     id: 'acm.certificates',
     iamActions: ['acm:ListCertificates', 'acm:DescribeCertificate'],
     regional: true,
     collect: (ctx: CollectContext) =>
       perRegion(ctx, 'acm.certificates', (region) =>
-        withDeadline(deadline, 'acm.certificates', region, () => listAcmCertificates(ctx.clients.get(ACMClient, 'acm', region), ctx.now, options)),
-      ),
+        listAcmCertificates(ctx.clients.get(ACMClient, 'acm', region), ctx.now, options), options.regionDeadlineMs),
   };
 }

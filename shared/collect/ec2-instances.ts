@@ -2,7 +2,7 @@ import { EC2Client, paginateDescribeInstances, type Instance, type Tag } from '@
 import type { Regional } from './outcome';
 import { perRegion } from './regional';
 import type { Collector, CollectContext } from './types';
-import { REGION_DEADLINE_MS, withDeadline, type RegionalCollectorOptions } from './deadline';
+import type { RegionalCollectorOptions } from './deadline';
 
 /** Every instance state but `terminated` (terminated instances linger in DescribeInstances for about an hour). */
 export const LIVE_INSTANCE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'] as const;
@@ -101,14 +101,12 @@ export async function readInstances(ec2: EC2Client, region: string, accountId: s
  * each region within a deadline -- the same region handling as ec2.securityGroups and ec2.networkInterfaces.
  */
 export function ec2InstancesCollector(options: RegionalCollectorOptions = {}): Collector<'ec2.instances'> {
-  const deadline = options.regionDeadlineMs ?? REGION_DEADLINE_MS;
   return {
     id: 'ec2.instances',
     iamActions: ['ec2:DescribeInstances'],
     regional: true,
     collect: (ctx: CollectContext) =>
       perRegion(ctx, 'ec2.instances', (region) =>
-        withDeadline(deadline, 'ec2.instances', region, () => readInstances(ctx.clients.get(EC2Client, 'ec2', region), region, ctx.account.id, ctx.account.partition)),
-      ),
+        readInstances(ctx.clients.get(EC2Client, 'ec2', region), region, ctx.account.id, ctx.account.partition), options.regionDeadlineMs),
   };
 }

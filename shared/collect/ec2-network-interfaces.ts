@@ -2,7 +2,7 @@ import { EC2Client, paginateDescribeNetworkInterfaces, type NetworkInterface as 
 import { perRegion } from './regional';
 import type { Regional } from './outcome';
 import type { Collector, CollectContext } from './types';
-import { REGION_DEADLINE_MS, withDeadline, type RegionalCollectorOptions } from './deadline';
+import type { RegionalCollectorOptions } from './deadline';
 
 /** DescribeNetworkInterfaces accepts at most 1000 per page. */
 export const NETWORK_INTERFACE_PAGE_SIZE = 1000;
@@ -51,12 +51,11 @@ export async function readNetworkInterfaces(ec2: EC2Client): Promise<NetworkInte
 
 /** `ec2.networkInterfaces`: every interface of every region (perRegion), max page size, each region within a deadline. */
 export function networkInterfacesCollector(options: RegionalCollectorOptions = {}): Collector<'ec2.networkInterfaces'> {
-  const deadline = options.regionDeadlineMs ?? REGION_DEADLINE_MS;
   return {
     id: 'ec2.networkInterfaces',
     iamActions: ['ec2:DescribeNetworkInterfaces'],
     regional: true,
     collect: (ctx: CollectContext) =>
-      perRegion(ctx, 'ec2.networkInterfaces', (region) => withDeadline(deadline, 'ec2.networkInterfaces', region, () => readNetworkInterfaces(ctx.clients.get(EC2Client, 'ec2', region)))),
+      perRegion(ctx, 'ec2.networkInterfaces', (region) => readNetworkInterfaces(ctx.clients.get(EC2Client, 'ec2', region)), options.regionDeadlineMs),
   };
 }

@@ -10,7 +10,7 @@ import { perRegion } from './regional';
 import type { Regional } from './outcome';
 import type { Collector, CollectContext } from './types';
 import { PrefixListCache, PREFIX_LIST_ACTIONS } from './ec2-prefix-lists';
-import { REGION_DEADLINE_MS, withDeadline, type RegionalCollectorOptions } from './deadline';
+import type { RegionalCollectorOptions } from './deadline';
 
 /** DescribeSecurityGroups and DescribeSecurityGroupRules accept at most 1000 per page. */
 export const SECURITY_GROUP_PAGE_SIZE = 1000;
@@ -130,7 +130,6 @@ export async function readSecurityGroups(ec2: EC2Client, region: string, prefixL
  * reuses last run's entries), each region within a deadline.
  */
 export function securityGroupsCollector(options: RegionalCollectorOptions = {}): Collector<'ec2.securityGroups'> {
-  const deadline = options.regionDeadlineMs ?? REGION_DEADLINE_MS;
   return {
     id: 'ec2.securityGroups',
     iamActions: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...PREFIX_LIST_ACTIONS],
@@ -138,8 +137,7 @@ export function securityGroupsCollector(options: RegionalCollectorOptions = {}):
     collect: (ctx: CollectContext) => {
       const cache = new PrefixListCache();
       return perRegion(ctx, 'ec2.securityGroups', (region) =>
-        withDeadline(deadline, 'ec2.securityGroups', region, () => readSecurityGroups(ctx.clients.get(EC2Client, 'ec2', region), region, cache)),
-      );
+        readSecurityGroups(ctx.clients.get(EC2Client, 'ec2', region), region, cache), options.regionDeadlineMs);
     },
   };
 }

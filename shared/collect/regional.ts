@@ -1,10 +1,14 @@
 import { mapLimit } from '../concurrency';
 import { capture, type Outcome, type Regional } from './outcome';
 import type { CollectContext } from './types';
+import { REGION_DEADLINE_MS, withDeadline } from './deadline';
 
-/** Reads one source in every resolved region, `ctx.concurrency` at a time; each region's error is kept apart. */
-export async function perRegion<T>(ctx: CollectContext, source: string, read: (region: string) => Promise<T>): Promise<Regional<T>> {
-  const outcomes = await mapLimit(ctx.regions, ctx.concurrency, (region) => capture(source, region, () => read(region)));
+/**
+ * Reads one source in every resolved region, `ctx.concurrency` at a time; each region's error is kept apart,
+ * and a region that has not answered within `deadlineMs` (default 120 s) is a `RegionTimeout` for it alone.
+ */
+export async function perRegion<T>(ctx: CollectContext, source: string, read: (region: string) => Promise<T>, deadlineMs = REGION_DEADLINE_MS): Promise<Regional<T>> {
+  const outcomes = await mapLimit(ctx.regions, ctx.concurrency, (region) => capture(source, region, () => withDeadline(deadlineMs, source, region, () => read(region))));
   return Object.fromEntries(ctx.regions.map((region, i) => [region, outcomes[i]]));
 }
 
