@@ -1,4 +1,6 @@
-import { differenceInCalendarDays, format, isValid } from 'date-fns';
+import { differenceInCalendarDays, differenceInMilliseconds, format, isValid } from 'date-fns';
+import { millisecondsInDay } from 'date-fns/constants';
+import type { ReportDate } from './collect/credential-report';
 import { tz } from '@date-fns/tz';
 
 // Every day count is taken on the UTC calendar: a Lambda's or a laptop's TZ must never move a certificate
@@ -26,4 +28,13 @@ export function isoOrNull(value: Date | string | undefined | null): string | nul
   if (value === undefined || value === null || value === '') return null;
   const d = new Date(value);
   return isValid(d) ? d.toISOString() : null;
+}
+
+/**
+ * Whole 24-hour days from `d` to `now`; null for N/A and the other markers. Counted on UTC instants, so the
+ * host's time zone and its DST changes never shift a threshold by a day (date-fns' differenceInDays counts
+ * local calendar days, and its UTC form costs ~90 us a call: too slow for 50,000 users).
+ */
+export function daysSince(now: Date, d: ReportDate): number | null {
+  return d.at ? Math.trunc(differenceInMilliseconds(now, new Date(d.at)) / millisecondsInDay) : null;
 }

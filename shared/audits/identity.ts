@@ -1,6 +1,7 @@
 import { differenceInHours } from 'date-fns';
 import type { Inventory } from '../collect/inventory';
-import { daysSince, type CredentialUser, type ReportAccessKey, type ReportDate } from '../collect/credential-report';
+import { daysSince } from '../dates';
+import { type CredentialUser, type ReportAccessKey, type ReportDate } from '../collect/credential-report';
 import { MISSING_USER_LIMIT, sameSecond } from '../collect/iam-users';
 import { GLOBAL_REGION, finding, type Finding, type Severity } from '../model';
 

@@ -4,7 +4,8 @@ import { mapLimit } from '../concurrency';
 import { CollectionError, errorCode } from '../errors';
 import { GLOBAL_REGION } from '../model';
 import { capture, ok, type Outcome } from './outcome';
-import { CREDENTIAL_REPORT_ACTIONS, credentialReportFor, daysSince, type CredentialReport, type CredentialReportOptions, type ReportAccessKey } from './credential-report';
+import { daysSince } from '../dates';
+import { CREDENTIAL_REPORT_ACTIONS, credentialReportFor, type CredentialReport, type CredentialReportOptions, type ReportAccessKey } from './credential-report';
 import { IAM_PAGE_SIZE } from './iam-users';
 import type { Collector, CollectContext } from './types';
 
