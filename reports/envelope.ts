@@ -1,7 +1,5 @@
-import type { ActionResult } from '../shared/actions/types';
-import type { SourceError } from '../shared/collect/outcome';
-import { countFindings, type Counts, type Finding } from '../shared/model';
-import type { AccountStatus, AuditSummary, Report, ReportState } from '../shared/report';
+import { countFindings, type Counts } from '../shared/model';
+import type { AccountStatus, Report } from '../shared/report';
 import { TOOL } from '../shared/version';
 import { byImportance } from './order';
 
@@ -11,25 +9,14 @@ import { byImportance } from './order';
  */
 export const FINDINGS_SCHEMA_VERSION = '1.0';
 
-/** The `--json` / findings.json / email attachment shape: one run, self-describing. */
-export interface FindingsEnvelope {
+/** The `--json` / findings.json / email attachment shape: one run, self-describing. Findings most important first. */
+export type FindingsEnvelope = Pick<Report, 'stage' | 'regions' | 'startedAt' | 'finishedAt' | 'dryRun' | 'state' | 'notEvaluated' | 'audits' | 'actions' | 'findings'> & {
   readonly schemaVersion: typeof FINDINGS_SCHEMA_VERSION;
   readonly tool: { readonly name: string; readonly version: string };
-  readonly stage: string;
   readonly accounts: readonly AccountStatus[];
-  readonly regions: readonly string[];
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  readonly dryRun: boolean;
-  readonly state: ReportState;
   /** Over every finding of the run; suppressed ones are counted apart. */
   readonly counts: Counts;
-  readonly notEvaluated: readonly SourceError[];
-  readonly audits: readonly AuditSummary[];
-  readonly actions: readonly ActionResult[];
-  /** Most important first (ERROR, FAIL, WARN, PASS; by severity). */
-  readonly findings: readonly Finding[];
-}
+};
 
 /** The run's accounts: the report's list when it has one (an organization run), else its one account, audited. */
 export function accountsOf(report: Report): readonly AccountStatus[] {
