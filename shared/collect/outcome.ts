@@ -6,6 +6,8 @@ export interface SourceError {
   readonly region: string;
   readonly code: string;
   readonly message: string;
+  /** In an organization report: the member account it belongs to. */
+  readonly account?: string;
 }
 
 /** A source's result: its value, or the error that kept it from being read. Never thrown. */
