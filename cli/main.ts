@@ -20,10 +20,12 @@ function program(out: (s: string) => void, setCode: (n: number) => void): Comman
     .option('--dry-run', 'change nothing, send nothing', false)
     .option('--json <file>', 'write the findings JSON (schemas/findings.schema.json)')
     .option('--out <dir>', 'write report.html, report.txt, findings.csv, findings.json, message.eml')
+    .option('--ocsf <file>', 'write the findings as OCSF Detection Findings (JSON array)')
+    .option('--asff <file>', 'write the findings in the AWS Security Finding Format (JSON array)')
     .option('--replay <dir>', 'answer AWS calls from a recording (e.g. sample/)')
     .option('--stats', 'print AWS requests per operation and wall time per phase', false)
     .option('--verbose', 'print structured logs', false)
-    .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; out?: string; replay?: string; stats: boolean; verbose: boolean }) => {
+    .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; out?: string; ocsf?: string; asff?: string; replay?: string; stats: boolean; verbose: boolean }) => {
       const [{ loadConfig }, { parseRegions, parseSet }, { cliRun }, { MemoryLog, createLogger }] = await Promise.all([import('../shared/config/load'), import('./args'), import('./run'), import('../shared/logger')]);
       const config = loadConfig({ stage: o.stage, file: o.config });
       const result = await cliRun({ config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog() });
@@ -31,6 +33,8 @@ function program(out: (s: string) => void, setCode: (n: number) => void): Comman
       out(`state: ${result.report.state}${result.report.notEvaluated.length > 0 ? ` (not evaluated: ${result.report.notEvaluated.map((e) => `${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
       out(result.delivery.sent ? `email sent to ${result.delivery.to.join(', ')} (${result.delivery.messageId})` : `email not sent: ${result.delivery.reason}`);
       if (o.json) writeFile(o.json, result.rendered.json);
+      if (o.ocsf) writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJson(result.report));
+      if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(result.report, { region: config.region }));
       if (o.out) out(`wrote ${writeOut(o.out, result.rendered, result.eml).join(', ')}`);
       if (o.stats) out(statsTable(result.clients.stats, result.report));
       setCode(result.exitCode);
