@@ -89,10 +89,10 @@ describe('deadlines end the request, not only the wait', () => {
       (call) => (call.service === 'sts' ? ok(call, '<Arn>arn:aws:iam::123456789012:user/x</Arn><Account>123456789012</Account>') : call.action === 'GenerateCredentialReport' ? 'hang' : ok(call, '<ServerCertificateMetadataList/><IsTruncated>false</IsTruncated>')),
       async () => {
         const clients = new Clients({ maxAttempts: 1 });
-        const run = budget({ sourceSeconds: 0.2, deliverySeconds: 0.1 });
+        const run = budget({ sourceSeconds: 0.5, deliverySeconds: 0.1 });
         const inventory = await collectInventory({ clients, sources: ['iam.credentialReport', 'iam.serverCertificates'], regions: [], concurrency: 2, accountAlias: 'acme', log: new MemoryLog(), budget: run });
         run.dispose();
-        expect(inventory.errors).toEqual([{ source: 'iam.credentialReport', region: 'global', code: 'Timeout', message: 'iam.credentialReport in global did not answer within 200 ms' }]);
+        expect(inventory.errors).toEqual([{ source: 'iam.credentialReport', region: 'global', code: 'Timeout', message: 'iam.credentialReport in global did not answer within 500 ms' }]);
         expect(inventory.sources['iam.serverCertificates']).toEqual({ ok: true, value: [] });
         clients.destroy();
       },
