@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import type { Rendered } from '../reports/index';
-import { PHASES, type Report } from '../shared/report';
+import { PHASES, type AccountStatus, type Report } from '../shared/report';
 import type { RequestStats } from '../shared/aws/stats';
 import type { SinkResults } from '../shared/sinks';
 
@@ -55,4 +55,10 @@ export function sinkLines(sinks: SinkResults): string[] {
   for (const w of sinks.webhooks) lines.push(w.sent ? `${w.kind} webhook (${w.urlParameter}): sent` : `${w.kind} webhook (${w.urlParameter}): not sent: ${w.reason}`);
   for (const f of sinks.failures) lines.push(`NOT DELIVERED: ${f}`);
   return lines;
+}
+
+/** One line per account of an organization run: audited, skipped (and why), or NOT AUDITED (and why). */
+export function accountsTable(accounts: readonly AccountStatus[]): string {
+  const width = Math.max(...accounts.map((a) => (a.alias ?? '').length), 4);
+  return ['accounts:', ...accounts.map((a) => `  ${a.id}  ${(a.alias ?? '').padEnd(width)}  ${a.status === 'error' ? 'NOT AUDITED' : a.status}${a.reason ? `: ${a.reason}` : ''}`)].join('\n');
 }
