@@ -1,28 +1,37 @@
 import { stringify } from 'csv-stringify/sync';
+import type { ActionResult } from '../shared/actions/types';
+import { undoText } from '../shared/actions/undo';
 import type { Finding } from '../shared/model';
+import { stepOf } from './actions';
 import { byImportance } from './order';
 
-export const CSV_COLUMNS = ['auditId', 'status', 'severity', 'suppressedBy', 'resource', 'resourceId', 'resourceType', 'region', 'account', 'reason', 'evidence'] as const;
+/** `remediation` is the step taken on the finding's resource (`action: outcome`); `undo` the command that reverses it. */
+export const CSV_COLUMNS = ['auditId', 'status', 'severity', 'suppressedBy', 'resource', 'resourceId', 'resourceType', 'region', 'account', 'reason', 'evidence', 'remediation', 'undo'] as const;
 
-function rows(findings: readonly Finding[]): string[][] {
-  return [...findings].sort(byImportance).map((f) => [
-    f.auditId, f.status, f.severity, f.suppressed?.by ?? '', f.resource, f.resourceId, f.resourceType, f.region, f.account, f.reason, JSON.stringify(f.evidence),
-  ]);
+function rows(findings: readonly Finding[], actions: readonly ActionResult[]): string[][] {
+  const step = stepOf(actions);
+  return [...findings].sort(byImportance).map((f) => {
+    const a = step(f);
+    return [
+      f.auditId, f.status, f.severity, f.suppressed?.by ?? '', f.resource, f.resourceId, f.resourceType, f.region, f.account, f.reason, JSON.stringify(f.evidence),
+      a ? `${a.action}: ${a.outcome}` : '', a?.undo ? undoText(a.undo) : '',
+    ];
+  });
 }
 
-/** One row per finding, escaped by csv-stringify (commas, quotes, newlines in tag values). */
-export function findingsCsv(findings: readonly Finding[]): string {
-  return stringify(rows(findings), { header: true, columns: [...CSV_COLUMNS] });
+/** One row per finding, escaped by csv-stringify (commas, quotes, newlines in tag values); `actions` fill the remediation columns. */
+export function findingsCsv(findings: readonly Finding[], actions: readonly ActionResult[] = []): string {
+  return stringify(rows(findings, actions), { header: true, columns: [...CSV_COLUMNS] });
 }
 
 /**
  * The CSV cut to at most `maxBytes` (UTF-8), most important findings first, ending with a row that says
  * how many were left out (status and auditId empty, the note in `reason`). Returns the rows kept.
  */
-export function findingsCsvCut(findings: readonly Finding[], maxBytes: number): { csv: string; included: number } {
-  const all = rows(findings);
+export function findingsCsvCut(findings: readonly Finding[], maxBytes: number, actions: readonly ActionResult[] = []): { csv: string; included: number } {
+  const all = rows(findings, actions);
   const header = stringify([[...CSV_COLUMNS]]);
-  const note = (n: number) => stringify([['', '', '', '', '', '', '', '', '', `CUT: ${n} of ${all.length} findings not included (message size limit); the full list is in the run's log and --out files`, '']]);
+  const note = (n: number) => stringify([CSV_COLUMNS.map((c) => (c === 'reason' ? `CUT: ${n} of ${all.length} findings not included (message size limit); the full list is in the run's log and --out files` : ''))]);
   let used = Buffer.byteLength(header) + Buffer.byteLength(note(all.length));
   const kept: string[] = [];
   for (const r of all) {
@@ -36,7 +45,12 @@ export function findingsCsvCut(findings: readonly Finding[], maxBytes: number): 
   return { csv: header + kept.join('') + note(all.length - kept.length), included: kept.length };
 }
 
-/** The `--json` shape: one object per finding. */
-export function findingsJson(findings: readonly Finding[]): string {
-  return `${JSON.stringify([...findings].sort(byImportance), null, 2)}\n`;
+/** The `--json` shape: one object per finding; a finding acted on has `remediation` (the step and its `undo`). */
+export function findingsJson(findings: readonly Finding[], actions: readonly ActionResult[] = []): string {
+  const step = stepOf(actions);
+  const withStep = [...findings].sort(byImportance).map((f) => {
+    const a = step(f);
+    return a ? { ...f, remediation: { action: a.action, outcome: a.outcome, message: a.message, ...(a.undo ? { undo: a.undo } : {}) } } : f;
+  });
+  return `${JSON.stringify(withStep, null, 2)}\n`;
 }

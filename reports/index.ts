@@ -18,5 +18,5 @@ export interface Rendered {
 
 /** Pure: Report -> every rendering. Never touches AWS. Options default to a full report without a changes section. */
 export function render(report: Report, opts: RenderOptions = {}): Rendered {
-  return { subject: subject(report), html: renderHtml(report, opts), text: renderText(report, opts), csv: findingsCsv(report.findings), json: findingsJson(report.findings) };
+  return { subject: subject(report), html: renderHtml(report, opts), text: renderText(report, opts), csv: findingsCsv(report.findings, report.actions), json: findingsJson(report.findings, report.actions) };
 }

@@ -5,6 +5,7 @@ import { evidenceText } from './order';
 import { consoleLink } from './links';
 import { subject } from './subject';
 import { capped, cutNote, layout, type RenderOptions } from './layout';
+import { undoLine } from './actions';
 
 function line(f: Finding): string[] {
   const link = consoleLink(f);
@@ -66,7 +67,10 @@ export function renderText(report: Report, opts: RenderOptions = {}): string {
     add(out, '', 'Suppressed', l.suppressed.map((f) => `  - ${f.auditId} ${f.resourceId} (${f.status}) by ${f.suppressed?.by}${f.suppressed?.reason ? `: ${f.suppressed.reason}` : ''}${f.suppressed?.expires ? ` (until ${f.suppressed.expires})` : ''}`), l.suppressedMore > 0 ? [`  ... ${l.suppressedMore} more suppressed in the attachment (findings.csv, column suppressedBy)`] : []);
   }
   if (report.actions.length > 0) {
-    add(out, '', 'Remediation', report.actions.map((a) => `  - ${a.action} ${a.resourceId} (${a.region}): ${a.outcome}: ${a.message}`));
+    add(out, '', 'Remediation', report.actions.flatMap((a) => {
+      const undo = undoLine(a);
+      return [`  - ${a.action} ${a.resourceId} (${a.region}): ${a.outcome}: ${a.message}`, ...(undo ? [`      ${undo}`] : [])];
+    }));
   }
   return `${out.join('\n')}\n`;
 }

@@ -72,7 +72,7 @@ export async function fitReport(opts: { report: Report; envelope: Envelope; atta
   // base64 turns 3 bytes into 4 and breaks lines every 76 characters.
   let budget = Math.floor(((maxBytes - bare.length - MARGIN_BYTES) * 3 * 76) / (4 * 78));
   for (;;) {
-    const { csv, included } = findingsCsvCut(report.findings, Math.max(0, budget));
+    const { csv, included } = findingsCsvCut(report.findings, Math.max(0, budget), report.actions);
     const cut = cutOf(included);
     const rendered = bodies({ topPerAudit, cut });
     const fitted = await built(envelope, { ...rendered, csv }, false, { topPerAudit, cut });

@@ -3,7 +3,7 @@ import type { Clients } from '../aws/clients';
 import type { Log } from '../logger';
 import { errorCode, errorMessage } from '../errors';
 import type { Target } from './config';
-import { changeInstance, describeInstance } from './ec2';
+import { OPPOSITE, changeInstance, describeInstance, transitionUndo } from './ec2';
 import { badRequest, caller, json, requestedAction, requestedTarget, unauthorized, upstreamFailure, type HttpEvent, type HttpResponse, type TransitionBody } from './http';
 import { extractToken, tokenMatches, type TokenStore } from './token';
 import { decide, type Action } from './transitions';
@@ -42,7 +42,9 @@ async function perform(deps: OperatorDeps, name: string, target: Target, action:
     return { result: 'conflict', response: json(409, { target: name, current: status.state, message: decision.message } satisfies TransitionBody), detail: { current: status.state } };
   }
   const change = await changeInstance(deps.clients, target.region, target.instanceId, action);
-  return { result: 'ok', response: json(200, { target: name, ...change } satisfies TransitionBody), detail: change };
+  // The caller gets the endpoint that reverses it (they have no AWS access); the log gets the AWS command.
+  const undo = transitionUndo(action, target.region, target.instanceId);
+  return { result: 'ok', response: json(200, { target: name, ...change, undo: `POST /instances/${name}/${OPPOSITE[action]}` } satisfies TransitionBody), detail: { ...change, undo: undo.possible ? undo.command : null } };
 }
 
 async function answer(deps: OperatorDeps, event: HttpEvent, name: string, action: Action): Promise<Outcome> {

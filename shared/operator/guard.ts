@@ -9,7 +9,8 @@ import type { Log } from '../logger';
 import { sendEmail } from '../notify/ses';
 import type { Message } from '../notify/mime';
 import type { Target } from './config';
-import { changeInstance, describeInstances, type InstanceStatus } from './ec2';
+import { changeInstance, describeInstances, transitionUndo, type InstanceStatus } from './ec2';
+import { undoText } from '../actions/undo';
 
 /** A running target past its maxRunHours, as the guard found it. */
 export interface Overdue {
@@ -96,7 +97,7 @@ export async function runGuard(opts: { config: Config; clients: Clients; log: Lo
         continue;
       }
       stopped.push(name);
-      log.warn('operator guard: stopped', line);
+      log.warn('operator guard: stopped', { ...line, undo: undoText(transitionUndo('stop', region, target.instanceId)) });
       if (!target.notify) continue;
       try {
         await sendEmail(clients, target.notify.sesRegion ?? config.region, stopMessage(overdue, target.notify, config.stage));

@@ -41,12 +41,13 @@ describe('remediation: revoke-ingress', () => {
     const findings = evaluateOpenSecurityGroups(inventory, defaults);
     const [result] = await revokeIngress.run(ctx(false), findings, settings());
     expect(result?.detail).toMatchObject({ groupId: 'sg-1', applied: true, revokedRules: [{ ruleId: ssh.ruleId, description: 'ssh from anywhere' }, { ruleId: all6.ruleId }, { ruleId: pl.ruleId, source: 'pl-1 (contains 0.0.0.0/0)' }] });
-    expect((result?.detail?.restore as any).AuthorizeSecurityGroupIngress.IpPermissions).toEqual([
+    expect(result?.undo).toMatchObject({ possible: true, call: { service: 'ec2', operation: 'AuthorizeSecurityGroupIngress', region: 'us-east-1', parameters: { GroupId: 'sg-1' } } });
+    expect(result?.undo?.possible && result.undo.call.parameters.IpPermissions).toEqual([
       { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'ssh from anywhere' }] },
       { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
       { IpProtocol: 'tcp', FromPort: 9200, ToPort: 9200, PrefixListIds: [{ PrefixListId: 'pl-1' }] },
     ]);
-    expect(result?.detail?.restoreCommand).toMatch(/^aws ec2 authorize-security-group-ingress --region us-east-1 --group-id sg-1 --ip-permissions '\[/);
+    expect(result?.undo?.possible && result.undo.command).toMatch(/^aws ec2 authorize-security-group-ingress --region us-east-1 --group-id sg-1 --ip-permissions '\[/);
   });
 
   it('restores icmp with its type and code, -1 for "all"', () => {
