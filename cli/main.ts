@@ -24,7 +24,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void): Comman
     .option('--set <auditId.setting=VALUE>', 'override one audit setting (VALUE is JSON or a plain string)', collect, [])
     .option('--regions <r1,r2>', 'audit only these regions')
     .option('--dry-run', 'change nothing, send nothing', false)
-    .option('--json <file>', 'write the findings as a JSON array')
+    .option('--json <file>', 'write the findings JSON (schemas/findings.schema.json)')
     .option('--out <dir>', 'write report.html, report.txt, findings.csv, findings.json, message.eml')
     .option('--replay <dir>', 'answer AWS calls from a recording (e.g. sample/)')
     .option('--stats', 'print AWS requests per operation and wall time per phase', false)

@@ -44,13 +44,3 @@ export function findingsCsvCut(findings: readonly Finding[], maxBytes: number, a
   if (kept.length === all.length) return { csv: header + kept.join(''), included: all.length };
   return { csv: header + kept.join('') + note(all.length - kept.length), included: kept.length };
 }
-
-/** The `--json` shape: one object per finding; a finding acted on has `remediation` (the step and its `undo`). */
-export function findingsJson(findings: readonly Finding[], actions: readonly ActionResult[] = []): string {
-  const step = stepOf(actions);
-  const withStep = [...findings].sort(byImportance).map((f) => {
-    const a = step(f);
-    return a ? { ...f, remediation: { action: a.action, outcome: a.outcome, message: a.message, ...(a.undo ? { undo: a.undo } : {}) } } : f;
-  });
-  return `${JSON.stringify(withStep, null, 2)}\n`;
-}

@@ -7,6 +7,7 @@ import { parseOrThrow, toConfigError } from './issues';
 import { emailSchema, exemptionSchema, regionSchema, scheduleSchema } from './schemas';
 import { operatorSchema } from '../operator/config';
 import { warmerSchema } from '../warmer/config';
+import { organizationSchema } from '../org/config';
 
 export { parseOrThrow } from './issues';
 
@@ -56,6 +57,8 @@ export const stageSchema = z.strictObject({
   digest: z.strictObject({ schedule: scheduleSchema.default('rate(1 day)'), to: recipients.min(1).optional() }).optional(),
   /** Keeps chosen functions warm (shared/warmer/config.ts). Off by default. */
   warmer: warmerSchema.prefault({}),
+  /** Audit every account of an AWS Organization in scope (shared/org/config.ts). Absent: this account only. */
+  organization: organizationSchema.optional(),
 });
 
 export type StageInput = z.input<typeof stageSchema>;

@@ -4,6 +4,7 @@ import { findingsCsvCut } from '../../reports/csv';
 import { noUndo, undoCall } from '../../shared/actions/undo';
 import type { ActionResult } from '../../shared/actions/types';
 import { f, report, sg, TWO_AUDITS } from './fixtures';
+import { problems, validator } from '../schemas/ajv';
 
 const REVOKED = [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: "bob's <ssh>" }] }];
 const restore = undoCall({ service: 'ec2', operation: 'AuthorizeSecurityGroupIngress', region: 'eu-west-1', parameters: { GroupId: 'sg-1', IpPermissions: REVOKED } }, 'authorize-security-group-ingress', [['region', 'eu-west-1'], ['group-id', 'sg-1'], ['ip-permissions', REVOKED]]);
@@ -46,13 +47,12 @@ describe('reports: every change shows its undo', () => {
     expect(cut.find((x) => x.resourceId === 'sg-1')?.undo).toBe(RESTORE_COMMAND);
   });
 
-  it('JSON: the finding acted on has its remediation step, with the undo as command and API call', () => {
-    const json = JSON.parse(r.json) as Record<string, unknown>[];
-    expect(json.find((x) => x.resourceId === 'sg-1')?.remediation).toEqual({
-      action: 'revoke-ingress', outcome: 'done', message: 'revoked tcp 22 from 0.0.0.0/0',
-      undo: { possible: true, command: RESTORE_COMMAND, call: { service: 'ec2', operation: 'AuthorizeSecurityGroupIngress', region: 'eu-west-1', parameters: { GroupId: 'sg-1', IpPermissions: REVOKED } } },
-    });
-    expect(json.find((x) => x.resourceId === 'bob')).not.toHaveProperty('remediation');
+  it('JSON: each action of the envelope has its undo, as the command and as the API call', () => {
+    const json = JSON.parse(r.json) as { actions: Record<string, unknown>[] };
+    expect(json.actions.find((x) => x.resourceId === 'sg-1')?.undo).toEqual({ possible: true, command: RESTORE_COMMAND, call: { service: 'ec2', operation: 'AuthorizeSecurityGroupIngress', region: 'eu-west-1', parameters: { GroupId: 'sg-1', IpPermissions: REVOKED } } });
+    expect(json.actions.find((x) => x.resourceId === 'sg-3')?.undo).toEqual({ possible: false, reason: 'a terminated instance cannot be started again' });
+    expect(json.actions.find((x) => x.resourceId === 'sg-2')).not.toHaveProperty('undo');
+    expect(problems(validator('findings.schema.json'), json)).toEqual([]);
   });
 
   it('a dry run says what the undo would be', () => {
