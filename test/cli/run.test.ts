@@ -36,6 +36,21 @@ describe('cli: opsbots run', () => {
     expect(readFileSync(join(dir, 'message.eml'), 'utf8')).toMatch(/Subject: \[opsbots\] \[dry run\] acme-prod/);
   });
 
+  it('--ocsf and --asff write the same findings as OCSF Detection Findings and ASFF', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-'));
+    const { code } = await cli('run', 'iam-console-mfa', '--replay', SAMPLE, '--config', SAMPLE_CONFIG, '--dry-run', '--json', join(dir, 'f.json'), '--ocsf', join(dir, 'f.ocsf.json'), '--asff', join(dir, 'f.asff.json'));
+    expect(code).toBe(1);
+    const read = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    const { findings } = read('f.json') as { findings: { resource: string }[] };
+    const ocsf = read('f.ocsf.json') as { class_uid: number; resources: { uid: string }[] }[];
+    const asff = read('f.asff.json') as { ProductArn: string; Resources: { Id: string }[] }[];
+    expect(ocsf.map((e) => e.resources[0]?.uid)).toEqual(findings.map((x) => x.resource));
+    expect(asff.map((e) => e.Resources[0]?.Id)).toEqual(findings.map((x) => x.resource));
+    expect(new Set(ocsf.map((e) => e.class_uid))).toEqual(new Set([2004]));
+    // The stage's region (config/sample.yml: us-east-1) is the Security Hub the findings are for.
+    expect(new Set(asff.map((e) => e.ProductArn))).toEqual(new Set(['arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default']));
+  });
+
   it('--set overrides a setting (exit 1 -> fewer findings) and is validated like the file', async () => {
     const { out } = await cli('run', 'iam-console-mfa', '--replay', SAMPLE, '--dry-run', '--set', 'iam-console-mfa.graceDays=30');
     expect(out).toMatch(/iam-console-mfa\s+3\s+2\s+0\s+3\s+0/);

@@ -1,21 +1,16 @@
-import { join } from 'node:path';
-import { cliRun } from '../../cli/run';
-import { loadConfig } from '../../shared/config/load';
-import { MemoryLog } from '../../shared/logger';
 import type { Report } from '../../shared/report';
 import { FINDINGS_SCHEMA_VERSION } from '../../reports/envelope';
 import { render } from '../../reports/index';
 import pkg from '../../package.json';
 import { f, report } from '../reports/fixtures';
+import { sampleRun } from '../reports/sample-run';
 import { problems, validator } from './ajv';
 
-const SAMPLE = join(__dirname, '../../sample');
 const validate = validator('findings.schema.json');
 
 let sample: { report: Report; json: Record<string, any> };
 beforeAll(async () => {
-  const config = loadConfig({ stage: 'sample', file: join(__dirname, '../../config/sample.yml') });
-  const result = await cliRun({ config, auditIds: ['all'], dryRun: true, replayDir: SAMPLE, log: new MemoryLog() });
+  const result = await sampleRun();
   sample = { report: result.report, json: JSON.parse(result.rendered.json) };
 });
 
