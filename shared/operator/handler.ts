@@ -1,14 +1,22 @@
 import { createRuntime, type Runtime } from '../runtime';
 import { answerWarmup, coldStartTracker, type WarmupResponse } from '../warmer/is-warmup';
-import { operatorCall, type OperatorDeps } from './endpoint';
+import { OPERATOR_DEADLINES, timedClients, type OperatorDeadlines } from './deadline';
+import { operatorCall, type OperatorDeps, type Outcome } from './endpoint';
+import { InFlight } from './inflight';
 import type { HttpEvent, HttpResponse } from './http';
 import { TokenStore } from './token';
 import type { Action } from './transitions';
 
-/** Cold-start wiring: validated config, clients, logger, and the token cache (TTL from the stage). */
-export function operatorDeps(runtime: Runtime): OperatorDeps {
-  const { config, clients, log } = runtime;
-  return { config, clients, log, tokens: new TokenStore(clients, config.region, config.operator.tokenCacheSeconds * 1000) };
+/**
+ * Cold-start wiring: validated config, clients whose HTTP attempts time out, logger, the token cache (TTL
+ * from the stage) and the starts/stops in flight. `deadlines` default to OPERATOR_DEADLINES (tests inject
+ * small ones).
+ */
+export function operatorDeps(runtime: Runtime, deadlines: OperatorDeadlines = OPERATOR_DEADLINES): OperatorDeps {
+  const { config, log } = runtime;
+  const clients = timedClients(runtime.clients, deadlines);
+  const tokens = new TokenStore({ clients, region: config.region, ttlMs: config.operator.tokenCacheSeconds * 1000 });
+  return { config, clients, log, tokens, deadlines, changes: new InFlight<Outcome>() };
 }
 
 /**
