@@ -66,9 +66,12 @@ function program(out: (s: string) => void, setCode: (n: number) => void): Comman
     .command('bench')
     .description('evaluation time, peak memory and AWS request counts')
     .option('--users <n,...>', 'user counts to evaluate', '10000,50000')
-    .action(async (o: { users: string }) => {
-      const { bench } = await import('./bench');
-      setCode(await bench({ users: o.users.split(',').map(Number), print: out }));
+    .option('--only <id,...>', 'run only these scenarios')
+    .option('--scenario <id>', 'run one scenario in this process (the bench starts one process per scenario)')
+    .action(async (o: { users: string; only?: string; scenario?: string }) => {
+      const { bench, runScenario } = await import('./bench');
+      const users = o.users.split(',').map(Number);
+      setCode(o.scenario ? await runScenario(o.scenario, { users, print: out }) : await bench({ users, print: out, ...(o.only ? { only: o.only.split(',') } : {}) }));
     });
   cmd
     .command('operator-token')

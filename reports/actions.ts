@@ -1,3 +1,4 @@
+import escapeHtml from 'escape-html';
 import type { ActionResult } from '../shared/actions/types';
 import { undoText } from '../shared/actions/undo';
 import type { Finding } from '../shared/model';
@@ -21,4 +22,18 @@ const key = (x: { auditId: string; region: string; resourceId: string }) => `${x
 export function stepOf(actions: readonly ActionResult[]): (f: Finding) => ActionResult | undefined {
   const index = new Map(actions.map((a) => [key(a), a]));
   return (f) => index.get(key(f));
+}
+
+/** A step in the text bodies: `<prefix>action id (region): outcome: message`, then its undo on the next line. */
+export function actionLines(a: ActionResult, prefix = '  - '): string[] {
+  const undo = undoLine(a);
+  return [`${prefix}${a.action} ${a.resourceId} (${a.region}): ${a.outcome}: ${a.message}`, ...(undo ? [`      ${undo}`] : [])];
+}
+
+/** A step in the HTML bodies, every value escaped; the undo command in a <code> under it. */
+export function actionItemHtml(a: ActionResult): string {
+  const e = (v: unknown): string => escapeHtml(String(v));
+  const u = undoParts(a);
+  const undo = u ? `<br><small>${e(u.label)}:</small> <code style="font-size:12px">${e(u.text)}</code>` : '';
+  return `<li>${e(a.action)} ${e(a.resourceId)} (${e(a.region)}): <b>${e(a.outcome)}</b> ${e(a.message)}${undo}</li>`;
 }

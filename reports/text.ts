@@ -5,9 +5,10 @@ import { evidenceText } from './order';
 import { consoleLink } from './links';
 import { subject } from './subject';
 import { capped, cutNote, layout, type RenderOptions } from './layout';
-import { undoLine } from './actions';
+import { actionLines } from './actions';
+import { renderOrgText } from './org';
 
-function line(f: Finding): string[] {
+export function line(f: Finding): string[] {
   const link = consoleLink(f);
   return [
     `  - [${f.status}/${f.severity}] ${f.resourceId} (${f.region}): ${f.reason}`,
@@ -44,6 +45,7 @@ function changesText(opts: RenderOptions): string[] {
 
 /** The plain-text body: same content and order as the HTML. */
 export function renderText(report: Report, opts: RenderOptions = {}): string {
+  if (report.organization) return renderOrgText(report, report.organization, opts);
   const l = layout(report, opts);
   const out: string[] = [subject(report), ''];
   if (report.state === 'incomplete') {
@@ -67,10 +69,7 @@ export function renderText(report: Report, opts: RenderOptions = {}): string {
     add(out, '', 'Suppressed', l.suppressed.map((f) => `  - ${f.auditId} ${f.resourceId} (${f.status}) by ${f.suppressed?.by}${f.suppressed?.reason ? `: ${f.suppressed.reason}` : ''}${f.suppressed?.expires ? ` (until ${f.suppressed.expires})` : ''}`), l.suppressedMore > 0 ? [`  ... ${l.suppressedMore} more suppressed in the attachment (findings.csv, column suppressedBy)`] : []);
   }
   if (report.actions.length > 0) {
-    add(out, '', 'Remediation', report.actions.flatMap((a) => {
-      const undo = undoLine(a);
-      return [`  - ${a.action} ${a.resourceId} (${a.region}): ${a.outcome}: ${a.message}`, ...(undo ? [`      ${undo}`] : [])];
-    }));
+    add(out, '', 'Remediation', report.actions.flatMap((a) => actionLines(a)));
   }
   return `${out.join('\n')}\n`;
 }

@@ -12,3 +12,6 @@ export const CONFIG_DIR = join(PACKAGE_ROOT, 'config');
 
 /** The bundled sample account: recorded AWS API responses. */
 export const SAMPLE_DIR = join(PACKAGE_ROOT, 'sample');
+
+/** The `opsbots` command (package bin), which runs the compiled CLI. */
+export const CLI_BIN = join(PACKAGE_ROOT, 'cli', 'opsbots.js');
