@@ -18,7 +18,7 @@ export async function record(opts: { config: Config; dir: string; regions?: read
   const clients = new Clients({ maxAttempts: opts.config.maxAttempts, recordDir: opts.dir, defaultRegion: opts.config.region });
   const sources = [...new Set(AUDITS.flatMap((a) => a.sources))] as SourceId[];
   const now = new Date();
-  const inventory = await collectInventory({ clients, sources, regions: opts.regions ?? opts.config.regions, concurrency: opts.config.concurrency, accountAlias: opts.config.account.alias, log: opts.log, now });
+  const inventory = await collectInventory({ clients, sources, regions: opts.regions ?? opts.config.regions, concurrency: opts.config.concurrency, iamConcurrency: opts.config.iamConcurrency, accountAlias: opts.config.account.alias, log: opts.log, now });
   writeFileSync(join(opts.dir, 'meta.json'), `${JSON.stringify({ description: 'opsbots recording', recordedAt: now.toISOString(), account: inventory.account.id }, null, 2)}\n`);
   return { operations: clients.stats.rows().length, errors: inventory.errors };
 }

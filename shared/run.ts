@@ -87,6 +87,7 @@ export async function runAudits(opts: RunOptions): Promise<Report> {
         sources,
         regions: opts.regions ?? opts.config.regions,
         concurrency: opts.config.concurrency,
+        iamConcurrency: opts.config.iamConcurrency,
         accountAlias: opts.config.account.alias,
         log: opts.log,
         now: opts.now,

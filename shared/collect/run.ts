@@ -11,6 +11,8 @@ export interface CollectOptions {
   readonly sources: readonly SourceId[];
   readonly regions: readonly string[] | 'all';
   readonly concurrency: number;
+  /** Per-user IAM calls in flight at most (CollectContext.iamConcurrency). */
+  readonly iamConcurrency?: number;
   readonly accountAlias?: string;
   readonly log: Log;
   readonly now?: Date;
@@ -31,7 +33,7 @@ export async function collectInventory(opts: CollectOptions): Promise<Inventory>
     resolveAccount(opts.clients, opts.accountAlias),
     needsRegions ? resolveRegions(opts.clients, opts.regions) : Promise.resolve({ regions: [] as string[], errors: [] as SourceError[] }),
   ]);
-  const ctx = { clients: opts.clients, account, regions, concurrency: opts.concurrency, log: opts.log, now, ...(opts.scope ? { scope: opts.scope } : {}) };
+  const ctx = { clients: opts.clients, account, regions, concurrency: opts.concurrency, ...(opts.iamConcurrency ? { iamConcurrency: opts.iamConcurrency } : {}), log: opts.log, now, ...(opts.scope ? { scope: opts.scope } : {}) };
   const results = await Promise.all(
     collectors.map(async (c) => {
       const started = Date.now();
