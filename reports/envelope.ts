@@ -1,7 +1,7 @@
 import { countFindings, type Counts } from '../shared/model';
 import type { AccountStatus, Report } from '../shared/report';
 import { TOOL } from '../shared/version';
-import { byImportance } from './order';
+import { inReportOrder } from './order';
 
 /**
  * Version of the findings JSON (schemas/findings.schema.json). The major part changes when a field is
@@ -39,7 +39,7 @@ export function findingsEnvelope(report: Report): FindingsEnvelope {
     notEvaluated: report.notEvaluated,
     audits: report.audits,
     actions: report.actions,
-    findings: [...report.findings].sort(byImportance),
+    findings: inReportOrder(report.findings),
   };
 }
 
