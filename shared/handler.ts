@@ -9,6 +9,12 @@ import { answerWarmup, coldStartTracker, type WarmupResponse } from './warmer/is
 import type { Rendered } from '../reports/index';
 import { subject } from '../reports/subject';
 import type { ReportState } from './report';
+import { RunBudget } from './deadline';
+
+/** The part of the Lambda context the run reads: its time left, so the run budget fits the function's timeout. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
 
 export interface AuditResult {
   readonly state: ReportState;
@@ -47,7 +53,7 @@ export function auditHandler(
 ) {
   const wasCold = coldStartTracker();
   let runtime: Runtime | undefined;
-  return async (event: unknown): Promise<AuditResult | WarmupResponse> => {
+  return async (event: unknown, context?: InvocationContext): Promise<AuditResult | WarmupResponse> => {
     const warm = await answerWarmup(event, wasCold());
     if (warm) return warm;
     runtime ??= inject();
@@ -58,13 +64,15 @@ export function auditHandler(
       if (!auditIds.includes(id)) throw new ConfigError(`invalid event: settings.${id}: this function runs ${auditIds.join(', ')}`, [{ field: `settings.${id}`, message: 'not run by this function' }]);
     }
     const config = withOverrides(runtime.config, request.settings);
-    const report = await runAudits({ config, auditIds, clients: runtime.clients, log, dryRun: request.dryRun, regions: request.regions, now: runtime.now });
+    // Its timers are unref'd and end with the budget: a frozen or reused Lambda keeps nothing running.
+    const budget = new RunBudget(config.deadlines, context?.getRemainingTimeInMillis());
+    const report = await runAudits({ config, auditIds, clients: runtime.clients, log, dryRun: request.dryRun, regions: request.regions, now: runtime.now, budget });
     const counts = countFindings(report.findings);
     log.info('report', { auditIds, state: report.state, counts, notEvaluated: report.notEvaluated, actions: report.actions.length, timings: report.timings, dryRun: request.dryRun, requests: runtime.clients.stats.total() });
     logProblems(log, report.findings);
     let delivered: Delivered;
     try {
-      delivered = await deliverReport({ config, report, clients: runtime.clients, dryRun: request.dryRun, log, state: runtime.state, to: to?.(config) });
+      delivered = await deliverReport({ config, report, clients: runtime.clients, dryRun: request.dryRun, log, state: runtime.state, to: to?.(config), budget });
     } catch (error) {
       log.error('delivery failed', { auditIds, subject: subject(report), error: error instanceof Error ? error.message : String(error), findings: report.findings.length });
       throw error;

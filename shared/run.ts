@@ -13,6 +13,7 @@ import type { Finding } from './model';
 import type { ActionResult } from './actions/types';
 import { reportState, summarise, type Report } from './report';
 import { timed, type Timings } from './timing';
+import { RunBudget, runWithin } from './deadline';
 
 export interface RunOptions {
   readonly config: Config;
@@ -25,6 +26,8 @@ export interface RunOptions {
   /** Audit a saved inventory instead of collecting. */
   readonly inventory?: Inventory;
   readonly now?: Date;
+  /** The run's time budget (the handler derives it from the Lambda's remaining time). Default: from config.deadlines. */
+  readonly budget?: RunBudget;
 }
 
 /** `all` expands to every registered audit; unknown ids are bad input (before any AWS call). */
@@ -75,6 +78,15 @@ function logFailures(log: Log, auditId: string, results: readonly ActionResult[]
  */
 export async function runAudits(opts: RunOptions): Promise<Report> {
   const audits = resolveAuditIds(opts.auditIds);
+  const budget = opts.budget ?? new RunBudget(opts.config.deadlines);
+  try {
+    return await runWithinBudget(opts, audits, budget);
+  } finally {
+    if (!opts.budget) budget.dispose();
+  }
+}
+
+async function runWithinBudget(opts: RunOptions, audits: Audit[], budget: RunBudget): Promise<Report> {
   const timings: Timings = {};
   const startedAt = (opts.now ?? new Date()).toISOString();
   const clock = performance.now();
@@ -92,6 +104,7 @@ export async function runAudits(opts: RunOptions): Promise<Report> {
         log: opts.log,
         now: opts.now,
         scope: collectScope(audits, opts.config),
+        budget,
       }),
     ));
   const now = new Date(inventory.collectedAt);
@@ -108,11 +121,13 @@ export async function runAudits(opts: RunOptions): Promise<Report> {
     const results: ActionResult[] = [];
     for (const audit of audits) {
       const remediation = opts.config.audits[audit.id]?.remediation;
-      if (!audit.action || !remediation) continue;
+      const action = audit.action;
+      if (!action || !remediation) continue;
       const allFindings = findings.filter((f) => f.auditId === audit.id);
       const targets = allFindings.filter((f) => f.status === 'FAIL' && !f.suppressed);
       const ctx = { clients: opts.clients, inventory, dryRun: opts.dryRun, log: opts.log, now, allFindings };
-      const done = await audit.action.run(ctx, targets, remediation);
+      // Remediation calls end with collection's share of the budget, so the report is still delivered.
+      const done = await runWithin(budget.workSignal, () => action.run(ctx, targets, remediation));
       logFailures(opts.log, audit.id, done);
       results.push(...done);
     }

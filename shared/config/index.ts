@@ -8,6 +8,7 @@ import { emailSchema, exemptionSchema, regionSchema, scheduleSchema } from './sc
 import { operatorSchema } from '../operator/config';
 import { warmerSchema } from '../warmer/config';
 import { organizationSchema } from '../org/config';
+import { deadlinesSchema } from '../deadline';
 
 export { parseOrThrow } from './issues';
 
@@ -48,6 +49,8 @@ export const stageSchema = z.strictObject({
   iamConcurrency: z.number().int().min(1).max(16).default(4),
   /** SDK attempts per call, adaptive retry mode. */
   maxAttempts: z.number().int().min(1).max(10).default(5),
+  /** Run budget and the deadlines of each source, request and delivery, in seconds (shared/deadline.ts). */
+  deadlines: deadlinesSchema.prefault({}),
   exemptions: z.array(exemptionSchema).default([]),
   exemptionTag: z.string().min(1).default('opsbots:exempt'),
   notify: notifySchema.optional(),
