@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import type { Rendered } from '../reports/index';
-import { PHASES, type Report } from '../shared/report';
+import { PHASES, type AccountStatus, type Report } from '../shared/report';
 import type { RequestStats } from '../shared/aws/stats';
 
 export const EXIT = { clean: 0, findings: 1, incomplete: 2, badInput: 3 } as const;
@@ -42,4 +42,10 @@ export function statsTable(stats: RequestStats, report: Report): string {
   // Every phase, in pipeline order; `-` for one that did not run (collect, when auditing a saved inventory).
   lines.push('Wall time per phase (ms):', ...PHASES.map((p) => `  ${p.padEnd(10)} ${report.timings[p] ?? '-'}`));
   return lines.join('\n');
+}
+
+/** One line per account of an organization run: audited, skipped (and why), or NOT AUDITED (and why). */
+export function accountsTable(accounts: readonly AccountStatus[]): string {
+  const width = Math.max(...accounts.map((a) => (a.alias ?? '').length), 4);
+  return ['accounts:', ...accounts.map((a) => `  ${a.id}  ${(a.alias ?? '').padEnd(width)}  ${a.status === 'error' ? 'NOT AUDITED' : a.status}${a.reason ? `: ${a.reason}` : ''}`)].join('\n');
 }
