@@ -9,6 +9,7 @@ import { answerWarmup, coldStartTracker, type WarmupResponse } from './warmer/is
 import type { Rendered } from '../reports/index';
 import { subject } from '../reports/subject';
 import type { ReportState } from './report';
+import type { ActionResult } from './actions/types';
 import { RunBudget } from './deadline';
 
 /** The part of the Lambda context the run reads: its time left, so the run budget fits the function's timeout. */
@@ -23,6 +24,8 @@ export interface AuditResult {
   readonly counts: Counts;
   readonly notEvaluated: number;
   readonly actions: number;
+  /** Every remediation step (outcome, message) with the undo that reverses it; `detail` stays in the log. */
+  readonly remediation: readonly Omit<ActionResult, 'detail'>[];
   readonly delivery: Delivery;
   /** `sendWhen: changes`: counts of new, resolved and unchecked findings, and whether this run's state was stored. */
   readonly changes?: { readonly added: number; readonly resolved: number; readonly unchecked: number; readonly previousUnreadable: number; readonly stateSaved: boolean };
@@ -86,6 +89,7 @@ export function auditHandler(
       counts,
       notEvaluated: report.notEvaluated.length,
       actions: report.actions.length,
+      remediation: report.actions.map(({ detail: _detail, ...step }) => step),
       delivery,
       ...(changes ? { changes: { added: changes.added.length, resolved: changes.resolved.length, unchecked: changes.unchecked.length, previousUnreadable: changes.unreadable.length, stateSaved: delivered.stateSaved } } : {}),
       ...(request.dryRun ? { rendered } : {}),
