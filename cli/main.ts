@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, OpsbotsError } from '../shared/errors';
-import { EXIT, accountsTable, statsTable, summaryTable, writeFile, writeOut } from './output';
+import { EXIT, accountsTable, sinkLines, statsTable, summaryTable, writeFile, writeOut } from './output';
 import type { OrgFlags } from './org';
 
 // Each subcommand imports what it needs when it runs (`await import`), so `opsbots --help` and a mistyped
@@ -57,6 +57,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void): Comman
       out(summaryTable(result.report));
       out(`state: ${result.report.state}${result.report.notEvaluated.length > 0 ? ` (not evaluated: ${result.report.notEvaluated.map((e) => `${e.account ? `${e.account}:` : ''}${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
       out(result.delivery.sent ? `email sent to ${result.delivery.to.join(', ')} (${result.delivery.messageId})` : `email not sent: ${result.delivery.reason}`);
+      if (result.sinks) for (const line of sinkLines(result.sinks)) out(line);
       if (o.json) writeFile(o.json, result.rendered.json);
       if (o.ocsf) writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJson(result.report));
       if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(result.report, { region: config.region }));
