@@ -109,6 +109,22 @@ function program(out: (s: string) => void, setCode: (n: number) => void): Comman
       setCode(o.scenario ? await runScenario(o.scenario, { users, print: out }) : await bench({ users, print: out, ...(o.only ? { only: o.only.split(',') } : {}) }));
     });
   cmd
+    .command('member-role')
+    .description("print the CloudFormation template of the member accounts' audit role (deploy it as a service-managed StackSet)")
+    .option('--stage <name>', 'read config/<name>.yml')
+    .option('--config <file>', 'a settings file')
+    .option('--trusted-account <id>', 'the account that runs opsbots (default: a parameter to fill at deploy)')
+    .option('--json', 'JSON instead of YAML', false)
+    .action(async (o: { stage?: string; config?: string; trustedAccount?: string; json: boolean }) => {
+      const [{ loadConfig }, { memberRoleTemplate }, { accountIdSchema }, { parseOrThrow }, { stringify }] = await Promise.all([import('../shared/config/load'), import('../shared/org/member-role'), import('../shared/org/config'), import('../shared/config/issues'), import('yaml')]);
+      const config = loadConfig({ stage: o.stage, file: o.config });
+      const trustedAccount = o.trustedAccount === undefined ? undefined : parseOrThrow('--trusted-account', accountIdSchema, o.trustedAccount, ['--trusted-account']);
+      const template = memberRoleTemplate(config, trustedAccount ? { trustedAccount } : {});
+      // YAML 1.1 quotes what CloudFormation's parser would read as a date (2010-09-09, 2012-10-17).
+      out(o.json ? JSON.stringify(template, null, 2) : stringify(template, { version: '1.1' }).trimEnd());
+      setCode(EXIT.clean);
+    });
+  cmd
     .command('operator-token')
     .description('generate a token for an operator target and print the aws ssm put-parameter command to store it')
     .argument('<target>', 'a target name from operator.targets')
