@@ -49,6 +49,8 @@ export const stageSchema = z.strictObject({
   regions: z.union([z.literal('all'), z.array(regionSchema).min(1)]).default('all'),
   /** Regions read at once. */
   concurrency: z.number().int().min(1).max(32).default(4),
+  /** Per-user IAM calls in flight at once (ListAccessKeys, GetAccessKeyLastUsed, users read one by one): IAM throttles early. */
+  iamConcurrency: z.number().int().min(1).max(16).default(4),
   /** SDK attempts per call, adaptive retry mode. */
   maxAttempts: z.number().int().min(1).max(10).default(5),
   /** Run budget and the deadlines of each source, request and delivery, in seconds (shared/deadline.ts). */
