@@ -72,6 +72,18 @@ function logFailures(log: Log, auditId: string, results: readonly ActionResult[]
 }
 
 /**
+ * One structured line per remediation step, whatever its outcome: what was (or would have been) changed
+ * and the undo, so the log alone is enough to reverse a run.
+ */
+function logActions(log: Log, dryRun: boolean, results: readonly ActionResult[]): void {
+  for (const r of results) {
+    const line = { auditId: r.auditId, resource: r.resource, resourceId: r.resourceId, region: r.region, action: r.action, outcome: r.outcome, message: r.message, dryRun, undo: r.undo ?? null };
+    if (r.outcome === 'failed') log.warn('action', line);
+    else log.info('action', line);
+  }
+}
+
+/**
  * config -> collect -> evaluate -> act: the run shared by every handler and the CLI. Rendering and
  * delivery come after, on the Report. Remediation runs only where the stage enabled it, in dry-run form
  * when `dryRun`.
@@ -99,6 +111,7 @@ async function runWithinBudget(opts: RunOptions, audits: Audit[], budget: RunBud
         sources,
         regions: opts.regions ?? opts.config.regions,
         concurrency: opts.config.concurrency,
+        iamConcurrency: opts.config.iamConcurrency,
         accountAlias: opts.config.account.alias,
         log: opts.log,
         now: opts.now,
@@ -127,6 +140,7 @@ async function runWithinBudget(opts: RunOptions, audits: Audit[], budget: RunBud
       const ctx = { clients: opts.clients, inventory, dryRun: opts.dryRun, log: opts.log, now, allFindings };
       // Remediation calls end with collection's share of the budget, so the report is still delivered.
       const done = await runWithin(budget.workSignal, () => action.run(ctx, targets, remediation));
+      logActions(opts.log, opts.dryRun, done);
       logFailures(opts.log, audit.id, done);
       results.push(...done);
     }
