@@ -3,11 +3,13 @@ import { Clients } from '../shared/aws/clients';
 import { withOverrides, type Config } from '../shared/config/index';
 import { resolveAuditIds, runAudits } from '../shared/run';
 import { deliverReport, type Delivery } from '../shared/deliver';
+import { deliverSinks, type SinkResults } from '../shared/sinks';
 import type { Changes } from '../shared/state/diff';
 import type { Log } from '../shared/logger';
 import type { Report } from '../shared/report';
 import type { Rendered } from '../reports/index';
 import { EXIT } from './output';
+import { RunBudget } from '../shared/deadline';
 
 export interface CliRunOptions {
   readonly config: Config;
@@ -17,6 +19,8 @@ export interface CliRunOptions {
   readonly dryRun: boolean;
   readonly replayDir?: string;
   readonly log: Log;
+  /** The webhooks' fetch (tests). */
+  readonly fetch?: typeof fetch;
   /** Services that bypass the replay (the demo's local SES). */
   readonly passthrough?: readonly string[];
 }
@@ -26,6 +30,8 @@ export interface CliRunResult {
   readonly rendered: Rendered;
   readonly clients: Clients;
   readonly delivery: Delivery;
+  /** Security Hub and chat webhooks; `failures` makes the exit code 4 (not delivered). Absent: an organization run (not wired yet). */
+  readonly sinks?: SinkResults;
   /** The MIME message that was (or, on a dry run, would have been) sent. */
   readonly eml?: Buffer;
   /** `sendWhen: changes`: the CLI keeps no state, so every audit says its previous state is unknown. */
@@ -41,11 +47,19 @@ export function exitCodeFor(report: Report): number {
 export async function cliRun(opts: CliRunOptions): Promise<CliRunResult> {
   resolveAuditIds(opts.auditIds); // bad ids fail before any AWS call
   const config = withOverrides(opts.config, opts.set, '--set');
-  const clients = new Clients({ maxAttempts: config.maxAttempts, replayDir: opts.replayDir, passthrough: opts.passthrough, defaultRegion: config.region });
+  const clients = new Clients({ maxAttempts: config.maxAttempts, replayDir: opts.replayDir, passthrough: opts.passthrough, defaultRegion: config.region, requestTimeoutMs: config.deadlines.requestSeconds * 1000 });
   const now = opts.replayDir ? recordedAt(opts.replayDir) : undefined;
-  const run = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now });
-  const { rendered, delivery, eml, changes, timings } = await deliverReport({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log });
-  // The report's phases end at `act`; render and notify happen on it, so their times are added after.
-  const report: Report = { ...run, timings: { ...run.timings, ...timings } };
-  return { report, rendered, clients, delivery, ...(eml ? { eml } : {}), ...(changes ? { changes } : {}), exitCode: exitCodeFor(report) };
+  const budget = new RunBudget(config.deadlines);
+  try {
+    const run = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now, budget });
+    const { rendered, delivery, eml, changes, timings } = await deliverReport({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log, budget });
+    const sinks = await deliverSinks({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log, changes, fetch: opts.fetch });
+    // The report's phases end at `act`; render and notify happen on it, so their times are added after.
+    const report: Report = { ...run, timings: { ...run.timings, ...timings } };
+    return { report, rendered, clients, delivery, sinks, ...(eml ? { eml } : {}), ...(changes ? { changes } : {}), exitCode: sinks.failures.length > 0 ? EXIT.notDelivered : exitCodeFor(report) };
+  } finally {
+    // No timer or socket outlives the run: the process ends as soon as the output is written.
+    budget.dispose();
+    clients.destroy();
+  }
 }

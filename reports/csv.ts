@@ -1,8 +1,12 @@
 import { stringify } from 'csv-stringify/sync';
+import type { ActionResult } from '../shared/actions/types';
+import { undoText } from '../shared/actions/undo';
 import type { Finding } from '../shared/model';
+import { stepOf } from './actions';
 import { inReportOrder } from './order';
 
-export const CSV_COLUMNS = ['auditId', 'status', 'severity', 'suppressedBy', 'resource', 'resourceId', 'resourceType', 'region', 'account', 'reason', 'evidence'] as const;
+/** `remediation` is the step taken on the finding's resource (`action: outcome`); `undo` the command that reverses it. */
+export const CSV_COLUMNS = ['auditId', 'status', 'severity', 'suppressedBy', 'resource', 'resourceId', 'resourceType', 'region', 'account', 'reason', 'evidence', 'remediation', 'undo'] as const;
 
 const HEADER = stringify([[...CSV_COLUMNS]]);
 
@@ -26,19 +30,22 @@ export interface CsvLines {
 const BATCH = 1000;
 
 /**
- * Each finding's CSV row, stringified once: the full file and every cut are taken from these. With
- * `limitBytes`, encoding stops once the rows pass that size: an email that can only hold a cut never pays
- * for the rows it cannot hold.
+ * Each finding's CSV row, stringified once: the full file and every cut are taken from these. `actions` fill
+ * the remediation columns. With `limitBytes`, encoding stops once the rows pass that size: an email that can
+ * only hold a cut never pays for the rows it cannot hold.
  */
-export function csvLines(findings: readonly Finding[], limitBytes = Number.POSITIVE_INFINITY): CsvLines {
+export function csvLines(findings: readonly Finding[], actions: readonly ActionResult[] = [], limitBytes = Number.POSITIVE_INFINITY): CsvLines {
   const ordered = inReportOrder(findings);
+  const step = stepOf(actions);
   const ends = new Uint32Array(ordered.length);
   const chunks: Buffer[] = [];
   let offset = 0;
   let start = 0;
   for (; start < ordered.length && offset <= limitBytes; start += BATCH) {
     const batch = ordered.slice(start, start + BATCH).map((f, k) => {
-      const line = stringify([[f.auditId, f.status, f.severity, f.suppressed?.by ?? '', f.resource, f.resourceId, f.resourceType, f.region, f.account, f.reason, JSON.stringify(f.evidence)]]);
+      const a = step(f);
+      const remediation = [a ? `${a.action}: ${a.outcome}` : '', a?.undo ? undoText(a.undo) : ''];
+      const line = stringify([[f.auditId, f.status, f.severity, f.suppressed?.by ?? '', f.resource, f.resourceId, f.resourceType, f.region, f.account, f.reason, JSON.stringify(f.evidence), ...remediation]]);
       offset += Buffer.byteLength(line);
       ends[start + k] = offset;
       return line;
@@ -50,8 +57,8 @@ export function csvLines(findings: readonly Finding[], limitBytes = Number.POSIT
 }
 
 /** One row per finding, with a header. */
-export function findingsCsv(findings: readonly Finding[]): string {
-  const { header, body } = csvLines(findings);
+export function findingsCsv(findings: readonly Finding[], actions: readonly ActionResult[] = []): string {
+  const { header, body } = csvLines(findings, actions);
   return header + body.toString();
 }
 
@@ -62,7 +69,7 @@ export function findingsCsv(findings: readonly Finding[]): string {
 export function cutCsv(csv: CsvLines, maxBytes: number): { csv: Buffer; included: number } {
   const { total } = csv;
   const encoded = csv.ends.length;
-  const note = (n: number) => stringify([['', '', '', '', '', '', '', '', '', `CUT: ${n} of ${total} findings not included (message size limit); the full list is in the run's log and --out files`, '']]);
+  const note = (n: number) => stringify([CSV_COLUMNS.map((c) => (c === 'reason' ? `CUT: ${n} of ${total} findings not included (message size limit); the full list is in the run's log and --out files` : ''))]);
   const room = maxBytes - Buffer.byteLength(csv.header) - Buffer.byteLength(note(total));
   let included = 0;
   while (included < encoded && (csv.ends[included] ?? 0) <= room) included++;
@@ -71,7 +78,7 @@ export function cutCsv(csv: CsvLines, maxBytes: number): { csv: Buffer; included
 }
 
 /** cutCsv() of `findings`, as text. */
-export function findingsCsvCut(findings: readonly Finding[], maxBytes: number): { csv: string; included: number } {
-  const { csv, included } = cutCsv(csvLines(findings), maxBytes);
+export function findingsCsvCut(findings: readonly Finding[], maxBytes: number, actions: readonly ActionResult[] = []): { csv: string; included: number } {
+  const { csv, included } = cutCsv(csvLines(findings, actions), maxBytes);
   return { csv: csv.toString(), included };
 }

@@ -53,7 +53,7 @@ async function built(envelope: Envelope, rendered: Rendered, attachJson: boolean
 export async function fitReport(opts: { report: Report; envelope: Envelope; attachJson: boolean; changes?: Changes; maxBytes: number }): Promise<Fitted> {
   const { report, envelope, changes, maxBytes } = opts;
   // Rows past what base64 could carry in `maxBytes` are never needed: such a CSV is cut, to less than that.
-  const lines = csvLines(report.findings, (maxBytes * 3) / 4);
+  const lines = csvLines(report.findings, report.actions, (maxBytes * 3) / 4);
   // The returned renderings build their full CSV again if read (files): holding every line past the fit would keep a large report's CSV alive twice.
   const bodies = (o: RenderOptions): Rendered => renderedWith(report, { html: renderHtml(report, { changes, ...o }), text: renderText(report, { changes, ...o }) });
   // Skip building a message that cannot fit: attachments grow by a third in base64.

@@ -13,6 +13,7 @@ import type { Finding } from './model';
 import type { ActionResult } from './actions/types';
 import { reportState, summarise, type Report } from './report';
 import { timed, type Timings } from './timing';
+import { RunBudget, runWithin } from './deadline';
 
 export interface RunOptions {
   readonly config: Config;
@@ -25,6 +26,8 @@ export interface RunOptions {
   /** Audit a saved inventory instead of collecting. */
   readonly inventory?: Inventory;
   readonly now?: Date;
+  /** The run's time budget (the handler derives it from the Lambda's remaining time). Default: from config.deadlines. */
+  readonly budget?: RunBudget;
 }
 
 /** `all` expands to every registered audit; unknown ids are bad input (before any AWS call). */
@@ -69,12 +72,33 @@ function logFailures(log: Log, auditId: string, results: readonly ActionResult[]
 }
 
 /**
+ * One structured line per remediation step, whatever its outcome: what was (or would have been) changed
+ * and the undo, so the log alone is enough to reverse a run.
+ */
+function logActions(log: Log, dryRun: boolean, results: readonly ActionResult[]): void {
+  for (const r of results) {
+    const line = { auditId: r.auditId, resource: r.resource, resourceId: r.resourceId, region: r.region, action: r.action, outcome: r.outcome, message: r.message, dryRun, undo: r.undo ?? null };
+    if (r.outcome === 'failed') log.warn('action', line);
+    else log.info('action', line);
+  }
+}
+
+/**
  * config -> collect -> evaluate -> act: the run shared by every handler and the CLI. Rendering and
  * delivery come after, on the Report. Remediation runs only where the stage enabled it, in dry-run form
  * when `dryRun`.
  */
 export async function runAudits(opts: RunOptions): Promise<Report> {
   const audits = resolveAuditIds(opts.auditIds);
+  const budget = opts.budget ?? new RunBudget(opts.config.deadlines);
+  try {
+    return await runWithinBudget(opts, audits, budget);
+  } finally {
+    if (!opts.budget) budget.dispose();
+  }
+}
+
+async function runWithinBudget(opts: RunOptions, audits: Audit[], budget: RunBudget): Promise<Report> {
   const timings: Timings = {};
   const startedAt = (opts.now ?? new Date()).toISOString();
   const clock = performance.now();
@@ -87,10 +111,12 @@ export async function runAudits(opts: RunOptions): Promise<Report> {
         sources,
         regions: opts.regions ?? opts.config.regions,
         concurrency: opts.config.concurrency,
+        iamConcurrency: opts.config.iamConcurrency,
         accountAlias: opts.config.account.alias,
         log: opts.log,
         now: opts.now,
         scope: collectScope(audits, opts.config),
+        budget,
       }),
     ));
   const now = new Date(inventory.collectedAt);
@@ -107,11 +133,14 @@ export async function runAudits(opts: RunOptions): Promise<Report> {
     const results: ActionResult[] = [];
     for (const audit of audits) {
       const remediation = opts.config.audits[audit.id]?.remediation;
-      if (!audit.action || !remediation) continue;
+      const action = audit.action;
+      if (!action || !remediation) continue;
       const allFindings = findings.filter((f) => f.auditId === audit.id);
       const targets = allFindings.filter((f) => f.status === 'FAIL' && !f.suppressed);
       const ctx = { clients: opts.clients, inventory, dryRun: opts.dryRun, log: opts.log, now, allFindings };
-      const done = await audit.action.run(ctx, targets, remediation);
+      // Remediation calls end with collection's share of the budget, so the report is still delivered.
+      const done = await runWithin(budget.workSignal, () => action.run(ctx, targets, remediation));
+      logActions(opts.log, opts.dryRun, done);
       logFailures(opts.log, audit.id, done);
       results.push(...done);
     }

@@ -20,7 +20,7 @@ export function createRuntime(env: NodeJS.ProcessEnv, overrides: Partial<Runtime
   const config = overrides.config ?? configFromEnv(env);
   const e = parseOrThrow('environment', envSchema.pick({ OPSBOTS_REPLAY: true, OPSBOTS_STATE_BUCKET: true, OPSBOTS_STATE_PREFIX: true }), env);
   const replayDir = e.OPSBOTS_REPLAY;
-  const clients = overrides.clients ?? new Clients({ maxAttempts: config.maxAttempts, defaultRegion: env.AWS_REGION ?? config.region, replayDir });
+  const clients = overrides.clients ?? new Clients({ maxAttempts: config.maxAttempts, defaultRegion: env.AWS_REGION ?? config.region, replayDir, requestTimeoutMs: config.deadlines.requestSeconds * 1000 });
   const now = replayDir ? recordedAt(replayDir) : undefined;
   const state = overrides.state ?? (e.OPSBOTS_STATE_BUCKET && e.OPSBOTS_STATE_PREFIX ? new S3StateStore(clients, e.OPSBOTS_STATE_BUCKET, e.OPSBOTS_STATE_PREFIX, config.region) : undefined);
   return { config, clients, log: overrides.log ?? createLogger(), ...(now ? { now } : {}), ...(state ? { state } : {}) };
