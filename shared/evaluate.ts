@@ -1,15 +1,13 @@
 import type { Audit } from './audits/types';
 import type { Inventory } from './collect/inventory';
 import type { SourceError } from './collect/outcome';
-import { COLLECTORS } from './collect/index';
+import { REGION_SOURCE, REGIONAL_SOURCES } from './collect/regional-sources';
 import { finding, type Finding } from './model';
-
-/** Region discovery and identity are prerequisites of regional sources: their failure blocks those too. */
-const REGION_SOURCE = 'ec2.regions';
 
 /** The source errors that leave part of `audit` unevaluated. */
 export function auditGaps(audit: Audit, inventory: Inventory): SourceError[] {
-  const regional = audit.sources.some((s) => COLLECTORS[s].regional);
+  // Region discovery is a prerequisite of regional sources: its failure blocks those too.
+  const regional = audit.sources.some((s) => REGIONAL_SOURCES.has(s));
   return inventory.errors.filter((e) => (audit.sources as readonly string[]).includes(e.source) || (regional && e.source === REGION_SOURCE));
 }
 

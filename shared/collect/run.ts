@@ -1,48 +1,10 @@
-import type { Clients } from '../aws/clients';
-import type { Log } from '../logger';
-import { resolveAccount, resolveRegions } from './account';
-import { collectorFor } from './index';
-import type { Inventory, SourceId, Sources } from './inventory';
-import type { CollectScope } from './types';
-import { outcomeErrors, type SourceError } from './outcome';
+import { COLLECTORS } from './index';
+import { collectFrom, type CollectOptions } from './from';
+import type { Inventory, SourceId } from './inventory';
 
-export interface CollectOptions {
-  readonly clients: Clients;
-  readonly sources: readonly SourceId[];
-  readonly regions: readonly string[] | 'all';
-  readonly concurrency: number;
-  readonly accountAlias?: string;
-  readonly log: Log;
-  readonly now?: Date;
-  /** The audits' narrowing hints per source (see CollectScope); absent = read everything. */
-  readonly scope?: Readonly<Partial<CollectScope>>;
-}
+export type { CollectOptions } from './from';
 
-/**
- * Collect once, evaluate many: each source is fetched once however many audits read it; sources run
- * concurrently, regional ones fan out per region inside their collector. Never throws for AWS errors.
- */
-export async function collectInventory(opts: CollectOptions): Promise<Inventory> {
-  const now = opts.now ?? new Date();
-  const unique = [...new Set(opts.sources)];
-  const collectors = unique.map((id) => collectorFor(id));
-  const needsRegions = collectors.some((c) => c.regional);
-  const [{ account, errors: accountErrors }, { regions, errors: regionErrors }] = await Promise.all([
-    resolveAccount(opts.clients, opts.accountAlias),
-    needsRegions ? resolveRegions(opts.clients, opts.regions) : Promise.resolve({ regions: [] as string[], errors: [] as SourceError[] }),
-  ]);
-  const ctx = { clients: opts.clients, account, regions, concurrency: opts.concurrency, log: opts.log, now, ...(opts.scope ? { scope: opts.scope } : {}) };
-  const results = await Promise.all(
-    collectors.map(async (c) => {
-      const started = Date.now();
-      const value = await c.collect(ctx);
-      const errors = outcomeErrors(value);
-      opts.log.info('collected', { source: c.id, regions: c.regional ? regions.length : 0, errors: errors.length, durationMs: Date.now() - started });
-      return [c.id, value] as const;
-    }),
-  );
-  const sources: Partial<Sources> = {};
-  for (const [id, value] of results) (sources as Record<string, unknown>)[id] = value;
-  const errors = [...accountErrors, ...regionErrors, ...results.flatMap(([, v]) => outcomeErrors(v))];
-  return { account, collectedAt: now.toISOString(), regions, sources, errors };
+/** Collects `sources` with the registry's collectors (the CLI and tests; a function passes its own to collectFrom). */
+export function collectInventory(opts: CollectOptions & { readonly sources: readonly SourceId[] }): Promise<Inventory> {
+  return collectFrom(COLLECTORS, opts.sources, opts);
 }

@@ -1,4 +1,4 @@
-import type { Config } from '../config/index';
+import type { OperatorRunConfig as Config } from './config';
 import type { Clients } from '../aws/clients';
 import type { Log } from '../logger';
 import { errorCode, errorMessage } from '../errors';
@@ -45,11 +45,20 @@ async function perform(deps: OperatorDeps, name: string, target: Target, action:
   return { result: 'ok', response: json(200, { target: name, ...change } satisfies TransitionBody), detail: change };
 }
 
-async function answer(deps: OperatorDeps, event: HttpEvent, name: string, action: Action): Promise<Outcome> {
-  const extracted = extractToken(event.headers, event.queryStringParameters, deps.config.operator.allowQueryToken);
+/** The answers given before any AWS call: a token in the URL where not allowed (400), a name that is no target (401). */
+function refusal(config: Config, event: HttpEvent, name: string): Outcome | undefined {
+  const extracted = extractToken(event.headers, event.queryStringParameters, config.operator.allowQueryToken);
   if (!extracted.ok && extracted.reason === 'query-token-refused') {
     return { result: 'query-token-refused', response: badRequest('send the token in the Authorization header (Bearer), not in the URL') };
   }
+  if (!findTarget(config, name)) return { result: 'unknown-target', response: unauthorized() };
+  return undefined;
+}
+
+async function answer(deps: OperatorDeps, event: HttpEvent, name: string, action: Action): Promise<Outcome> {
+  const refused = refusal(deps.config, event, name);
+  if (refused) return refused;
+  const extracted = extractToken(event.headers, event.queryStringParameters, deps.config.operator.allowQueryToken);
   const target = findTarget(deps.config, name);
   if (!target) return { result: 'unknown-target', response: unauthorized() };
   if (!extracted.ok) return { result: 'no-token', response: unauthorized() };
@@ -71,10 +80,24 @@ async function answer(deps: OperatorDeps, event: HttpEvent, name: string, action
 export async function operatorCall(deps: OperatorDeps, event: HttpEvent, fixedAction: Action | 'from-path'): Promise<HttpResponse> {
   const action = fixedAction === 'from-path' ? requestedAction(event) : fixedAction;
   const name = requestedTarget(event);
-  const outcome = await answer(deps, event, name, action);
+  return logged(deps.log, event, name, action, await answer(deps, event, name, action));
+}
+
+/**
+ * The catch-all route for names that are not targets: the same 400/401 as operatorCall, from the config
+ * alone. It references no AWS client, so the deny function's bundle (and role) has none.
+ */
+export function denyCall(deps: Pick<OperatorDeps, 'config' | 'log'>, event: HttpEvent): HttpResponse {
+  const name = requestedTarget(event);
+  // A target's name reaching this route (a method it has no route for) is still refused, without AWS.
+  const outcome = refusal(deps.config, event, name) ?? { result: 'unknown-target' as const, response: unauthorized() };
+  return logged(deps.log, event, name, requestedAction(event), outcome);
+}
+
+function logged(log: Log, event: HttpEvent, name: string, action: Action, outcome: Outcome): HttpResponse {
   const line = { target: name.slice(0, 64), action, ...caller(event), result: outcome.result, status: outcome.response.statusCode, ...outcome.detail };
-  if (outcome.result === 'aws-error') deps.log.error('operator', line);
-  else if (outcome.response.statusCode >= 400) deps.log.warn('operator', line);
-  else deps.log.info('operator', line);
+  if (outcome.result === 'aws-error') log.error('operator', line);
+  else if (outcome.response.statusCode >= 400) log.warn('operator', line);
+  else log.info('operator', line);
   return outcome.response;
 }

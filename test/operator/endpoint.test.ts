@@ -3,9 +3,8 @@ import { DescribeInstancesCommand, EC2Client, StartInstancesCommand, StopInstanc
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
-import { operatorDeps, operatorHandler } from '../../shared/operator/handler';
+import { operatorDeps, operatorHandler, operatorRuntime } from '../../shared/operator/handler';
 import type { HttpResponse } from '../../shared/operator/http';
-import { createRuntime } from '../../shared/runtime';
 import type { Action } from '../../shared/operator/transitions';
 import { bearer, httpEvent, operatorConfig, STAGING, TOKEN } from './fixtures';
 
@@ -18,7 +17,7 @@ const described = (state: string, launch = '2026-11-23T08:00:00.000Z') => ({
 
 function setup(action: Action | 'from-path', config = operatorConfig()) {
   const log = new MemoryLog();
-  const handler = operatorHandler(action, () => operatorDeps(createRuntime({}, { config, clients: new Clients({ maxAttempts: 1 }), log })));
+  const handler = operatorHandler(action, () => operatorDeps(operatorRuntime({}, { config, clients: new Clients({ maxAttempts: 1 }), log })));
   const call = async (event: ReturnType<typeof httpEvent>) => (await handler(event)) as HttpResponse;
   return { handler, call, log };
 }
@@ -200,7 +199,7 @@ describe('operator endpoints: handler seam', () => {
   });
 
   it('fails at cold start on a bad stage config naming the field, before any AWS call', async () => {
-    const handler = operatorHandler('start', () => operatorDeps(createRuntime({ OPSBOTS_STAGE: 't', OPSBOTS_CONFIG: JSON.stringify({ operator: { targets: { staging: { ...STAGING, instanceId: 'i-xyz' } } } }) })));
+    const handler = operatorHandler('start', () => operatorDeps(operatorRuntime({ OPSBOTS_STAGE: 't', OPSBOTS_CONFIG: JSON.stringify({ operator: { targets: { staging: { ...STAGING, instanceId: 'i-xyz' } } } }) })));
     await expect(handler(post('/instances/staging/start'))).rejects.toThrow(/operator\.targets\.staging\.instanceId/);
     expect(awsCalls()).toBe(0);
   });
