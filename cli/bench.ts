@@ -1,34 +1,66 @@
-import { benchIdentity } from './bench/identity';
-import { benchIdentityRequests } from './bench/identity-requests';
-import { benchCertificates } from './bench/certificates';
-import { benchInstances } from './bench/instances';
-import { benchSecurityGroups } from './bench/security-groups';
-import { benchReportSize } from './bench/report';
-import { benchWarmer } from './bench/warmer';
-import { benchSampleRun } from './bench/sample-run';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { CLI_BIN } from '../shared/paths';
+import { figure, peakRssMiB, type Target } from './bench/figure';
+
 
 export interface BenchOptions {
   readonly users: readonly number[];
   readonly print: (s: string) => void;
 }
 
-/** Every area's benchmark; adding one = one module under cli/bench/ + one line here. */
-const BENCHES: readonly { name: string; run: (o: BenchOptions) => Promise<unknown> }[] = [
-  { name: 'identity evaluation', run: (o) => benchIdentity(o) },
-  { name: 'identity collector: AWS requests', run: (o) => benchIdentityRequests(o) },
-  { name: 'certificate evaluation', run: (o) => benchCertificates(o) },
-  { name: 'EC2 instances (ec2-required-tags)', run: (o) => benchInstances(o) },
-  { name: 'security groups', run: (o) => benchSecurityGroups(o) },
-  { name: 'email rendering and size fitting', run: (o) => benchReportSize(o) },
-  { name: 'warmer fan-out', run: (o) => benchWarmer(o) },
-  { name: 'run all on the sample account (dry run): requests and phases', run: (o) => benchSampleRun(o) },
+export interface Scenario {
+  /** Names it on the command line: `opsbots bench --scenario <id>`. */
+  readonly id: string;
+  readonly title: string;
+  readonly run: (o: BenchOptions) => Promise<unknown>;
+  /** The process's peak RSS is held to this (the scenario runs alone in its process). */
+  readonly peakRss?: Target;
+}
+
+/**
+ * Every area's benchmark; adding one = one module under cli/bench/ + one line here. Each imports its module
+ * when it runs, so a scenario's process holds only what that scenario uses.
+ */
+export const SCENARIOS: readonly Scenario[] = [
+  { id: 'cli', title: 'CLI start-up (compiled)', run: async (o) => (await import('./bench/cli-start')).benchCliStart(o) },
+  { id: 'scale', title: 'one region of 100,000 resources: collect (stub clients), evaluate, render', run: async (o) => (await import('./bench/scale')).benchScale(o) },
+  { id: 'run-all', title: 'run all on 20 regions (1,000 users, 500 instances, 300 security groups)', run: async (o) => (await import('./bench/run-all')).benchRunAll(o) },
+  { id: 'email', title: 'email of 50,000 findings: render, MIME and size fitting (target: the 512 MB functions keep room)', run: async (o) => (await import('./bench/report')).benchReportSize({ ...o, users: [50_000] }), peakRss: { max: 150 } },
+  { id: 'identity', title: 'identity evaluation', run: async (o) => (await import('./bench/identity')).benchIdentity(o) },
+  { id: 'identity-requests', title: 'identity collector: AWS requests', run: async (o) => (await import('./bench/identity-requests')).benchIdentityRequests(o) },
+  { id: 'certificates', title: 'certificate evaluation', run: async (o) => (await import('./bench/certificates')).benchCertificates(o) },
+  { id: 'instances', title: 'EC2 instances (ec2-required-tags)', run: async (o) => (await import('./bench/instances')).benchInstances(o) },
+  { id: 'security-groups', title: 'security groups', run: async (o) => (await import('./bench/security-groups')).benchSecurityGroups(o) },
+  { id: 'warmer', title: 'warmer fan-out', run: async (o) => (await import('./bench/warmer')).benchWarmer(o) },
+  { id: 'sample-run', title: 'run all on the sample account (dry run): requests and phases', run: async (o) => (await import('./bench/sample-run')).benchSampleRun(o) },
 ];
 
-/** `npm run bench`: timings, peak memory and AWS request counts. Figures, not pass/fail. */
-export async function bench(opts: BenchOptions): Promise<number> {
-  for (const b of BENCHES) {
-    opts.print(`== ${b.name}`);
-    await b.run(opts);
-  }
+/** Runs one scenario in this process and prints its peak RSS (next to its target when it has one). */
+export async function runScenario(id: string, opts: BenchOptions): Promise<number> {
+  const scenario = SCENARIOS.find((s) => s.id === id);
+  if (!scenario) throw new Error(`bench: no scenario "${id}" (known: ${SCENARIOS.map((s) => s.id).join(', ')})`);
+  await scenario.run(opts);
+  opts.print(figure('peak RSS of this scenario\'s process', peakRssMiB(), 'MiB', scenario.peakRss));
   return 0;
+}
+
+/** One scenario in a child process of the compiled CLI, its lines passed to `print`; resolves to its exit code. */
+function inChild(scenario: Scenario, opts: BenchOptions): Promise<number> {
+  const child = spawn(process.execPath, [CLI_BIN, 'bench', '--scenario', scenario.id, '--users', opts.users.join(',')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  createInterface({ input: child.stdout }).on('line', opts.print);
+  return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+}
+
+/**
+ * `npm run bench`: timings, peak memory and AWS request counts, each figure next to its target where it
+ * has one. Every scenario runs in its own process, so one's memory never counts against the next.
+ */
+export async function bench(opts: BenchOptions & { only?: readonly string[] }): Promise<number> {
+  let failed = 0;
+  for (const s of SCENARIOS.filter((x) => !opts.only || opts.only.includes(x.id))) {
+    opts.print(`== ${s.title} [${s.id}]`);
+    if ((await inChild(s, opts)) !== 0) failed++;
+  }
+  return failed > 0 ? 1 : 0;
 }

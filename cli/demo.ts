@@ -2,11 +2,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sesLocal from 'aws-ses-v2-local';
 import { loadConfig, CONFIG_DIR } from '../shared/config/load';
+import { SAMPLE_DIR } from '../shared/paths';
 import { MemoryLog } from '../shared/logger';
 import { cliRun } from './run';
 import { statsTable, summaryTable, writeFile, writeOut } from './output';
 
-export const SAMPLE_DIR = join(__dirname, '..', 'sample');
+export { SAMPLE_DIR };
 
 /** Starts aws-ses-v2-local on a free loopback port; fails loudly if it did not really listen. */
 export async function startLocalSes(): Promise<{ url: string; close: () => Promise<void> }> {

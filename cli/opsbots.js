@@ -1,9 +1,17 @@
 #!/usr/bin/env node
-// The `opsbots` command. TypeScript sources run through tsx, so the CLI and the Lambdas share shared/ as-is.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-require('tsx/cjs/api').register();
-require('./main.ts')
-  .main(process.argv)
-  .then((code) => {
-    process.exitCode = code;
-  });
+// The `opsbots` command: runs the compiled bundle dist/cli.js (`npm run build`; `npm ci` builds it).
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const bundle = join(__dirname, '..', 'dist', 'cli.js');
+if (!existsSync(bundle)) {
+  console.error(`opsbots: ${bundle} is missing: run \`npm run build\` (npm ci runs it)`);
+  process.exitCode = 3;
+} else {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  require(bundle)
+    .main(process.argv)
+    .then((code) => {
+      process.exitCode = code;
+    });
+}

@@ -1,4 +1,4 @@
-import { denyHandler } from '../shared/operator/handler';
+import { operatorHandler } from '../shared/operator/handler';
 
-/** The catch-all `/instances/{target}[/start|/stop]` route: a name that is no target gets the same 401 as a wrong token. No AWS permission, no AWS client. */
-export const handler = denyHandler();
+/** The catch-all `/instances/{target}[/start|/stop]` route: a name that is no target gets the same 401 as a wrong token. No AWS permission. */
+export const handler = operatorHandler('from-path');

@@ -35,8 +35,3 @@ export function findingsCsvCut(findings: readonly Finding[], maxBytes: number): 
   if (kept.length === all.length) return { csv: header + kept.join(''), included: all.length };
   return { csv: header + kept.join('') + note(all.length - kept.length), included: kept.length };
 }
-
-/** The `--json` shape: one object per finding. */
-export function findingsJson(findings: readonly Finding[]): string {
-  return `${JSON.stringify([...findings].sort(byImportance), null, 2)}\n`;
-}

@@ -1,5 +1,6 @@
 import type { Report } from '../shared/report';
-import { findingsCsv, findingsJson } from './csv';
+import { findingsCsv } from './csv';
+import { findingsJson } from './envelope';
 import { renderHtml } from './html';
 import { renderText } from './text';
 import { subject } from './subject';
@@ -12,11 +13,11 @@ export interface Rendered {
   readonly html: string;
   readonly text: string;
   readonly csv: string;
-  /** The findings as a JSON array (the CLI's `--json` shape). */
+  /** The findings envelope (schemas/findings.schema.json): the CLI's `--json`, findings.json, the email's JSON attachment. */
   readonly json: string;
 }
 
 /** Pure: Report -> every rendering. Never touches AWS. Options default to a full report without a changes section. */
 export function render(report: Report, opts: RenderOptions = {}): Rendered {
-  return { subject: subject(report), html: renderHtml(report, opts), text: renderText(report, opts), csv: findingsCsv(report.findings), json: findingsJson(report.findings) };
+  return { subject: subject(report), html: renderHtml(report, opts), text: renderText(report, opts), csv: findingsCsv(report.findings), json: findingsJson(report) };
 }

@@ -117,7 +117,7 @@ export async function runEngine(opts: EngineOptions): Promise<Report> {
     finishedAt: new Date(Date.parse(startedAt) + Math.round(performance.now() - clock)).toISOString(),
     dryRun: opts.dryRun,
     state: reportState(findings, notEvaluated),
-    audits: summarise(audits, findings),
+    audits: summarise(audits, findings, opts.config.audits),
     findings,
     actions,
     notEvaluated,

@@ -11,6 +11,19 @@ export interface AuditSummary {
   readonly title: string;
   readonly severity: Severity;
   readonly counts: Counts;
+  /** The settings the audit ran with (defaults filled). */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** The remediation's settings when the stage enabled it, else null. */
+  readonly remediation: Readonly<Record<string, unknown>> | null;
+}
+
+export const ACCOUNT_STATUSES = ['audited', 'skipped', 'error'] as const;
+
+/** One account of a run: audited, skipped on purpose, or not reachable (an organization run has several). */
+export interface AccountStatus extends AccountInfo {
+  readonly status: (typeof ACCOUNT_STATUSES)[number];
+  /** Why skipped or not reachable. */
+  readonly reason?: string;
 }
 
 export const PHASES = ['collect', 'evaluate', 'act', 'render', 'notify'] as const;
@@ -20,6 +33,8 @@ export type Phase = (typeof PHASES)[number];
 export interface Report {
   readonly stage: string;
   readonly account: AccountInfo;
+  /** Every account of the run with its status; absent = the one `account`, audited. */
+  readonly accounts?: readonly AccountStatus[];
   readonly regions: readonly string[];
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -40,6 +55,16 @@ export function reportState(findings: readonly Finding[], notEvaluated: readonly
   return 'clean';
 }
 
-export function summarise(audits: readonly { id: string; title: string; severity: Severity }[], findings: readonly Finding[]): AuditSummary[] {
-  return audits.map((a) => ({ id: a.id, title: a.title, severity: a.severity, counts: countFindings(findings.filter((f) => f.auditId === a.id)) }));
+type Configured = Readonly<Record<string, Pick<AuditSummary, 'settings' | 'remediation'> | undefined>>;
+
+/** Per-audit counts, with the settings each audit ran with (`configured`: the normalised config's audits). */
+export function summarise(audits: readonly { id: string; title: string; severity: Severity }[], findings: readonly Finding[], configured: Configured = {}): AuditSummary[] {
+  return audits.map((a) => ({
+    id: a.id,
+    title: a.title,
+    severity: a.severity,
+    counts: countFindings(findings.filter((f) => f.auditId === a.id)),
+    settings: configured[a.id]?.settings ?? {},
+    remediation: configured[a.id]?.remediation ?? null,
+  }));
 }

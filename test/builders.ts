@@ -97,6 +97,10 @@ export function listedUsers(names: readonly string[], createdAt = '2024-01-01T00
   return { Users: names.map((n) => ({ UserName: n, UserId: `AIDA${n.toUpperCase()}`, Path: '/', Arn: `arn:aws:iam::${ACCOUNT}:user/${n}`, CreateDate: new Date(createdAt) })), IsTruncated: false };
 }
 
+/** A credential report's header as IAM writes it, and a root row with MFA and no keys. */
+export const REPORT_HEADER = 'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
+export const REPORT_ROOT_ROW = '<root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,not_supported,N/A,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A';
+
 /** The message of the ConfigError `fn` throws; fails the test if it throws nothing or something else. */
 export function configProblem(fn: () => unknown): string {
   try {

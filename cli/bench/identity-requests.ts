@@ -5,7 +5,7 @@ import { Clients, GLOBAL_SERVICE_REGION, type SdkClient } from '../../shared/aws
 import { collectInventory } from '../../shared/collect/run';
 import type { SourceId } from '../../shared/collect/inventory';
 import { MemoryLog } from '../../shared/logger';
-import { SAMPLE_DIR } from '../demo';
+import { SAMPLE_DIR } from '../../shared/paths';
 import { recordedAt } from '../../shared/aws/recording';
 import { AUDITS } from '../../shared/audits/index';
 import { normalise } from '../../shared/config/index';

@@ -9,8 +9,8 @@ import { CONFIG_DIR, loadConfig } from '../../shared/config/load';
 import { evaluateAudit } from '../../shared/evaluate';
 import { MemoryLog } from '../../shared/logger';
 import { runAudits } from '../../shared/run';
+import { SAMPLE_DIR as SAMPLE } from '../../shared/paths';
 
-const SAMPLE = join(__dirname, '..', '..', 'sample');
 const REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
 const STATES: readonly InstanceState[] = ['running', 'running', 'running', 'stopped', 'pending', 'stopping'];
 

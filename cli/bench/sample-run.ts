@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadConfig, CONFIG_DIR } from '../../shared/config/load';
 import { MemoryLog } from '../../shared/logger';
-import { SAMPLE_DIR } from '../demo';
+import { SAMPLE_DIR } from '../../shared/paths';
 import { statsTable } from '../output';
 import { cliRun } from '../run';
 

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { getAudit } from '../../shared/audits/index';
@@ -6,13 +5,13 @@ import { evaluateAudit } from '../../shared/evaluate';
 import { Clients } from '../../shared/aws/clients';
 import { collectInventory } from '../../shared/collect/run';
 import { MemoryLog } from '../../shared/logger';
+import { SAMPLE_DIR } from '../../shared/paths';
 import type { Inventory } from '../../shared/collect/inventory';
 import type { IngressRule, SecurityGroup } from '../../shared/collect/ec2-security-groups';
 import type { NetworkInterface } from '../../shared/collect/ec2-network-interfaces';
 
 export const BENCH_GROUPS = 20_000;
 const REGIONS = ['eu-west-1', 'us-east-1'];
-const SAMPLE_DIR = join(__dirname, '..', '..', 'sample');
 
 /** A mix like a real estate: mostly private rules, some world-open ssh/ranges/all traffic, prefix lists, LBs. */
 function syntheticRules(i: number): IngressRule[] {

@@ -28,10 +28,19 @@ export function keyTarget(f: Finding): KeyTarget | null {
   return { auditId: f.auditId, resource: f.resource, resourceId: f.resourceId, region: f.region, userName, accessKeyId };
 }
 
+/** Why a key finding names no key to act on: an ambiguous slot names its candidates, an unknown id its cause. */
+function whyNoTarget(f: Finding): string {
+  const { keyIdCandidates, keyIdUnknown } = f.evidence;
+  const why = typeof keyIdUnknown === 'string' ? keyIdUnknown : 'no key id in the finding';
+  if (Array.isArray(keyIdCandidates)) return `not changed: the key is ambiguous (${keyIdCandidates.join(' or ')}): ${why.replace(/^ambiguous: /, '')}`;
+  return `not changed: the key id is unknown (${why})`;
+}
+
 /**
  * Deactivates the access keys named by the audit's FAIL findings (UpdateAccessKey Status=Inactive; a key
  * is never deleted, so it can be re-activated). IAM has no DryRun parameter: a dry run makes no call at
- * all. Keys whose id is unknown are skipped; per-key failures are gathered, never aborting the rest.
+ * all. A key whose id is unknown or ambiguous is refused, saying why; per-key failures are gathered, never
+ * aborting the rest.
  */
 export function deactivateAccessKeys(auditId: string): Remediation<typeof settings> {
   return {
@@ -41,9 +50,9 @@ export function deactivateAccessKeys(auditId: string): Remediation<typeof settin
     async run(ctx, findings, s): Promise<ActionResult[]> {
       const keyFindings = findings.filter((f) => f.resourceType === 'AWS::IAM::AccessKey');
       const targets = keyFindings.map(keyTarget).filter((t): t is KeyTarget => t !== null);
-      const skipped: ActionResult[] = keyFindings
+      const refused: ActionResult[] = keyFindings
         .filter((f) => keyTarget(f) === null)
-        .map((f) => ({ auditId: f.auditId, action: ACTION, resource: f.resource, resourceId: f.resourceId, region: f.region, outcome: 'skipped', message: 'not changed: the key id is unknown (ListAccessKeys failed or was not read for this user)' }));
+        .map((f) => ({ auditId: f.auditId, action: ACTION, resource: f.resource, resourceId: f.resourceId, region: f.region, outcome: 'refused', message: whyNoTarget(f) }));
       const iam = ctx.clients.get(IAMClient, 'iam', GLOBAL_SERVICE_REGION);
       const results = await runGuarded({
         action: ACTION,
@@ -56,7 +65,7 @@ export function deactivateAccessKeys(auditId: string): Remediation<typeof settin
           return undo;
         },
       });
-      return [...results, ...skipped];
+      return [...results, ...refused];
     },
   };
 }

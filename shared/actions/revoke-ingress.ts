@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { EC2Client, RevokeSecurityGroupIngressCommand, type IpPermission } from '@aws-sdk/client-ec2';
 import { glob } from '../exemptions';
+import { errorCode, errorMessage } from '../errors';
 import { ruleLine } from '../audits/sg-rules';
 import type { Finding } from '../model';
 import { runGuarded, type GuardTarget } from './guard';
@@ -17,7 +18,8 @@ const settings = z.strictObject({
 
 /** The evidence fields this action relies on, checked rather than trusted. */
 const ruleSchema = z.object({
-  ruleId: z.string().regex(/^sgr-[0-9a-f]+$/),
+  /** null: the rule was seen only in the group's IpPermissions; it is revoked by its exact permission. */
+  ruleId: z.string().regex(/^sgr-[0-9a-f]+$/).nullable(),
   status: z.string(),
   protocol: z.string(),
   fromPort: z.number().nullable(),
@@ -96,10 +98,24 @@ export async function runRevokeIngress(ctx: Pick<ActionContext, 'clients' | 'dry
     dryRun: ctx.dryRun,
     act: async (t) => {
       const ec2 = ctx.clients.get(EC2Client, 'ec2', t.region);
-      // A dry run ends in DryRunOperation, which runGuarded reads as "would succeed"; the undo record is added below.
-      const res = await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: t.resourceId, SecurityGroupRuleIds: t.rules.map((r) => r.ruleId), DryRun: ctx.dryRun }));
-      // AWS answers Return=false (not an error) when some rules were not found: the group is not as reported.
-      if (res.Return === false) throw Object.assign(new Error(`AWS did not revoke every rule (unknown: ${JSON.stringify(res.UnknownIpPermissions ?? [])})`), { name: 'PartialRevoke' });
+      const send = async (how: { SecurityGroupRuleIds: string[] } | { IpPermissions: IpPermission[] }): Promise<void> => {
+        // A dry run ends in DryRunOperation, which runGuarded reads as "would succeed"; the undo record is added below.
+        const res = await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: t.resourceId, ...how, DryRun: ctx.dryRun }));
+        // AWS answers Return=false (not an error) when some rules were not found: the group is not as reported.
+        if (res.Return === false) throw Object.assign(new Error(`AWS did not revoke every rule (unknown: ${JSON.stringify(res.UnknownIpPermissions ?? [])})`), { name: 'PartialRevoke' });
+      };
+      // AWS takes rule ids or exact permissions, not both in one call. Permissions first: a NotFound there
+      // (the group changed since it was read) leaves the group untouched.
+      const byPermission = t.rules.filter((r) => r.ruleId === null);
+      const ids = t.rules.flatMap((r) => (r.ruleId === null ? [] : [r.ruleId]));
+      // The description is not part of a rule's identity; leaving it out matches the rule whatever it says now.
+      if (byPermission.length > 0) await send({ IpPermissions: restorePermissions(byPermission.map((r) => ({ ...r, description: undefined }))) });
+      try {
+        if (ids.length > 0) await send({ SecurityGroupRuleIds: ids });
+      } catch (error) {
+        if (byPermission.length === 0 || ctx.dryRun) throw error;
+        throw Object.assign(new Error(`revoked by permission ${byPermission.map(ruleLine).join('; ')}, but not by rule id: ${errorCode(error)}: ${errorMessage(error)}`), { name: 'PartialRevoke' });
+      }
       return undoRecord(t);
     },
   });

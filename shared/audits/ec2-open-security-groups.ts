@@ -3,7 +3,7 @@ import { finding, SEVERITIES, type Finding, type Severity } from '../model';
 import type { Inventory } from '../collect/inventory';
 import type { IngressRule, SecurityGroup, SecurityGroupsRegion } from '../collect/ec2-security-groups';
 import { portSpecSchema } from './port-ranges';
-import { classify, describePorts, portPolicy, ruleLine, worldSource, type PortPolicy, type RuleKind, type RuleStatus } from './sg-rules';
+import { classify, describePorts, portPolicy, ruleLine, ruleName, worldSource, type PortPolicy, type RuleKind, type RuleStatus } from './sg-rules';
 import { attachmentsByGroup, type Attachment } from './sg-attachments';
 import { defineAudit } from './types';
 import { revokeIngress } from '../actions/revoke-ingress';
@@ -50,13 +50,23 @@ function attachmentNote(attachments: readonly Attachment[] | null): string {
   return ` (attached to ${labels.slice(0, 2).join(', ')}${labels.length > 2 ? ` and ${labels.length - 2} more` : ''})`;
 }
 
+/** What kept rules of a group from being judged, or null when every rule was. */
+function gapReason(unresolved: readonly { prefixListId: string; code: string }[], unrecognised: readonly { ruleId: string | null; protocol: string; ports: string }[]): string | null {
+  const ids = [...new Set(unresolved.map((u) => `${u.prefixListId} (${u.code})`))].join(', ');
+  const rules = unrecognised.map((u) => (u.ruleId ? u.ruleId : `${u.protocol} ${u.ports} [${ruleName(null)}]`)).join(', ');
+  const parts = [...(rules ? [`rule ${rules} has no source opsbots recognises (no CIDR, prefix list or group reference)`] : []), ...(ids ? [`prefix list ${ids} could not be read`] : [])];
+  return parts.length ? `not fully evaluated: ${parts.join('; ')}` : null;
+}
+
 function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, data: SecurityGroupsRegion, attachments: readonly Attachment[] | null, policy: PortPolicy): Finding {
   const loadBalancer = attachments?.some((a) => a.kind === 'load-balancer') ?? false;
   const rules: RuleEvidence[] = [];
-  const unresolved: { prefixListId: string; code: string; message: string; ruleId: string }[] = [];
+  const unresolved: { prefixListId: string; code: string; message: string; ruleId: string | null }[] = [];
+  const unrecognised: { ruleId: string | null; protocol: string; ports: string; message: string; onlyIn?: string }[] = [];
   for (const rule of g.ingress) {
     const w = worldSource(rule, data.prefixLists);
-    if (w.open === 'unknown') unresolved.push({ prefixListId: w.prefixListId, code: w.code, message: w.message, ruleId: rule.ruleId });
+    if (w.open === 'unknown' && w.prefixListId) unresolved.push({ prefixListId: w.prefixListId, code: w.code, message: w.message, ruleId: rule.ruleId });
+    else if (w.open === 'unknown') unrecognised.push({ ruleId: rule.ruleId, protocol: rule.protocol, ports: describePorts(rule), message: w.message, ...(rule.onlyIn ? { onlyIn: rule.onlyIn } : {}) });
     if (w.open !== true) continue;
     const v = classify(rule, policy, loadBalancer);
     rules.push({ ...rule, ports: describePorts(rule), source: w.from, status: v.status, kind: v.kind, ...(v.sensitivePorts.length ? { sensitivePorts: v.sensitivePorts } : {}) });
@@ -73,6 +83,7 @@ function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, d
     attachmentCount: attachments?.length ?? null,
     worldOpenRules: rules,
     ...(unresolved.length ? { unresolvedPrefixLists: unresolved } : {}),
+    ...(unrecognised.length ? { unrecognisedSources: unrecognised } : {}),
   };
   const base = {
     auditId: SG_AUDIT_ID,
@@ -86,14 +97,13 @@ function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, d
   };
   const note = attachmentNote(attachments);
   const failing = rules.filter((r) => r.status === worst);
+  const gap = gapReason(unresolved, unrecognised);
   if (worst === 'FAIL') {
     const gravest = failing.some((r) => r.kind === 'all-traffic' || r.kind === 'all-ports') ? 'critical' : 'high';
-    return finding({ ...base, status: 'FAIL', severity: attached === false ? lower(gravest) : gravest, reason: `open to the world: ${summary(failing)}${note}` });
+    return finding({ ...base, status: 'FAIL', severity: attached === false ? lower(gravest) : gravest, reason: `open to the world: ${summary(failing)}${note}${gap ? `; also ${gap}` : ''}` });
   }
-  if (unresolved.length > 0) {
-    const ids = [...new Set(unresolved.map((u) => `${u.prefixListId} (${u.code})`))].join(', ');
-    return finding({ ...base, status: 'ERROR', severity: 'high', reason: `not fully evaluated: prefix list ${ids} could not be read${note}` });
-  }
+  // Fail closed: a rule that could not be judged keeps the group from passing or merely warning.
+  if (gap) return finding({ ...base, status: 'ERROR', severity: 'high', reason: `${gap}${note}` });
   if (worst === 'WARN') {
     return finding({ ...base, status: 'WARN', severity: attached === false ? 'low' : 'medium', reason: `open to the world on non-sensitive ports: ${summary(failing)}${note}` });
   }

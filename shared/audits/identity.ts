@@ -2,27 +2,30 @@ import { differenceInHours } from 'date-fns';
 import type { Inventory } from '../collect/inventory';
 import { daysSince } from '../dates';
 import { type CredentialUser, type ReportAccessKey, type ReportDate } from '../collect/credential-report';
-import { MISSING_USER_LIMIT, sameSecond } from '../collect/iam-users';
+import { MISSING_USER_LIMIT } from '../collect/iam-users';
+import { matchSlots, sameSecond, type SlotMatch } from '../collect/key-match';
 import { GLOBAL_REGION, finding, type Finding, type Severity } from '../model';
 
 export { daysSince };
 
 /** An access key as the identity audits judge it: its report row, its id where known. */
 export interface ViewKey extends ReportAccessKey {
-  /** The key id from ListAccessKeys; null when it could not be listed (the finding then names the slot). */
+  /** The key id from ListAccessKeys; null when it could not be listed or told apart (the finding then names the slot). */
   readonly keyId: string | null;
-  /** Why `keyId` is null (a denied ListAccessKeys says so, with its error code). */
+  /** Why `keyId` is null (a denied ListAccessKeys says so, with its error code; an ambiguous key says why). */
   readonly keyIdUnknown?: string;
+  /** The keys an ambiguous slot may be (created in the same second): no remediation acts on it. */
+  readonly keyIdCandidates?: readonly string[];
 }
 
 /** Why a report key has no id: its user's keys were not listed, the listing failed, or there is no time to match on. */
-function unknownKeyId(keys: Inventory['sources']['iam.accessKeys'], user: string, hasCreationTime: boolean): string {
+function unknownKeyId(keys: Inventory['sources']['iam.accessKeys'], user: string): string {
   if (!keys) return 'not listed: this run read no key ids';
   if (!keys.ok) return `not listed: ListAccessKeys was not read (${keys.error.code})`;
   const listed = keys.value.byUser[user];
   if (!listed) return 'not listed: no audit of the run could report this key with its settings';
   if (!listed.ok) return `not listed: ListAccessKeys failed for this user (${listed.error.code})`;
-  return hasCreationTime ? 'no listed key has this creation time' : 'the report gives no creation time to match a listed key on';
+  return 'the report gives no creation time to match a listed key on';
 }
 
 export interface ViewUser extends Omit<CredentialUser, 'accessKeys'> {
@@ -60,36 +63,40 @@ export function shown(d: ReportDate): string {
 }
 
 /**
- * Matches report key slots to listed keys by creation time (the report's `last_rotated` is the key's
- * creation). A key listed Inactive now was deactivated since the report, one listed Active re-activated;
- * a key not listed was deleted.
+ * Gives report key slots their ids, one to one (matchSlots): a key listed Inactive now was deactivated
+ * since the report, one listed Active re-activated; a key not listed was deleted. A slot that fits several
+ * keys is judged without an id, naming them; it counts as active unless every candidate is inactive now.
  */
 function viewKeys(u: CredentialUser, inventory: Inventory): { active: ViewKey[]; inactive: number } {
   const keys = inventory.sources['iam.accessKeys'];
   const listed = keys?.ok ? keys.value.byUser[u.user] : undefined;
+  const matches = listed?.ok ? matchSlots(u.accessKeys, listed.value) : new Map<1 | 2, SlotMatch>();
   const active: ViewKey[] = [];
   let inactive = 0;
   for (const k of u.accessKeys) {
-    if (!k.active) {
-      // Re-activated since the report (seen only where the user's keys were listed): judged as active.
-      const current = listed?.ok && k.lastRotated.at ? listed.value.find((l) => sameSecond(l.createdAt, k.lastRotated.at)) : undefined;
-      if (current?.status === 'Active') active.push({ ...k, active: true, keyId: current.id });
-      else if (k.lastRotated.at || k.id) inactive += 1;
-      continue;
-    }
     if (k.id) {
-      active.push({ ...k, keyId: k.id });
+      // Read through the API (a user missing from the report): the id is the API's own.
+      if (k.active) active.push({ ...k, keyId: k.id });
+      else inactive += 1;
       continue;
     }
-    // Unlisted, or no creation time to match on: judged without an id (and an N/A time is ERROR, never dropped).
-    if (!listed?.ok || !k.lastRotated.at) {
-      active.push({ ...k, keyId: null, keyIdUnknown: unknownKeyId(keys, u.user, k.lastRotated.at !== null) });
+    const m = matches.get(k.slot);
+    if (!m) {
+      // Unlisted, or no creation time to match on: judged as the report has it, without an id.
+      if (k.active) active.push({ ...k, keyId: null, keyIdUnknown: unknownKeyId(keys, u.user) });
+      else if (k.lastRotated.at) inactive += 1;
       continue;
     }
-    const match = listed.value.find((l) => sameSecond(l.createdAt, k.lastRotated.at));
-    if (!match) continue; // deleted since the report
-    if (match.status !== 'Active') inactive += 1;
-    else active.push({ ...k, keyId: match.id });
+    if (m.kind === 'gone') continue;
+    if (m.kind === 'key') {
+      if (m.key.status === 'Active') active.push({ ...k, active: true, keyId: m.key.id });
+      else inactive += 1;
+      continue;
+    }
+    const statuses = new Set(m.candidates.map((c) => c.status));
+    const isActive = statuses.size === 1 ? statuses.has('Active') : k.active;
+    if (isActive) active.push({ ...k, active: true, keyId: null, keyIdUnknown: `ambiguous: ${m.why}`, keyIdCandidates: m.candidates.map((c) => c.id) });
+    else inactive += 1;
   }
   return { active, inactive };
 }
@@ -183,7 +190,7 @@ export function keyResource(u: ViewUser, k: ViewKey) {
 export function keyEvidence(u: ViewUser, k: ViewKey): Record<string, unknown> {
   return {
     userName: u.user,
-    ...(k.keyId ? { accessKeyId: k.keyId } : { accessKeyId: null, keyIdUnknown: k.keyIdUnknown ?? 'not listed' }),
+    ...(k.keyId ? { accessKeyId: k.keyId } : { accessKeyId: null, keyIdUnknown: k.keyIdUnknown ?? 'not listed', ...(k.keyIdCandidates ? { keyIdCandidates: k.keyIdCandidates } : {}) }),
     slot: k.slot,
     created: shown(k.lastRotated),
     lastUsed: shown(k.lastUsed),

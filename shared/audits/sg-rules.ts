@@ -32,18 +32,31 @@ export interface RuleVerdict {
   readonly sensitivePorts: readonly string[];
 }
 
-/** Where the rule lets the world in from: a world CIDR, or a prefix list that contains one. */
-export type WorldSource = { readonly open: false } | { readonly open: true; readonly from: string } | { readonly open: 'unknown'; readonly prefixListId: string; readonly code: string; readonly message: string };
+/**
+ * Where the rule lets the world in from: a world CIDR, or a prefix list that contains one. `unknown` (fail
+ * closed) when the rule names no source opsbots recognises (CIDR v4/v6, prefix list, group reference) or its
+ * prefix list could not be read.
+ */
+export type WorldSource =
+  | { readonly open: false }
+  | { readonly open: true; readonly from: string }
+  | { readonly open: 'unknown'; readonly code: string; readonly message: string; readonly prefixListId?: string };
 
 export function worldSource(rule: IngressRule, prefixLists: Readonly<Record<string, Outcome<readonly string[]>>>): WorldSource {
   if (rule.cidrIpv4 && WORLD_CIDRS.includes(rule.cidrIpv4)) return { open: true, from: rule.cidrIpv4 };
   if (rule.cidrIpv6 && WORLD_CIDRS.includes(rule.cidrIpv6)) return { open: true, from: rule.cidrIpv6 };
-  if (!rule.prefixListId) return { open: false };
+  if (rule.cidrIpv4 || rule.cidrIpv6 || rule.referencedGroupId) return { open: false };
+  if (!rule.prefixListId) return { open: 'unknown', code: 'UnrecognisedSource', message: 'no CIDR, prefix list or group reference' };
   const list = prefixLists[rule.prefixListId];
   if (!list) return { open: 'unknown', prefixListId: rule.prefixListId, code: 'NotResolved', message: 'prefix list was not read' };
   if (!list.ok) return { open: 'unknown', prefixListId: rule.prefixListId, code: list.error.code, message: list.error.message };
   const world = list.value.filter((c) => WORLD_CIDRS.includes(c));
   return world.length > 0 ? { open: true, from: `${rule.prefixListId} (contains ${world.join(', ')})` } : { open: false };
+}
+
+/** How a report names a rule: its id, or where it was seen when only the group's IpPermissions show it. */
+export function ruleName(ruleId: string | null): string {
+  return ruleId ?? 'no rule id: in IpPermissions only';
 }
 
 /** "all", "22", "0-1024", or for icmp "type 8 code 0" / "all types". */
@@ -79,7 +92,7 @@ export function classify(rule: IngressRule, policy: PortPolicy, loadBalancer: bo
 }
 
 /** One rule as a person reads it: "tcp 22 from 0.0.0.0/0 (sensitive 22) [sgr-...]". */
-export function ruleLine(r: { readonly ruleId: string; readonly protocol: string; readonly ports: string; readonly source: string; readonly sensitivePorts?: readonly string[] }): string {
+export function ruleLine(r: { readonly ruleId: string | null; readonly protocol: string; readonly ports: string; readonly source: string; readonly sensitivePorts?: readonly string[] }): string {
   const proto = r.protocol === '-1' ? 'all traffic' : `${r.protocol} ${r.ports}`;
-  return `${proto} from ${r.source}${r.sensitivePorts?.length ? ` (sensitive ${r.sensitivePorts.join(', ')})` : ''} [${r.ruleId}]`;
+  return `${proto} from ${r.source}${r.sensitivePorts?.length ? ` (sensitive ${r.sensitivePorts.join(', ')})` : ''} [${ruleName(r.ruleId)}]`;
 }

@@ -21,6 +21,11 @@ export interface Audit<S extends SettingsSchema = SettingsSchema> {
   readonly remediation: string;
   /** Collector sources this audit reads; their IAM actions become the function's role. */
   readonly sources: readonly SourceId[];
+  /**
+   * The fields of a source it reads, where a source can be read in part (the credential report's columns):
+   * a missing one makes this audit ERROR and leaves audits not reading it alone. Absent = all of it.
+   */
+  readonly reads?: { readonly [K in SourceId]?: readonly string[] };
   readonly settings: S;
   evaluate(inventory: Inventory, settings: z.output<S>): Finding[];
   /** Narrows what collectors read for this audit, from its settings (merged with the run's other audits'). */

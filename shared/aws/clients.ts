@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../errors';
-import type { Pluggable } from '@smithy/types';
+import type { AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
 import { RequestStats } from './stats';
 import { RecordingStore } from './recording';
 import { recordPlugin, replayPlugin, statsPlugin } from './middleware';
@@ -20,6 +20,8 @@ export interface ClientOptions {
   readonly passthrough?: readonly string[];
   /** Region for clients built without one (the Lambda's own region). */
   readonly defaultRegion?: string;
+  /** Credentials of every client of this factory (a member account's assumed role); default: the SDK's chain. */
+  readonly credentials?: AwsCredentialIdentityProvider;
 }
 
 /** What every SDK v3 client has that this factory uses. */
@@ -28,7 +30,7 @@ export interface SdkClient {
 }
 
 // The SDK's client constructors take different config types; all accept these fields.
-type ClientCtor<C> = new (config: { region: string; retryMode: string; maxAttempts: number }) => C;
+type ClientCtor<C> = new (config: { region: string; retryMode: string; maxAttempts: number; credentials?: AwsCredentialIdentityProvider }) => C;
 
 /**
  * Builds each SDK client once per service and region (a cold start builds them; invocations reuse them),
@@ -60,7 +62,8 @@ export class Clients {
     const key = `${service}:${r}`;
     const cached = this.cache.get(key) as C | undefined;
     if (cached) return cached;
-    const client = new Ctor({ region: r, retryMode: 'adaptive', maxAttempts: this.options.maxAttempts ?? 5 });
+    const credentials = this.options.credentials;
+    const client = new Ctor({ region: r, retryMode: 'adaptive', maxAttempts: this.options.maxAttempts ?? 5, ...(credentials ? { credentials } : {}) });
     const id = { service, region: r };
     client.middlewareStack.use(statsPlugin(id, this.stats));
     const through = this.options.passthrough?.includes(service) ?? false;

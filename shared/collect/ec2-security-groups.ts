@@ -12,6 +12,7 @@ import type { Collector, CollectContext } from './types';
 import { resolveRegions } from './regions';
 import { PrefixListCache, PREFIX_LIST_ACTIONS } from './ec2-prefix-lists';
 import type { RegionalCollectorOptions } from './deadline';
+import { crossCheck, permissionSources, type RuleRead } from './ec2-security-group-permissions';
 
 /** DescribeSecurityGroups and DescribeSecurityGroupRules accept at most 1000 per page. */
 export const SECURITY_GROUP_PAGE_SIZE = 1000;
@@ -21,7 +22,8 @@ const PROTOCOL_NAMES: Readonly<Record<string, string>> = { '6': 'tcp', '17': 'ud
 
 /** One inbound rule, as one source (AWS gives each CIDR / prefix list / group reference its own rule id). */
 export interface IngressRule {
-  readonly ruleId: string;
+  /** null when only the group's IpPermissions show the rule (added after the rules were read). */
+  readonly ruleId: string | null;
   /** `-1` (all traffic), `tcp`, `udp`, `icmp`, `icmpv6`, or another IP protocol number. */
   readonly protocol: string;
   /** null where AWS says -1 or nothing: every port (tcp/udp) or every type/code (icmp). */
@@ -32,6 +34,8 @@ export interface IngressRule {
   readonly prefixListId?: string;
   readonly referencedGroupId?: string;
   readonly description?: string;
+  /** Set when only one of the two reads showed this rule; absent when both agree. */
+  readonly onlyIn?: RuleRead;
 }
 
 export interface SecurityGroup {
@@ -64,15 +68,18 @@ function port(raw: number | undefined): number | null {
   return raw === undefined || raw === null || raw < 0 ? null : raw;
 }
 
+/** Protocol and ports as both reads give them, normalised the same way. */
+function portsOf(r: { IpProtocol?: string; FromPort?: number; ToPort?: number }): Pick<IngressRule, 'protocol' | 'fromPort' | 'toPort'> {
+  const protocol = normaliseProtocol(r.IpProtocol);
+  // AWS ignores ports for -1: keep them null so "all traffic" never looks like a port range.
+  return { protocol, fromPort: protocol === '-1' ? null : port(r.FromPort), toPort: protocol === '-1' ? null : port(r.ToPort) };
+}
+
 /** An SDK rule as an IngressRule; egress rules are the caller's to drop. */
 export function toIngressRule(r: SdkRule): IngressRule {
-  const protocol = normaliseProtocol(r.IpProtocol);
   return {
-    ruleId: r.SecurityGroupRuleId ?? '',
-    protocol,
-    // AWS ignores ports for -1: keep them null so "all traffic" never looks like a port range.
-    fromPort: protocol === '-1' ? null : port(r.FromPort),
-    toPort: protocol === '-1' ? null : port(r.ToPort),
+    ruleId: r.SecurityGroupRuleId ?? null,
+    ...portsOf(r),
     ...(r.CidrIpv4 ? { cidrIpv4: r.CidrIpv4 } : {}),
     ...(r.CidrIpv6 ? { cidrIpv6: r.CidrIpv6 } : {}),
     ...(r.PrefixListId ? { prefixListId: r.PrefixListId } : {}),
@@ -85,25 +92,33 @@ function tagMap(tags: readonly { Key?: string; Value?: string }[] | undefined): 
   return Object.fromEntries((tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key as string, t.Value ?? '']));
 }
 
-/** Joins groups with their inbound rules (rule ids exist only in DescribeSecurityGroupRules). */
+/**
+ * Joins groups with their inbound rules (rule ids exist only in DescribeSecurityGroupRules), cross-checked
+ * against each group's IpPermissions: the two reads are not atomic, so a rule either read shows counts, and a
+ * group only the rules read shows (created between the reads) is kept with what its rules say of it.
+ */
 export function joinGroups(groups: readonly SdkGroup[], rules: readonly SdkRule[]): SecurityGroup[] {
   const byGroup = new Map<string, IngressRule[]>();
+  const owners = new Map<string, string>();
   for (const r of rules) {
     if (r.IsEgress || !r.GroupId) continue;
     const list = byGroup.get(r.GroupId) ?? [];
     list.push(toIngressRule(r));
     byGroup.set(r.GroupId, list);
+    if (r.GroupOwnerId) owners.set(r.GroupId, r.GroupOwnerId);
   }
-  return groups
-    .filter((g) => g.GroupId)
-    .map((g) => ({
-      groupId: g.GroupId as string,
-      groupName: g.GroupName ?? '',
-      vpcId: g.VpcId ?? null,
-      ownerId: g.OwnerId ?? '',
-      tags: tagMap(g.Tags),
-      ingress: byGroup.get(g.GroupId as string) ?? [],
-    }));
+  const listed = groups.filter((g) => g.GroupId);
+  const known = new Set(listed.map((g) => g.GroupId));
+  const joined: SecurityGroup[] = listed.map((g) => ({
+    groupId: g.GroupId as string,
+    groupName: g.GroupName ?? '',
+    vpcId: g.VpcId ?? null,
+    ownerId: g.OwnerId ?? '',
+    tags: tagMap(g.Tags),
+    ingress: crossCheck(byGroup.get(g.GroupId as string) ?? [], (g.IpPermissions ?? []).flatMap((p) => permissionSources(p).map((s) => ({ ...portsOf(p), ...s })))),
+  }));
+  const rulesOnly = [...byGroup.keys()].filter((id) => !known.has(id));
+  return [...joined, ...rulesOnly.map((id) => ({ groupId: id, groupName: '', vpcId: null, ownerId: owners.get(id) ?? '', tags: {}, ingress: crossCheck(byGroup.get(id) ?? [], null) }))];
 }
 
 async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {

@@ -15,10 +15,14 @@ import { mapLimit } from '../concurrency';
 import { GLOBAL_REGION } from '../model';
 import { capture, type Outcome } from './outcome';
 import { CREDENTIAL_REPORT_ACTIONS, credentialReportFor, reportDate, type CredentialReport, type CredentialReportOptions, type CredentialUser, type ReportAccessKey, type ReportDate } from './credential-report';
+import { sameSecond } from './key-match';
 import type { Collector, CollectContext } from './types';
 
 /** IAM's largest page for List* calls. */
 export const IAM_PAGE_SIZE = 1000;
+
+/** Per-user IAM calls in flight at most when the stage sets none (IAM throttles early). */
+export const IAM_CONCURRENCY = 4;
 
 /** Users missing from the report read one by one at most; beyond this they are ERROR, never PASS. */
 export const MISSING_USER_LIMIT = 50;
@@ -50,11 +54,7 @@ declare module './inventory' {
 
 const SOURCE = 'iam.users';
 
-/** Same instant to the second: the report writes seconds, the API milliseconds. */
-export function sameSecond(a: string | null, b: string | null): boolean {
-  if (!a || !b) return false;
-  return Math.floor(Date.parse(a) / 1000) === Math.floor(Date.parse(b) / 1000);
-}
+export { sameSecond };
 
 /** Listed users the report does not hold with the same creation time (new since the report, or deleted and re-created). */
 export function missingFromReport(listed: readonly ListedUser[], report: CredentialReport): ListedUser[] {
@@ -136,7 +136,7 @@ export async function readIamUsers(ctx: CollectContext, options: CredentialRepor
   const byName = new Map(users.map((u) => [u.UserName ?? '', u]));
   const listed: ListedUser[] = users.map((u) => ({ user: u.UserName ?? '', arn: u.Arn ?? '', createdAt: u.CreateDate ? new Date(u.CreateDate).toISOString() : '' }));
   const absent = missingFromReport(listed, report);
-  const missing = await mapLimit(absent, ctx.concurrency, async (l, i): Promise<MissingUser> => {
+  const missing = await mapLimit(absent, ctx.iamConcurrency ?? IAM_CONCURRENCY, async (l, i): Promise<MissingUser> => {
     if (i >= MISSING_USER_LIMIT) return { ...l, read: null };
     const read = await capture(SOURCE, GLOBAL_REGION, () => readUser(iam, l, byName.get(l.user)?.PasswordLastUsed));
     return { ...l, read };

@@ -18,6 +18,11 @@ export interface CollectContext {
   readonly regions: readonly string[];
   /** Regional calls in flight at most. */
   readonly concurrency: number;
+  /**
+   * Per-user IAM calls (ListAccessKeys, GetAccessKeyLastUsed, users read one by one) in flight at most,
+   * apart from `concurrency`: IAM throttles early. Default IAM_CONCURRENCY (4).
+   */
+  readonly iamConcurrency?: number;
   readonly log: Log;
   readonly now: Date;
   /** Narrowing hints from the run's audits; absent = read everything. */

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { AUDITS } from '../audits/index';
 import { operatorSchema, type OperatorConfig } from '../operator/config';
 import { warmerSchema, type WarmerConfig } from '../warmer/config';
+import { organizationSchema, type OrganizationSettings } from '../org/config';
 import { alertsSchema, type AlertsConfig } from './alerts';
 import { applyOverrides } from './audits';
 import { auditRunShape, finishAuditRun, type AuditRunConfig } from './audit-run';
@@ -28,6 +29,8 @@ export const stageSchema = z.strictObject({
   operator: operatorSchema.prefault({}),
   /** Keeps chosen functions warm (shared/warmer/config.ts). Off by default. */
   warmer: warmerSchema.prefault({}),
+  /** Audit every account of an AWS Organization in scope (shared/org/config.ts). Absent: this account only. */
+  organization: organizationSchema.optional(),
 });
 
 export type StageInput = z.input<typeof stageSchema>;
@@ -37,6 +40,7 @@ export interface Config extends AuditRunConfig {
   readonly alerts: AlertsConfig;
   readonly operator: OperatorConfig;
   readonly warmer: WarmerConfig;
+  readonly organization?: OrganizationSettings;
 }
 
 /**

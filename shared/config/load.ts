@@ -1,10 +1,11 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, basename, extname } from 'node:path';
+import { CONFIG_DIR } from '../paths';
 import { parse } from 'yaml';
 import { ConfigError } from '../errors';
 import { normalise, type Config } from './index';
 
-export const CONFIG_DIR = join(__dirname, '..', '..', 'config');
+export { CONFIG_DIR };
 
 /** Reads a stage file (YAML or JSON) without validating it. */
 export function readStageFile(path: string): unknown {

@@ -1,6 +1,6 @@
 import { DescribeInstancesCommand, EC2Client, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
-import type { Clients } from '../aws/clients';
 import { OpsbotsError } from '../errors';
+import type { ClientSource } from './deadline';
 import { isInstanceState, type ChangeAction, type InstanceState } from './transitions';
 
 export interface InstanceStatus {
@@ -20,11 +20,14 @@ export class InstanceError extends OpsbotsError {
   }
 }
 
-const ec2 = (clients: Clients, region: string) => clients.get(EC2Client, 'ec2', region);
+const ec2 = (clients: ClientSource, region: string) => clients.get(EC2Client, 'ec2', region);
 
-/** The states of `instanceIds` in one region, by id: one DescribeInstances call (ids are few). */
-export async function describeInstances(clients: Clients, region: string, instanceIds: readonly string[]): Promise<Map<string, InstanceStatus>> {
-  const res = await ec2(clients, region).send(new DescribeInstancesCommand({ InstanceIds: [...instanceIds] }));
+/**
+ * The states of `instanceIds` in one region, by id: one DescribeInstances call (ids are few). `signal`
+ * aborts the call (the operator's deadline).
+ */
+export async function describeInstances(clients: ClientSource, region: string, instanceIds: readonly string[], signal?: AbortSignal): Promise<Map<string, InstanceStatus>> {
+  const res = await ec2(clients, region).send(new DescribeInstancesCommand({ InstanceIds: [...instanceIds] }), { abortSignal: signal });
   const out = new Map<string, InstanceStatus>();
   for (const i of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
     const state = i.State?.Name;
@@ -35,19 +38,20 @@ export async function describeInstances(clients: Clients, region: string, instan
   return out;
 }
 
-export async function describeInstance(clients: Clients, region: string, instanceId: string): Promise<InstanceStatus> {
-  const status = (await describeInstances(clients, region, [instanceId])).get(instanceId);
+export async function describeInstance(clients: ClientSource, region: string, instanceId: string, signal?: AbortSignal): Promise<InstanceStatus> {
+  const status = (await describeInstances(clients, region, [instanceId], signal)).get(instanceId);
   if (!status) throw new InstanceError(`DescribeInstances returned no state for ${instanceId}`, 'InstanceNotReturned');
   return status;
 }
 
 /** Starts or stops one instance; returns EC2's own previous and current state. */
-export async function changeInstance(clients: Clients, region: string, instanceId: string, action: ChangeAction): Promise<{ previous: InstanceState; current: InstanceState }> {
+export async function changeInstance(clients: ClientSource, region: string, instanceId: string, action: ChangeAction, signal?: AbortSignal): Promise<{ previous: InstanceState; current: InstanceState }> {
   const client = ec2(clients, region);
+  const options = { abortSignal: signal };
   const change =
     action === 'start'
-      ? (await client.send(new StartInstancesCommand({ InstanceIds: [instanceId] }))).StartingInstances?.[0]
-      : (await client.send(new StopInstancesCommand({ InstanceIds: [instanceId] }))).StoppingInstances?.[0];
+      ? (await client.send(new StartInstancesCommand({ InstanceIds: [instanceId] }), options)).StartingInstances?.[0]
+      : (await client.send(new StopInstancesCommand({ InstanceIds: [instanceId] }), options)).StoppingInstances?.[0];
   const previous = change?.PreviousState?.Name;
   const current = change?.CurrentState?.Name;
   if (!isInstanceState(previous) || !isInstanceState(current)) throw new InstanceError(`${action === 'start' ? 'StartInstances' : 'StopInstances'} returned no state change for ${instanceId}`, 'NoStateChange');

@@ -1,24 +1,30 @@
 import type { OperatorRunConfig as Config } from './config';
-import type { Clients } from '../aws/clients';
 import type { Log } from '../logger';
+import { settleOnAbort, withAbortDeadline } from '../aws/abort-deadline';
 import { errorCode, errorMessage } from '../errors';
-import type { Target } from './config';
+import { TARGET_NAME, type Target } from './config';
+import { OperatorTimeout, type ClientSource, type OperatorDeadlines } from './deadline';
 import { changeInstance, describeInstance } from './ec2';
 import { badRequest, caller, json, requestedAction, requestedTarget, unauthorized, upstreamFailure, type HttpEvent, type HttpResponse, type TransitionBody } from './http';
+import type { InFlight } from './inflight';
 import { extractToken, tokenMatches, type TokenStore } from './token';
-import { decide, type Action } from './transitions';
+import { decide, type Action, type ChangeAction } from './transitions';
 
 export interface OperatorDeps {
   readonly config: Config;
-  readonly clients: Clients;
+  /** Clients whose HTTP attempts time out (timedClients). */
+  readonly clients: ClientSource;
   readonly log: Log;
   readonly tokens: TokenStore;
+  readonly deadlines: OperatorDeadlines;
+  /** Starts and stops running in this container, by target and action. */
+  readonly changes: InFlight<Outcome>;
 }
 
 /** What the log line says happened. Never the token. */
-type Result = 'ok' | 'already' | 'conflict' | 'unknown-target' | 'no-token' | 'bad-token' | 'query-token-refused' | 'aws-error';
+type Result = 'ok' | 'already' | 'conflict' | 'unknown-target' | 'no-token' | 'bad-token' | 'query-token-refused' | 'aws-error' | 'timeout';
 
-interface Outcome {
+export interface Outcome {
   readonly response: HttpResponse;
   readonly result: Result;
   readonly detail?: Record<string, unknown>;
@@ -28,11 +34,9 @@ function findTarget(config: Config, name: string): Target | undefined {
   return Object.hasOwn(config.operator.targets, name) ? config.operator.targets[name] : undefined;
 }
 
-async function perform(deps: OperatorDeps, name: string, target: Target, action: Action): Promise<Outcome> {
-  const status = await describeInstance(deps.clients, target.region, target.instanceId);
-  if (action === 'state') {
-    return { result: 'ok', response: json(200, { target: name, current: status.state, ...(status.launchTime && status.state === 'running' ? { since: status.launchTime.toISOString() } : {}) }), detail: { current: status.state } };
-  }
+/** Reads the state, then starts or stops only from the state that allows it. */
+async function transition(deps: OperatorDeps, name: string, target: Target, action: ChangeAction, signal: AbortSignal): Promise<Outcome> {
+  const status = await describeInstance(deps.clients, target.region, target.instanceId, signal);
   const decision = decide(action, status.state);
   if (decision.kind === 'already') {
     const body: TransitionBody = { target: name, previous: status.state, current: status.state, message: decision.message };
@@ -41,63 +45,66 @@ async function perform(deps: OperatorDeps, name: string, target: Target, action:
   if (decision.kind === 'conflict') {
     return { result: 'conflict', response: json(409, { target: name, current: status.state, message: decision.message } satisfies TransitionBody), detail: { current: status.state } };
   }
-  const change = await changeInstance(deps.clients, target.region, target.instanceId, action);
+  const change = await changeInstance(deps.clients, target.region, target.instanceId, action, signal);
   return { result: 'ok', response: json(200, { target: name, ...change } satisfies TransitionBody), detail: change };
 }
 
-/** The answers given before any AWS call: a token in the URL where not allowed (400), a name that is no target (401). */
-function refusal(config: Config, event: HttpEvent, name: string): Outcome | undefined {
-  const extracted = extractToken(event.headers, event.queryStringParameters, config.operator.allowQueryToken);
-  if (!extracted.ok && extracted.reason === 'query-token-refused') {
-    return { result: 'query-token-refused', response: badRequest('send the token in the Authorization header (Bearer), not in the URL') };
+async function perform(deps: OperatorDeps, name: string, target: Target, action: Action, signal: AbortSignal): Promise<Outcome> {
+  if (action === 'state') {
+    const status = await describeInstance(deps.clients, target.region, target.instanceId, signal);
+    return { result: 'ok', response: json(200, { target: name, current: status.state, ...(status.launchTime && status.state === 'running' ? { since: status.launchTime.toISOString() } : {}) }), detail: { current: status.state } };
   }
-  if (!findTarget(config, name)) return { result: 'unknown-target', response: unauthorized() };
-  return undefined;
+  // A start or stop of this target already running here is joined, not sent again: its answer is this one's.
+  // It ends with its starter's deadline even if a client ignores the signal, so the target is freed.
+  const { promise, joined } = deps.changes.run(`${name}:${action}`, () => settleOnAbort(signal, transition(deps, name, target, action, signal)));
+  const outcome = await promise;
+  return joined ? { ...outcome, detail: { ...outcome.detail, joined: true } } : outcome;
+}
+
+/**
+ * From the token on, a name that is a target and one that is not take the same steps: one token-store
+ * lookup (a GetParameter on a miss), one constant-time comparison; only then does an unknown name get
+ * its 401. A name that cannot be a target at all (not a well-formed name) is refused without a lookup.
+ */
+async function authorised(deps: OperatorDeps, name: string, target: Target | undefined, token: string, action: Action, signal: AbortSignal): Promise<Outcome> {
+  const expected = target ? await deps.tokens.get(target.tokenParameter, signal) : await deps.tokens.forUnknown(name, signal);
+  const matches = tokenMatches(token, expected);
+  if (!target) return { result: 'unknown-target', response: unauthorized() };
+  if (!matches) return { result: 'bad-token', response: unauthorized() };
+  return perform(deps, name, target, action, signal);
 }
 
 async function answer(deps: OperatorDeps, event: HttpEvent, name: string, action: Action): Promise<Outcome> {
-  const refused = refusal(deps.config, event, name);
-  if (refused) return refused;
   const extracted = extractToken(event.headers, event.queryStringParameters, deps.config.operator.allowQueryToken);
+  if (!extracted.ok && extracted.reason === 'query-token-refused') {
+    return { result: 'query-token-refused', response: badRequest('send the token in the Authorization header (Bearer), not in the URL') };
+  }
   const target = findTarget(deps.config, name);
-  if (!target) return { result: 'unknown-target', response: unauthorized() };
-  if (!extracted.ok) return { result: 'no-token', response: unauthorized() };
+  if (!target && !TARGET_NAME.test(name)) return { result: 'unknown-target', response: unauthorized() };
+  if (!extracted.ok) return { result: target ? 'no-token' : 'unknown-target', response: unauthorized() };
+  const { callMs } = deps.deadlines;
   try {
-    const expected = await deps.tokens.get(target.tokenParameter);
-    if (!tokenMatches(extracted.token, expected)) return { result: 'bad-token', response: unauthorized() };
-    return await perform(deps, name, target, action);
+    return await withAbortDeadline(callMs, () => new OperatorTimeout(callMs), (signal) => authorised(deps, name, target, extracted.token, action, signal));
   } catch (error) {
-    return { result: 'aws-error', response: upstreamFailure(), detail: { error: { code: errorCode(error), message: errorMessage(error) } } };
+    const timeout = error instanceof OperatorTimeout;
+    return { result: timeout ? 'timeout' : 'aws-error', response: upstreamFailure(), detail: { error: { code: timeout ? error.code : errorCode(error), message: errorMessage(error) } } };
   }
 }
 
 /**
  * One operator call end to end: token refused in the query unless allowed (400), unknown target and
- * missing/wrong token the same 401, allowed transitions only (409 otherwise, 200 when already there),
- * any AWS failure a generic 502. Logs exactly one structured line per call, never the token.
- * `action` 'from-path' serves the catch-all route for names that are not targets.
+ * missing/wrong token the same 401 after the same work, allowed transitions only (409 otherwise, 200 when
+ * already there), a start or stop already running here joined rather than sent again, and any AWS failure
+ * or a call past `deadlines.callMs` a generic 502. Logs exactly one structured line per call, never the
+ * token. `action` 'from-path' serves the catch-all route for names that are not targets.
  */
 export async function operatorCall(deps: OperatorDeps, event: HttpEvent, fixedAction: Action | 'from-path'): Promise<HttpResponse> {
   const action = fixedAction === 'from-path' ? requestedAction(event) : fixedAction;
   const name = requestedTarget(event);
-  return logged(deps.log, event, name, action, await answer(deps, event, name, action));
-}
-
-/**
- * The catch-all route for names that are not targets: the same 400/401 as operatorCall, from the config
- * alone. It references no AWS client, so the deny function's bundle (and role) has none.
- */
-export function denyCall(deps: Pick<OperatorDeps, 'config' | 'log'>, event: HttpEvent): HttpResponse {
-  const name = requestedTarget(event);
-  // A target's name reaching this route (a method it has no route for) is still refused, without AWS.
-  const outcome = refusal(deps.config, event, name) ?? { result: 'unknown-target' as const, response: unauthorized() };
-  return logged(deps.log, event, name, requestedAction(event), outcome);
-}
-
-function logged(log: Log, event: HttpEvent, name: string, action: Action, outcome: Outcome): HttpResponse {
+  const outcome = await answer(deps, event, name, action);
   const line = { target: name.slice(0, 64), action, ...caller(event), result: outcome.result, status: outcome.response.statusCode, ...outcome.detail };
-  if (outcome.result === 'aws-error') log.error('operator', line);
-  else if (outcome.response.statusCode >= 400) log.warn('operator', line);
-  else log.info('operator', line);
+  if (outcome.response.statusCode >= 500) deps.log.error('operator', line);
+  else if (outcome.response.statusCode >= 400) deps.log.warn('operator', line);
+  else deps.log.info('operator', line);
   return outcome.response;
 }

@@ -1,7 +1,9 @@
 import { createRuntime, type Runtime } from '../runtime';
-import { answerWarmup, coldStartTracker, type WarmupResponse } from '../warmer/is-warmup';
 import { normaliseOperatorRun, type OperatorRunConfig } from './config';
-import { denyCall, operatorCall, type OperatorDeps } from './endpoint';
+import { answerWarmup, coldStartTracker, type WarmupResponse } from '../warmer/is-warmup';
+import { OPERATOR_DEADLINES, timedClients, type OperatorDeadlines } from './deadline';
+import { operatorCall, type OperatorDeps, type Outcome } from './endpoint';
+import { InFlight } from './inflight';
 import type { HttpEvent, HttpResponse } from './http';
 import { TokenStore } from './token';
 import type { Action } from './transitions';
@@ -11,22 +13,16 @@ export function operatorRuntime(env: NodeJS.ProcessEnv, overrides: Partial<Runti
   return createRuntime(env, normaliseOperatorRun, overrides);
 }
 
-/** Cold-start wiring: validated config, clients, logger, and the token cache (TTL from the stage). */
-export function operatorDeps(runtime: Runtime<OperatorRunConfig>): OperatorDeps {
-  const { config, clients, log } = runtime;
-  return { config, clients, log, tokens: new TokenStore(clients, config.region, config.operator.tokenCacheSeconds * 1000) };
-}
-
-/** Warm-up check first (no AWS call), then `call` with what was built once at cold start. */
-function httpHandler<D>(inject: () => D, call: (deps: D, event: HttpEvent) => Promise<HttpResponse> | HttpResponse) {
-  const wasCold = coldStartTracker();
-  let deps: D | undefined;
-  return async (event: HttpEvent): Promise<HttpResponse | WarmupResponse> => {
-    const warm = await answerWarmup(event, wasCold());
-    if (warm) return warm;
-    deps ??= inject();
-    return call(deps, event);
-  };
+/**
+ * Cold-start wiring: validated config, clients whose HTTP attempts time out, logger, the token cache (TTL
+ * from the stage) and the starts/stops in flight. `deadlines` default to OPERATOR_DEADLINES (tests inject
+ * small ones).
+ */
+export function operatorDeps(runtime: Runtime<OperatorRunConfig>, deadlines: OperatorDeadlines = OPERATOR_DEADLINES): OperatorDeps {
+  const { config, log } = runtime;
+  const clients = timedClients(runtime.clients, deadlines);
+  const tokens = new TokenStore({ clients, region: config.region, ttlMs: config.operator.tokenCacheSeconds * 1000 });
+  return { config, clients, log, tokens, deadlines, changes: new InFlight<Outcome>() };
 }
 
 /**
@@ -34,10 +30,12 @@ function httpHandler<D>(inject: () => D, call: (deps: D, event: HttpEvent) => Pr
  * cold start, then one operator call. `inject` replaces the runtime in tests.
  */
 export function operatorHandler(action: Action | 'from-path', inject: () => OperatorDeps = () => operatorDeps(operatorRuntime(process.env))) {
-  return httpHandler(inject, (deps, event) => operatorCall(deps, event, action));
-}
-
-/** The catch-all route's Lambda: answers from its config alone (no target, no AWS permission, no client). */
-export function denyHandler(inject: () => Pick<OperatorDeps, 'config' | 'log'> = () => operatorRuntime(process.env)) {
-  return httpHandler(inject, denyCall);
+  const wasCold = coldStartTracker();
+  let deps: OperatorDeps | undefined;
+  return async (event: HttpEvent): Promise<HttpResponse | WarmupResponse> => {
+    const warm = await answerWarmup(event, wasCold());
+    if (warm) return warm;
+    deps ??= inject();
+    return operatorCall(deps, event, action);
+  };
 }

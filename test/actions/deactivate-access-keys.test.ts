@@ -3,6 +3,7 @@ import { DeleteAccessKeyCommand, IAMClient, UpdateAccessKeyCommand } from '@aws-
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
 import { runAudits } from '../../shared/run';
+import { ok } from '../../shared/collect/outcome';
 import type { StageInput } from '../../shared/config/index';
 import { accessKey, buildConfig, buildInventory, date, identitySources, keyId, keyUser, user } from '../builders';
 
@@ -81,11 +82,14 @@ describe('remediation: deactivate access keys (iam-unused-credentials, iam-acces
     expect(logged?.data[0]).toMatchObject({ auditId: 'iam-unused-credentials', error: 'iam-unused-credentials: 1 of 3 remediation steps failed', failures: [{ resource: keyId('bob', 2), code: 'AccessDenied' }] });
   });
 
-  it('skips a failing key whose id is unknown (not listed), acting on the others', async () => {
-    const sources = { ...identitySources(USERS), 'iam.accessKeys': { ok: true as const, value: { byUser: {} } } };
-    const { report } = await run(enabled(), { inv: inventory(USERS, sources) });
-    expect(iam.calls()).toHaveLength(0);
-    expect(report.actions.map((a) => [a.resourceId, a.outcome])).toEqual([['old-svc:access_key_1', 'skipped'], ['bob:access_key_2', 'skipped'], ['etl:access_key_1', 'skipped']]);
+  it('refuses a failing key whose id is unknown (not listed), saying why, and acts on the others', async () => {
+    const sources = identitySources(USERS);
+    const listed = sources['iam.accessKeys'];
+    if (!listed?.ok) throw new Error('builder');
+    const { bob: _bob, ...others } = listed.value.byUser;
+    const { report } = await run(enabled(), { inv: inventory(USERS, { ...sources, 'iam.accessKeys': ok({ byUser: others }) }) });
+    expect(iam.commandCalls(UpdateAccessKeyCommand).map((c) => c.args[0].input.AccessKeyId).sort()).toEqual([keyId('etl', 1), keyId('old-svc', 1)]);
+    expect(report.actions.find((a) => a.resourceId === 'bob:access_key_2')).toMatchObject({ outcome: 'refused', message: 'not changed: the key id is unknown (not listed: no audit of the run could report this key with its settings)' });
   });
 
   it('validates its settings by field name', () => {

@@ -49,6 +49,36 @@ describe('remediation: revoke-ingress', () => {
     expect(result?.detail?.restoreCommand).toMatch(/^aws ec2 authorize-security-group-ingress --region us-east-1 --group-id sg-1 --ip-permissions '\[/);
   });
 
+  it('revokes a rule seen only in the IpPermissions by its exact permission (no rule id to name it)', async () => {
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    const late = rule({ ruleId: null, fromPort: 3389, toPort: 3389, description: 'added between the reads', onlyIn: 'DescribeSecurityGroups' });
+    const [result] = await revokeIngress.run(ctx(false), failing([group('sg-1', [late])]), settings());
+    expect(revoked()).toEqual([{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], DryRun: false }]);
+    expect(result).toMatchObject({ outcome: 'done', message: expect.stringContaining('[no rule id: in IpPermissions only]') });
+    expect((result?.detail?.restore as any).AuthorizeSecurityGroupIngress.IpPermissions).toEqual([{ IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'added between the reads' }] }]);
+  });
+
+  it('revokes by permission first, then by rule id, when a group has both kinds (AWS takes one kind per call)', async () => {
+    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    const ssh = tcp(22);
+    const late = rule({ ruleId: null, protocol: '-1', fromPort: null, toPort: null, onlyIn: 'DescribeSecurityGroups' });
+    await revokeIngress.run(ctx(false), failing([group('sg-1', [ssh, late])]), settings());
+    expect(revoked()).toEqual([
+      { GroupId: 'sg-1', IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], DryRun: false },
+      { GroupId: 'sg-1', SecurityGroupRuleIds: [ssh.ruleId], DryRun: false },
+    ]);
+  });
+
+  it('says which rules were removed when the permission call worked and the rule-id call did not', async () => {
+    ec2.on(RevokeSecurityGroupIngressCommand).callsFake(async (input) => {
+      if (input.SecurityGroupRuleIds) throw Object.assign(new Error('gone'), { name: 'InvalidSecurityGroupRuleId.NotFound' });
+      return { Return: true };
+    });
+    const late = rule({ ruleId: null, fromPort: 23, toPort: 23, onlyIn: 'DescribeSecurityGroups' });
+    const [result] = await revokeIngress.run(ctx(false), failing([group('sg-1', [tcp(22), late])]), settings());
+    expect(result).toMatchObject({ outcome: 'failed', code: 'PartialRevoke', message: expect.stringMatching(/revoked by permission tcp 23 .*but not by rule id: InvalidSecurityGroupRuleId\.NotFound/) });
+  });
+
   it('restores icmp with its type and code, -1 for "all"', () => {
     expect(restorePermissions([{ ruleId: 'sgr-1', status: 'FAIL', protocol: 'icmp', fromPort: null, toPort: null, cidrIpv4: '0.0.0.0/0', ports: 'all types', source: '0.0.0.0/0' }])).toEqual([
       { IpProtocol: 'icmp', FromPort: -1, ToPort: -1, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },

@@ -125,6 +125,39 @@ describe('audit: ec2-open-security-groups', () => {
     });
   });
 
+  describe('fail closed on rules it cannot judge', () => {
+    const sourceless = () => rule({ cidrIpv4: undefined, fromPort: 22, toPort: 22 });
+
+    it('is an ERROR naming the rule id when a rule has no CIDR, prefix list or group reference, never a PASS', () => {
+      const r = sourceless();
+      const f = check([tcp(22, 22, '10.0.0.0/8'), r]);
+      expect(f).toMatchObject({ status: 'ERROR', reason: expect.stringContaining(`rule ${r.ruleId} has no source opsbots recognises`) });
+      expect(f.evidence.unrecognisedSources).toEqual([expect.objectContaining({ ruleId: r.ruleId, protocol: 'tcp', ports: '22' })]);
+    });
+
+    it('is an ERROR rather than a WARN when the judged rules only warn', () => {
+      expect(check([tcp(8080), sourceless()]).status).toBe('ERROR');
+    });
+
+    it('still FAILs a group with a world-open rule, and says which rule could not be judged', () => {
+      const r = sourceless();
+      const f = check([tcp(3389), r]);
+      expect(f.status).toBe('FAIL');
+      expect(f.reason).toContain(`also not fully evaluated: rule ${r.ruleId} has no source`);
+    });
+
+    it('judges a world-open rule seen only in the IpPermissions read and names it as having no rule id', () => {
+      const f = check([rule({ ruleId: null, onlyIn: 'DescribeSecurityGroups' })]);
+      expect(f).toMatchObject({ status: 'FAIL', reason: expect.stringContaining('tcp 22 from 0.0.0.0/0 (sensitive 22) [no rule id: in IpPermissions only]') });
+      expect(rules(f)[0]).toMatchObject({ ruleId: null, onlyIn: 'DescribeSecurityGroups' });
+    });
+
+    it('names a sourceless permission without a rule id by its protocol and ports', () => {
+      const f = check([rule({ ruleId: null, cidrIpv4: undefined, protocol: 'udp', fromPort: 53, toPort: 53, onlyIn: 'DescribeSecurityGroups' })]);
+      expect(f).toMatchObject({ status: 'ERROR', reason: expect.stringContaining('rule udp 53 [no rule id: in IpPermissions only] has no source') });
+    });
+  });
+
   describe('attachment', () => {
     it('reports an unattached group one severity lower, not skipped', () => {
       expect(check([tcp(22)], { interfaces: [] })).toMatchObject({ status: 'FAIL', severity: 'medium', evidence: expect.objectContaining({ attached: false, attachedTo: [] }) });

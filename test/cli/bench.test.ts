@@ -1,6 +1,10 @@
 import { benchIdentity } from '../../cli/bench/identity';
 import { benchIdentityRequests } from '../../cli/bench/identity-requests';
 import { benchSampleRun } from '../../cli/bench/sample-run';
+import { bench, runScenario } from '../../cli/bench';
+import { figure } from '../../cli/bench/figure';
+import { benchScale } from '../../cli/bench/scale';
+import { benchRunAll, REGIONS_20 } from '../../cli/bench/run-all';
 
 /** The bench's figures are not pass/fail; these check that each one is produced, on small inputs. */
 describe('npm run bench (figures produced, small sizes)', () => {
@@ -29,5 +33,41 @@ describe('npm run bench (figures produced, small sizes)', () => {
     expect(out).toMatch(/^  total\s+\d+\s+\d+$/m);
     expect(out).not.toMatch(/UpdateAccessKey/); // a dry run: IAM has no DryRun parameter, so no call (EC2's are sent with DryRun)
     for (const phase of ['collect', 'evaluate', 'act', 'render', 'notify']) expect(out).toMatch(new RegExp(`^  ${phase}\\s+[\\d.]+$`, 'm'));
+  });
+});
+
+describe('npm run bench: harness and targets', () => {
+  it('prints a figure next to its target and says whether it was met', () => {
+    expect(figure('opsbots --help', 0.12, 's', { max: 0.3 })).toMatch(/opsbots --help\s+0\.12 s\s+target <= 0\.3 s: met$/);
+    expect(figure('peak RSS', 490, 'MiB', { max: 150 })).toMatch(/peak RSS\s+490 MiB\s+target <= 150 MiB: MISSED$/);
+    expect(figure('requests', 239, 'requests')).not.toMatch(/target/);
+  });
+
+  it('runs each scenario in its own process of the compiled CLI and prints that process peak RSS', async () => {
+    const lines: string[] = [];
+    const code = await bench({ users: [200], print: (s) => lines.push(s), only: ['warmer'] });
+    expect(code).toBe(0);
+    expect(lines[0]).toBe('== warmer fan-out [warmer]');
+    expect(lines.at(-1)).toMatch(/peak RSS of this scenario's process\s+\d+ MiB$/);
+    // the child's own figure: the parent (jest) never ran the scenario
+    expect(lines.some((l) => /50 targets x 5 = 250 calls/.test(l))).toBe(true);
+  }, 60_000);
+
+  it('an unknown scenario is refused by name', async () => {
+    await expect(runScenario('nope', { users: [], print: () => undefined })).rejects.toThrow(/no scenario "nope" \(known: cli, scale/);
+  });
+
+  it('scale and run-all: every source of the emulated account is read, figures printed against their targets', async () => {
+    const lines: string[] = [];
+    const print = (s: string) => lines.push(s);
+    await benchScale({ print, spec: { regions: ['us-east-1'], users: 60, instances: 90, groups: 30 } });
+    await benchRunAll({ print, spec: { regions: REGIONS_20.slice(0, 3), users: 30, instances: 4, groups: 3, latencyMs: 1 } });
+    const out = lines.join('\n');
+    // 60 users x 4 identity audits + root + 90 instances + 30 groups + 5 certificates (PASS/WARN/FAIL each)
+    expect(out).toMatch(/1 region\(s\): 60 users, 90 instances and 30 security groups per region; \d+ findings, state findings, \d+ requests/);
+    expect(out).toMatch(/collect \+ evaluate \+ render, wall time\s+[\d.]+ s\s+target <= 5 s: (met|MISSED)/);
+    expect(out).toMatch(/peak RSS of the process\s+\d+ MiB\s+target <= 300 MiB/);
+    expect(out).toMatch(/30 users, 12 instances, 9 security groups in 3 regions; every request answered after 1 ms/);
+    expect(out).toMatch(/run all, wall time\s+[\d.]+ s\s+target <= 3\.85 s/);
   });
 });

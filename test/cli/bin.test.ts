@@ -2,14 +2,40 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
+const BIN = join(ROOT, 'cli', 'opsbots.js');
 
-/** Runs the package's `bin` (cli/opsbots.js) as a script would, returning the process exit code. */
-function opsbots(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+interface Exit {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function exec(args: string[]): Promise<Exit> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'cli', 'opsbots.js'), ...args], { cwd: ROOT }, (error, stdout, stderr) => {
+    execFile(process.execPath, args, { cwd: ROOT }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: unknown }).code ?? 99) : 0, stdout, stderr });
     });
   });
+}
+
+/** Runs the package's `bin` (cli/opsbots.js, which runs the compiled dist/cli.js) as a script would. */
+const opsbots = (...args: string[]) => exec([BIN, ...args]);
+
+/** Runs the bin and prints, after its output, every package it loaded from node_modules. */
+function packagesLoadedBy(...args: string[]): Promise<string[]> {
+  const script = `
+    const Module = require('node:module');
+    const load = Module._load;
+    const seen = new Set();
+    Module._load = function (request, ...rest) {
+      const m = /^(@[^/]+\\/[^/]+|[^./][^/]*)/.exec(request);
+      if (m && !Module.isBuiltin(request)) seen.add(m[1]);
+      return load.call(this, request, ...rest);
+    };
+    process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify([...seen])));
+    process.argv = [process.argv[0], ${JSON.stringify(BIN)}, ...${JSON.stringify(args)}];
+    require(${JSON.stringify(BIN)});`;
+  return exec(['-e', script]).then((r) => JSON.parse(/LOADED (.*)$/.exec(r.stderr)?.[1] ?? 'null') as string[]);
 }
 
 describe('the opsbots command (package bin) as a process', () => {
@@ -17,5 +43,17 @@ describe('the opsbots command (package bin) as a process', () => {
     const [findings, bad] = await Promise.all([opsbots('run', 'iam-root-mfa', '--replay', 'sample', '--dry-run'), opsbots('run', 'iam-root-mfa', '--regions', 'moon-1')]);
     expect(findings).toMatchObject({ code: 1, stdout: expect.stringMatching(/state: findings/) });
     expect(bad).toMatchObject({ code: 3, stderr: expect.stringMatching(/--regions: "moon-1"/) });
+  }, 30_000);
+
+  it('runs compiled JavaScript: no TypeScript compiler is loaded', async () => {
+    const loaded = await packagesLoadedBy('run', 'iam-root-mfa', '--replay', 'sample', '--dry-run');
+    expect(loaded).toContain('@aws-sdk/client-iam'); // the probe sees what a run loads
+    expect(loaded).not.toContain('tsx');
+    expect(loaded).not.toContain('typescript');
+  }, 30_000);
+
+  it('--help loads no SDK client, local SES server, logger or mailer: subcommands load theirs when they run', async () => {
+    const loaded = await packagesLoadedBy('--help');
+    expect(loaded).toEqual([]); // commander and the rest of the CLI are in the bundle; nothing else is required
   }, 30_000);
 });

@@ -79,7 +79,7 @@ function filesUnder(dir: string): string[] {
 
 type Row = { auditId: string; status: string; resourceId: string; region: string; reason: string };
 const outcome = (file: string) =>
-  (JSON.parse(readFileSync(file, 'utf8')) as Row[]).map((f) => `${f.auditId} ${f.region} ${f.resourceId} ${f.status}: ${f.reason}`).sort();
+  (JSON.parse(readFileSync(file, "utf8")) as { findings: Row[] }).findings.map((f) => `${f.auditId} ${f.region} ${f.resourceId} ${f.status}: ${f.reason}`).sort();
 
 describe('cli: opsbots record', () => {
   const saved = { url: process.env.AWS_ENDPOINT_URL, token: process.env.AWS_SESSION_TOKEN };
@@ -119,7 +119,7 @@ describe('cli: opsbots record', () => {
       const notEvaluated = /not evaluated: (.*)\)/.exec(replayed.out)?.[1]?.split(', ').sort();
       expect(notEvaluated).toEqual(expect.arrayContaining(['acm.certificates@eu-west-1 AccessDeniedException', 'ec2.instances@eu-west-1 UnauthorizedOperation', 'ec2.securityGroups@eu-west-1 UnauthorizedOperation', 'iam.serverCertificates@global AccessDenied']));
       expect(notEvaluated?.some((e) => e.includes('us-east-1'))).toBe(false);
-      const findings = JSON.parse(readFileSync(join(dir, 'replayed.json'), 'utf8')) as Row[];
+      const findings = (JSON.parse(readFileSync(join(dir, 'replayed.json'), 'utf8')) as { findings: Row[] }).findings;
       expect(findings).toEqual(expect.arrayContaining([
         expect.objectContaining({ auditId: 'iam-console-mfa', resourceId: 'a', status: 'FAIL' }),
         expect.objectContaining({ auditId: 'iam-access-key-age', status: 'FAIL' }),

@@ -28,11 +28,27 @@ describe('cli: opsbots run', () => {
     expect(out).toMatch(/iam\.GetCredentialReport\s+1\s+1/);
     // --stats: wall time of every phase in pipeline order; a dry run sends nothing, so notify takes no time.
     expect(out).toMatch(/Wall time per phase \(ms\):\n  collect\s+[\d.]+\n  evaluate\s+[\d.]+\n  act\s+[\d.]+\n  render\s+[\d.]+\n  notify\s+0$/m);
-    const findings = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>[];
+    const { findings, accounts } = JSON.parse(readFileSync(json, 'utf8')) as { findings: Record<string, unknown>[]; accounts: unknown[] };
+    expect(accounts).toEqual([expect.objectContaining({ id: '123456789012', status: 'audited' })]);
     expect(findings.find((f) => f.resourceId === 'frank')).toMatchObject({ status: 'WARN', evidence: { source: 'read one by one (not in the credential report yet)' } });
     expect(findings.find((f) => f.resourceId === 'bob')).toMatchObject({ auditId: 'iam-console-mfa', status: 'FAIL', resource: 'arn:aws:iam::123456789012:user/bob', region: 'global' });
     for (const f of findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(['auditId', 'status', 'resource', 'resourceId', 'region', 'reason']));
     expect(readFileSync(join(dir, 'message.eml'), 'utf8')).toMatch(/Subject: \[opsbots\] \[dry run\] acme-prod/);
+  });
+
+  it('--ocsf and --asff write the same findings as OCSF Detection Findings and ASFF', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-'));
+    const { code } = await cli('run', 'iam-console-mfa', '--replay', SAMPLE, '--config', SAMPLE_CONFIG, '--dry-run', '--json', join(dir, 'f.json'), '--ocsf', join(dir, 'f.ocsf.json'), '--asff', join(dir, 'f.asff.json'));
+    expect(code).toBe(1);
+    const read = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    const { findings } = read('f.json') as { findings: { resource: string }[] };
+    const ocsf = read('f.ocsf.json') as { class_uid: number; resources: { uid: string }[] }[];
+    const asff = read('f.asff.json') as { ProductArn: string; Resources: { Id: string }[] }[];
+    expect(ocsf.map((e) => e.resources[0]?.uid)).toEqual(findings.map((x) => x.resource));
+    expect(asff.map((e) => e.Resources[0]?.Id)).toEqual(findings.map((x) => x.resource));
+    expect(new Set(ocsf.map((e) => e.class_uid))).toEqual(new Set([2004]));
+    // The stage's region (config/sample.yml: us-east-1) is the Security Hub the findings are for.
+    expect(new Set(asff.map((e) => e.ProductArn))).toEqual(new Set(['arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default']));
   });
 
   it('--set overrides a setting (exit 1 -> fewer findings) and is validated like the file', async () => {
@@ -80,7 +96,8 @@ describe('cli: opsbots run', () => {
   it('--regions audits only the regions named (no DescribeRegions; the denied region is not read)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'opsbots-'));
     const { out } = await cli('run', 'ec2-open-security-groups', '--replay', SAMPLE, '--config', SAMPLE_CONFIG, '--regions', 'eu-west-1', '--dry-run', '--json', join(dir, 'f.json'), '--stats');
-    const findings = JSON.parse(readFileSync(join(dir, 'f.json'), 'utf8')) as { region: string }[];
+    const { findings, regions } = JSON.parse(readFileSync(join(dir, 'f.json'), 'utf8')) as { findings: { region: string }[]; regions: string[] };
+    expect(regions).toEqual(['eu-west-1']);
     expect(findings.length).toBeGreaterThan(0);
     expect([...new Set(findings.map((f) => f.region))]).toEqual(['eu-west-1']);
     expect(out).not.toMatch(/ap-southeast-2|DescribeRegions/);

@@ -12,6 +12,8 @@ import { Clients } from '../../shared/aws/clients';
 import { securityGroupsCollector } from '../../shared/collect/ec2-security-groups';
 import { networkInterfacesCollector } from '../../shared/collect/ec2-network-interfaces';
 import { MemoryLog } from '../../shared/logger';
+import { ec2OpenSecurityGroups, evaluateOpenSecurityGroups } from '../../shared/audits/ec2-open-security-groups';
+import { buildInventory } from '../builders';
 
 const SAMPLE = join(__dirname, '../../sample');
 /** Recorded shapes from the sample account (us-east-1 holds two pages of rules). */
@@ -62,6 +64,62 @@ describe('collector: ec2.securityGroups', () => {
     const groups = out['us-east-1']?.ok ? out['us-east-1'].value.groups : [];
     expect(groups[0]?.ingress.map((r) => [r.protocol, r.fromPort])).toEqual([['tcp', 22], ['icmpv6', null]]);
     expect(groups[1]).toMatchObject({ groupName: 'empty', ingress: [] });
+  });
+
+  describe('cross-checked against the groups\' IpPermissions (the two reads are not atomic)', () => {
+    const perm = (over: Record<string, unknown>) => ({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [], ...over });
+    const readWith = async (groups: unknown[], rules: unknown[]) => {
+      ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: groups as any });
+      ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: rules as any });
+      const out = await securityGroupsCollector().collect(ctx(['us-east-1']));
+      if (!out['us-east-1']?.ok) throw new Error('not read');
+      return out['us-east-1'].value.groups;
+    };
+
+    it('keeps the rule id of a source both reads show, and marks nothing', async () => {
+      const [g] = await readWith([{ GroupId: 'sg-1', IpPermissions: [perm({ IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'ssh' }] })] }], [{ SecurityGroupRuleId: 'sgr-1', GroupId: 'sg-1', IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' }]);
+      expect(g?.ingress).toEqual([{ ruleId: 'sgr-1', protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' }]);
+    });
+
+    it('keeps a source only the IpPermissions show (added between the reads), without a rule id', async () => {
+      const [g] = await readWith(
+        [{ GroupId: 'sg-1', IpPermissions: [perm({ IpRanges: [{ CidrIp: '10.0.0.0/8' }, { CidrIp: '0.0.0.0/0', Description: 'new' }] }), perm({ IpProtocol: '-1', FromPort: undefined, ToPort: undefined, Ipv6Ranges: [{ CidrIpv6: '::/0' }] })] }],
+        [{ SecurityGroupRuleId: 'sgr-1', GroupId: 'sg-1', IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '10.0.0.0/8' }],
+      );
+      expect(g?.ingress).toEqual([
+        { ruleId: 'sgr-1', protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '10.0.0.0/8' },
+        { ruleId: null, protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0', description: 'new', onlyIn: 'DescribeSecurityGroups' },
+        { ruleId: null, protocol: '-1', fromPort: null, toPort: null, cidrIpv6: '::/0', onlyIn: 'DescribeSecurityGroups' },
+      ]);
+    });
+
+    it('keeps a rule only the rules read shows, and a group only the rules read knows', async () => {
+      const groups = await readWith([{ GroupId: 'sg-1', IpPermissions: [] }], [
+        { SecurityGroupRuleId: 'sgr-1', GroupId: 'sg-1', IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, CidrIpv4: '0.0.0.0/0' },
+        { SecurityGroupRuleId: 'sgr-2', GroupId: 'sg-new', GroupOwnerId: '123456789012', IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' },
+      ]);
+      expect(groups.map((g) => [g.groupId, g.ingress.map((r) => `${r.ruleId} ${r.onlyIn}`)])).toEqual([
+        ['sg-1', ['sgr-1 DescribeSecurityGroupRules']],
+        ['sg-new', ['sgr-2 DescribeSecurityGroupRules']],
+      ]);
+      expect(groups[1]).toMatchObject({ ownerId: '123456789012', groupName: '' });
+    });
+
+    it('keeps a permission with no source list opsbots knows as a rule without a source (for the audit to fail closed)', async () => {
+      const [g] = await readWith([{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22 }] }], []);
+      expect(g?.ingress).toEqual([{ ruleId: null, protocol: 'tcp', fromPort: 22, toPort: 22, onlyIn: 'DescribeSecurityGroups' }]);
+    });
+
+    it('fails a group whose world-open rule only DescribeSecurityGroups shows, and errs on a sourceless rule', async () => {
+      const groups = await readWith(
+        [{ GroupId: 'sg-1', OwnerId: '1', IpPermissions: [perm({ IpRanges: [{ CidrIp: '0.0.0.0/0' }] })] }, { GroupId: 'sg-2', OwnerId: '1', IpPermissions: [] }],
+        [{ SecurityGroupRuleId: 'sgr-9', GroupId: 'sg-2', IpProtocol: 'tcp', FromPort: 22, ToPort: 22 }],
+      );
+      const inventory = buildInventory({ regions: ['us-east-1'], sources: { 'ec2.securityGroups': { 'us-east-1': { ok: true, value: { groups, prefixLists: {} } } } } });
+      const findings = evaluateOpenSecurityGroups(inventory, ec2OpenSecurityGroups.settings.parse({}) as Parameters<typeof evaluateOpenSecurityGroups>[1]);
+      expect(findings.map((f) => [f.resourceId, f.status])).toEqual([['sg-1', 'FAIL'], ['sg-2', 'ERROR']]);
+      expect(findings[1]?.reason).toContain('sgr-9');
+    });
   });
 
   it('reads each referenced prefix list once per region (paginated, 100 a page) however many rules use it', async () => {

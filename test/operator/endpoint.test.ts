@@ -1,12 +1,10 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { DescribeInstancesCommand, EC2Client, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { Clients } from '../../shared/aws/clients';
-import { MemoryLog } from '../../shared/logger';
 import { operatorDeps, operatorHandler, operatorRuntime } from '../../shared/operator/handler';
 import type { HttpResponse } from '../../shared/operator/http';
-import type { Action } from '../../shared/operator/transitions';
-import { bearer, httpEvent, operatorConfig, STAGING, TOKEN } from './fixtures';
+import { NO_TARGET_PARAMETER } from '../../shared/operator/token';
+import { bearer, httpEvent, operatorConfig, operatorSetup, post, STAGING, TOKEN } from './fixtures';
 
 const ec2 = mockClient(EC2Client);
 const ssm = mockClient(SSMClient);
@@ -15,14 +13,7 @@ const described = (state: string, launch = '2026-11-23T08:00:00.000Z') => ({
   Reservations: [{ Instances: [{ InstanceId: STAGING.instanceId, State: { Name: state as never }, LaunchTime: new Date(launch) }] }],
 });
 
-function setup(action: Action | 'from-path', config = operatorConfig()) {
-  const log = new MemoryLog();
-  const handler = operatorHandler(action, () => operatorDeps(operatorRuntime({}, { config, clients: new Clients({ maxAttempts: 1 }), log })));
-  const call = async (event: ReturnType<typeof httpEvent>) => (await handler(event)) as HttpResponse;
-  return { handler, call, log };
-}
-
-const post = (path: string, headers: Record<string, string> = bearer(TOKEN), query?: Record<string, string>) => httpEvent({ method: 'POST', path, headers, ...(query ? { query } : {}) });
+const setup = operatorSetup;
 const body = (r: HttpResponse) => JSON.parse(r.body) as Record<string, unknown>;
 const awsCalls = () => ec2.calls().length + ssm.calls().length;
 
@@ -30,6 +21,7 @@ beforeEach(() => {
   ec2.reset();
   ssm.reset();
   ssm.on(GetParameterCommand, { Name: STAGING.tokenParameter, WithDecryption: true }).resolves({ Parameter: { Value: TOKEN } });
+  ssm.on(GetParameterCommand, { Name: NO_TARGET_PARAMETER }).rejects(Object.assign(new Error('not authorized to perform: ssm:GetParameter'), { name: 'AccessDeniedException' }));
   ec2.on(DescribeInstancesCommand).resolves(described('stopped'));
   ec2.on(StartInstancesCommand).resolves({ StartingInstances: [{ InstanceId: STAGING.instanceId, PreviousState: { Name: 'stopped' }, CurrentState: { Name: 'pending' } }] });
   ec2.on(StopInstancesCommand).resolves({ StoppingInstances: [{ InstanceId: STAGING.instanceId, PreviousState: { Name: 'running' }, CurrentState: { Name: 'stopping' } }] });
@@ -62,12 +54,16 @@ describe('operator endpoints: auth', () => {
     expect(ec2.calls()).toHaveLength(0);
   });
 
-  it('answers an unknown target exactly like a wrong token, without reading any parameter', async () => {
+  it('answers an unknown target exactly like a wrong token, reading only the parameter nobody may read', async () => {
     const { call } = setup('start');
     const wrong = await call(post('/instances/staging/start', bearer('nope')));
     const unknown = await call(post('/instances/production/start'));
     expect(unknown).toEqual(wrong);
-    expect(ssm.calls()).toHaveLength(1);
+    expect(ssm.calls().map((c) => c.args[0].input)).toEqual([
+      { Name: STAGING.tokenParameter, WithDecryption: true },
+      { Name: NO_TARGET_PARAMETER, WithDecryption: true },
+    ]);
+    expect(ec2.calls()).toHaveLength(0);
     const deny = await setup('from-path', operatorConfig({ targets: {} })).call(post('/instances/staging/start'));
     expect(deny).toEqual(wrong);
   });
@@ -77,7 +73,8 @@ describe('operator endpoints: auth', () => {
     for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
       expect((await call(post(`/instances/${name}/start`))).statusCode).toBe(401);
     }
-    expect(awsCalls()).toBe(0);
+    expect(ec2.calls()).toHaveLength(0);
+    expect(ssm.commandCalls(GetParameterCommand).map((c) => c.args[0].input.Name)).toEqual([NO_TARGET_PARAMETER]); // only `constructor` is a well-formed name
   });
 
   it('refuses a query-string token by default (400 naming the header), even a right one, before any AWS call', async () => {

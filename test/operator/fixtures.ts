@@ -1,7 +1,12 @@
 import { stringify } from 'yaml';
 import { buildConfig } from '../builders';
 import type { StageInput } from '../../shared/config/index';
-import type { HttpEvent } from '../../shared/operator/http';
+import type { HttpEvent, HttpResponse } from '../../shared/operator/http';
+import { Clients } from '../../shared/aws/clients';
+import { MemoryLog } from '../../shared/logger';
+import type { OperatorDeadlines } from '../../shared/operator/deadline';
+import { operatorDeps, operatorHandler, operatorRuntime } from '../../shared/operator/handler';
+import type { Action } from '../../shared/operator/transitions';
 
 export const TOKEN = 'tok-4f9c2a7e1b8d4c6f9a0e3b5d7c1f2a8e';
 export const STAGING = { instanceId: 'i-0123456789abcdef0', region: 'eu-central-1', tokenParameter: '/opsbots/staging/token' } as const;
@@ -26,3 +31,16 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export function operatorStageYaml(operator: NonNullable<StageInput['operator']>): string {
   return stringify({ region: 'eu-west-1', alerts: { enabled: false }, operator });
 }
+
+/**
+ * An operator function as deployed (config validated at cold start, timed clients, token cache), on
+ * clients with one attempt per call; `deadlines` replace the defaults.
+ */
+export function operatorSetup(action: Action | 'from-path', config = operatorConfig(), deadlines?: OperatorDeadlines, clients = new Clients({ maxAttempts: 1 })) {
+  const log = new MemoryLog();
+  const handler = operatorHandler(action, () => operatorDeps(operatorRuntime({}, { config, clients, log }), deadlines));
+  const call = async (event: HttpEvent) => (await handler(event)) as HttpResponse;
+  return { handler, call, log };
+}
+
+export const post = (path: string, headers: Record<string, string> = bearer(TOKEN), query?: Record<string, string>) => httpEvent({ method: 'POST', path, headers, ...(query ? { query } : {}) });

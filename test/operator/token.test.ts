@@ -64,7 +64,7 @@ describe('operator: token store', () => {
   it('reads the SecureString decrypted, in the deploy region, and caches it for the TTL only', async () => {
     ssm.on(GetParameterCommand).resolvesOnce({ Parameter: { Value: 'one' } }).resolves({ Parameter: { Value: 'two' } });
     let now = 1_000_000;
-    const store = new TokenStore(new Clients({ maxAttempts: 1 }), 'eu-west-1', 300_000, () => now);
+    const store = new TokenStore({ clients: new Clients({ maxAttempts: 1 }), region: 'eu-west-1', ttlMs: 300_000, now: () => now });
     expect(await store.get('/p')).toBe('one');
     now += 299_999;
     expect(await store.get('/p')).toBe('one');

@@ -37,7 +37,7 @@ describe('reports: render', () => {
     expect(r.subject).toBe('[opsbots] 123456789012 prod: 1 FAIL, incomplete (1 not evaluated)');
     expect(r.text.indexOf('INCOMPLETE')).toBeLessThan(r.text.indexOf('[FAIL/high] bob'));
     expect(r.html.indexOf('Incomplete: not evaluated')).toBeLessThan(r.html.indexOf('>bob<'));
-    expect(JSON.parse(r.json)[0].status).toBe('ERROR');
+    expect(JSON.parse(r.json).findings[0].status).toBe('ERROR');
   });
 
   it('counts regions in the subject when only regions were unreadable', () => {

@@ -1,0 +1,188 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { InitializeHandlerArguments, InitializeHandlerOutput, MetadataBearer, Pluggable } from '@smithy/types';
+import { Clients, type ClientOptions, type SdkClient } from '../../shared/aws/clients';
+import { ReplayedServiceError } from '../../shared/aws/middleware';
+
+const ACCOUNT = '123456789012';
+const CREATED = '2024-01-01T00:00:00+00:00';
+const HEADER =
+  'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
+
+/** The size of a generated account: `users` IAM users, and per region `instances` and `groups`. */
+export interface AccountSpec {
+  readonly regions: readonly string[];
+  readonly users: number;
+  readonly instances: number;
+  readonly groups: number;
+  /** Certificates per region in ACM. Default 5. */
+  readonly certificates?: number;
+  /** How long every request takes to answer, as a round trip would. Default 0. */
+  readonly latencyMs?: number;
+}
+
+const userName = (i: number) => `user-${i}`;
+/** One user in three holds an active key; one holder in ten has one old enough to report. */
+const holdsKey = (i: number) => i % 3 === 0;
+const keyCreated = (i: number) => (i % 30 === 0 ? CREATED : '2026-10-01T00:00:00+00:00');
+
+function credentialReport(users: number): string {
+  const rows: string[] = [`${HEADER}\n<root_account>,arn:aws:iam::${ACCOUNT}:root,${CREATED},not_supported,N/A,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n`];
+  for (let i = 0; i < users; i++) {
+    const key = holdsKey(i) ? `true,${keyCreated(i)},2026-11-19T00:00:00+00:00,us-east-1,s3` : 'false,N/A,N/A,N/A,N/A';
+    const mfa = i % 10 !== 0; // one user in ten fails iam-console-mfa
+    rows.push(`${userName(i)},arn:aws:iam::${ACCOUNT}:user/${userName(i)},${CREATED},true,2026-11-10T00:00:00+00:00,${CREATED},N/A,${mfa},${key},false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n`);
+  }
+  return rows.join('');
+}
+
+/** A page of `size` items starting at the numeric token, and the next token while items are left. */
+function page(token: unknown, size: unknown, total: number, fallback = 1000): { from: number; to: number; next?: string } {
+  const from = Number(token ?? 0);
+  const to = Math.min(total, from + Number(size ?? fallback));
+  return { from, to, ...(to < total ? { next: String(to) } : {}) };
+}
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
+
+/** Inbound rules like a real estate: mostly private, some world-open ssh, ranges or all traffic, prefix lists. */
+function rulesOf(region: string, g: number) {
+  const rules: { IpProtocol: string; FromPort?: number; ToPort?: number; CidrIpv4?: string; CidrIpv6?: string; PrefixListId?: string }[] = [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIpv4: g % 3 === 0 ? '0.0.0.0/0' : '10.0.0.0/8' }];
+  if (g % 10 === 0) rules.push({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' });
+  if (g % 25 === 0) rules.push({ IpProtocol: 'tcp', FromPort: 0, ToPort: 1024, CidrIpv6: '::/0' });
+  if (g % 50 === 0) rules.push({ IpProtocol: '-1', CidrIpv4: '0.0.0.0/0' });
+  if (g % 7 === 0) rules.push({ IpProtocol: 'tcp', FromPort: 9200, ToPort: 9200, PrefixListId: `pl-${g % 4}` });
+  return rules.map((r, k) => ({ ...r, SecurityGroupRuleId: `sgr-${region.length}${g.toString(16).padStart(12, '0')}${k}`, GroupId: groupId(g), GroupOwnerId: ACCOUNT, IsEgress: false }));
+}
+const groupId = (g: number) => `sg-${g.toString(16).padStart(17, '0')}`;
+
+function permissionsOf(region: string, g: number) {
+  return rulesOf(region, g).map((r) => ({
+    IpProtocol: r.IpProtocol,
+    ...(r.FromPort === undefined ? {} : { FromPort: r.FromPort, ToPort: r.ToPort }),
+    ...(r.CidrIpv4 ? { IpRanges: [{ CidrIp: r.CidrIpv4 }] } : {}),
+    ...(r.CidrIpv6 ? { Ipv6Ranges: [{ CidrIpv6: r.CidrIpv6 }] } : {}),
+    ...(r.PrefixListId ? { PrefixListIds: [{ PrefixListId: r.PrefixListId }] } : {}),
+  }));
+}
+
+function instance(region: string, i: number, spec: AccountSpec) {
+  const tags = [
+    { Key: 'Name', Value: `host-${i}` },
+    ...(i % 4 === 0 ? [] : [{ Key: 'Owner', Value: `team-${i % 20}` }]),
+    { Key: 'Environment', Value: i % 9 === 0 ? 'qa' : 'prod' },
+    ...(i % 5 === 0 ? [] : [{ Key: 'CostCenter', Value: `CC-${String(1000 + (i % 9000)).padStart(4, '0')}` }]),
+  ];
+  return {
+    InstanceId: `i-${region.length.toString(16)}${i.toString(16).padStart(15, '0')}`,
+    InstanceType: 't3.micro',
+    State: { Name: i % 6 === 0 ? 'stopped' : 'running', Code: 16 },
+    LaunchTime: new Date('2026-06-01T00:00:00Z'),
+    RootDeviceName: '/dev/xvda',
+    Tags: tags,
+    SecurityGroups: [{ GroupId: groupId(i % Math.max(1, spec.groups)) }],
+  };
+}
+
+function certificate(region: string, c: number) {
+  const day = 86_400_000;
+  return { CertificateArn: `arn:aws:acm:${region}:${ACCOUNT}:certificate/${c}`, DomainName: `site-${c}.example.com`, Status: 'ISSUED', Type: 'AMAZON_ISSUED', KeyAlgorithm: 'RSA_2048', NotAfter: new Date(Date.parse('2026-11-20T08:00:00Z') + (c * 70 + 20) * day), InUse: true, RenewalEligibility: 'ELIGIBLE' };
+}
+
+/** What AWS would answer for `operation` of `service` in `region`, generated page by page from `spec`. */
+export function answer(spec: AccountSpec, report: () => string, service: string, region: string, operation: string, input: Record<string, unknown>): unknown {
+  const certificates = spec.certificates ?? 5;
+  switch (`${service}:${operation}`) {
+    case 'sts:GetCallerIdentity':
+      return { Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/bench/bench`, UserId: 'AROABENCH' };
+    case 'iam:ListAccountAliases':
+      return { AccountAliases: ['bench'] };
+    case 'iam:GenerateCredentialReport':
+      return { State: 'COMPLETE' };
+    case 'iam:GetCredentialReport':
+      return { Content: new Uint8Array(Buffer.from(report())), GeneratedTime: new Date('2026-11-20T07:40:00Z'), ReportFormat: 'text/csv' };
+    case 'iam:ListUsers': {
+      const p = page(input.Marker, input.MaxItems, spec.users, 100);
+      return { Users: range(p.from, p.to).map((i) => ({ UserName: userName(i), UserId: `AIDA${i}`, Path: '/', Arn: `arn:aws:iam::${ACCOUNT}:user/${userName(i)}`, CreateDate: new Date(CREATED) })), IsTruncated: p.next !== undefined, ...(p.next ? { Marker: p.next } : {}) };
+    }
+    case 'iam:ListAccessKeys': {
+      const i = Number(String(input.UserName).split('-')[1]);
+      return { AccessKeyMetadata: holdsKey(i) ? [{ UserName: input.UserName, AccessKeyId: `AKIA${String(i).padStart(16, '0')}`, Status: 'Active', CreateDate: new Date(keyCreated(i)) }] : [], IsTruncated: false };
+    }
+    case 'iam:ListServerCertificates':
+      return { ServerCertificateMetadataList: [], IsTruncated: false };
+    case 'ec2:DescribeRegions':
+      return { Regions: spec.regions.map((r) => ({ RegionName: r, OptInStatus: 'opt-in-not-required' })) };
+    case 'ec2:DescribeInstances': {
+      const p = page(input.NextToken, input.MaxResults, spec.instances);
+      return { Reservations: range(p.from, p.to).map((i) => ({ ReservationId: `r-${i}`, OwnerId: ACCOUNT, Instances: [instance(region, i, spec)] })), ...(p.next ? { NextToken: p.next } : {}) };
+    }
+    case 'ec2:DescribeSecurityGroups': {
+      const p = page(input.NextToken, input.MaxResults, spec.groups);
+      return { SecurityGroups: range(p.from, p.to).map((g) => ({ GroupId: groupId(g), GroupName: `group-${g}`, VpcId: 'vpc-1', OwnerId: ACCOUNT, Description: 'bench', Tags: [{ Key: 'Name', Value: `group-${g}` }], IpPermissions: permissionsOf(region, g), IpPermissionsEgress: [] })), ...(p.next ? { NextToken: p.next } : {}) };
+    }
+    case 'ec2:DescribeSecurityGroupRules': {
+      // Rules are paged by group here (a page holds every rule of its groups), as near enough to AWS.
+      const p = page(input.NextToken, input.MaxResults, spec.groups);
+      return { SecurityGroupRules: range(p.from, p.to).flatMap((g) => rulesOf(region, g)), ...(p.next ? { NextToken: p.next } : {}) };
+    }
+    case 'ec2:DescribeNetworkInterfaces': {
+      // One interface per instance, in its instance's group.
+      const p = page(input.NextToken, input.MaxResults, spec.instances);
+      return { NetworkInterfaces: range(p.from, p.to).map((i) => ({ NetworkInterfaceId: `eni-${i}`, InterfaceType: 'interface', Description: '', Status: 'in-use', Attachment: { InstanceId: instance(region, i, spec).InstanceId, DeviceIndex: 0 }, Groups: [{ GroupId: groupId(i % Math.max(1, spec.groups)) }] })), ...(p.next ? { NextToken: p.next } : {}) };
+    }
+    case 'ec2:GetManagedPrefixListEntries':
+      return { Entries: [{ Cidr: input.PrefixListId === 'pl-0' ? '0.0.0.0/0' : '198.51.100.0/24' }] };
+    case 'acm:ListCertificates':
+      return { CertificateSummaryList: range(0, certificates).map((c) => certificate(region, c)) };
+    case 'acm:DescribeCertificate': {
+      const c = Number(String(input.CertificateArn).split('/').pop());
+      return { Certificate: { ...certificate(region, c), InUseBy: [`arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/app/lb-${c}/1`], RenewalSummary: { RenewalStatus: 'PENDING_AUTO_RENEWAL' } } };
+    }
+    default:
+      throw new ReplayedServiceError('NotEmulated', `bench: the emulated account does not answer ${service}:${operation}`, 500);
+  }
+}
+
+/**
+ * SDK clients answered by a generated account (the real clients, with opsbots' stats middleware, minus the
+ * network): what a collector would receive from AWS, page by page, without holding the account in memory.
+ */
+export class EmulatedClients extends Clients {
+  private readonly stubbed = new WeakSet<object>();
+  private readonly report: () => string;
+
+  constructor(
+    readonly spec: AccountSpec,
+    options: ClientOptions = {},
+  ) {
+    super({ maxAttempts: 1, ...options });
+    let csv: string | undefined;
+    this.report = () => (csv ??= credentialReport(spec.users));
+  }
+
+  override get<C extends SdkClient>(Ctor: new (config: { region: string; retryMode: string; maxAttempts: number }) => C, service: string, region?: string): C {
+    const client = super.get(Ctor, service, region);
+    if (!this.stubbed.has(client)) {
+      this.stubbed.add(client);
+      const r = (client as unknown as { config: { region: () => Promise<string> } }).config.region;
+      client.middlewareStack.use(this.plugin(service, r));
+    }
+    return client;
+  }
+
+  private plugin(service: string, region: () => Promise<string>): Pluggable<object, object> {
+    const { spec, report } = this;
+    return {
+      applyToStack(stack) {
+        stack.add(
+          (_next, context) => async (args: InitializeHandlerArguments<object>) => {
+            const operation = String(context.commandName).replace(/Command$/, '');
+            if (spec.latencyMs) await sleep(spec.latencyMs);
+            const output = answer(spec, report, service, await region(), operation, args.input as Record<string, unknown>) as object;
+            return { output: { ...output, $metadata: { attempts: 1 } }, response: {} } as InitializeHandlerOutput<MetadataBearer>;
+          },
+          { step: 'initialize', priority: 'low', name: 'benchEmulatedAccount' },
+        );
+      },
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import { countFindings, type Counts } from '../shared/model';
+import type { AccountStatus, Report } from '../shared/report';
+import { TOOL } from '../shared/version';
+import { byImportance } from './order';
+
+/**
+ * Version of the findings JSON (schemas/findings.schema.json). The major part changes when a field is
+ * removed or changes meaning; a new optional field raises the minor part.
+ */
+export const FINDINGS_SCHEMA_VERSION = '1.0';
+
+/** The `--json` / findings.json / email attachment shape: one run, self-describing. Findings most important first. */
+export type FindingsEnvelope = Pick<Report, 'stage' | 'regions' | 'startedAt' | 'finishedAt' | 'dryRun' | 'state' | 'notEvaluated' | 'audits' | 'actions' | 'findings'> & {
+  readonly schemaVersion: typeof FINDINGS_SCHEMA_VERSION;
+  readonly tool: { readonly name: string; readonly version: string };
+  readonly accounts: readonly AccountStatus[];
+  /** Over every finding of the run; suppressed ones are counted apart. */
+  readonly counts: Counts;
+};
+
+/** The run's accounts: the report's list when it has one (an organization run), else its one account, audited. */
+export function accountsOf(report: Report): readonly AccountStatus[] {
+  return report.accounts ?? [{ ...report.account, status: 'audited' }];
+}
+
+/** Pure: Report -> the versioned findings envelope. */
+export function findingsEnvelope(report: Report): FindingsEnvelope {
+  return {
+    schemaVersion: FINDINGS_SCHEMA_VERSION,
+    tool: { name: TOOL.name, version: TOOL.version },
+    stage: report.stage,
+    accounts: accountsOf(report),
+    regions: report.regions,
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    dryRun: report.dryRun,
+    state: report.state,
+    counts: countFindings(report.findings),
+    notEvaluated: report.notEvaluated,
+    audits: report.audits,
+    actions: report.actions,
+    findings: [...report.findings].sort(byImportance),
+  };
+}
+
+export function findingsJson(report: Report): string {
+  return `${JSON.stringify(findingsEnvelope(report), null, 2)}\n`;
+}

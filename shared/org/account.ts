@@ -1,0 +1,102 @@
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { Clients } from '../aws/clients';
+import type { Config } from '../config/index';
+import type { Log } from '../logger';
+import { GLOBAL_REGION, finding } from '../model';
+import { reportState, summarise, type Report } from '../report';
+import { resolveAuditIds, runAudits } from '../run';
+import type { OrganizationSettings } from './config';
+import { AssumeRoleError, assumeMember, memberRoleArn, type AssumeOptions } from './credentials';
+import type { AccountItem, AccountResult } from './types';
+
+/** The source name of a member account that could not be reached (ERROR findings carry it as resourceId). */
+export const ASSUME_SOURCE = 'sts.assumeRole';
+
+/** What the account step needs: the stage, the caller's clients and how to build a member's clients. */
+export interface AccountRunOptions {
+  readonly config: Config;
+  readonly org: OrganizationSettings;
+  readonly auditIds: readonly string[];
+  /** The caller's clients (its STS assumes the member roles). */
+  readonly clients: Clients;
+  /** A fresh client factory for one member account, from its credentials: nothing is shared between accounts. */
+  readonly memberClients: (accountId: string, credentials: AwsCredentialIdentityProvider) => Clients;
+  readonly log: Log;
+  readonly dryRun: boolean;
+  readonly regions?: readonly string[];
+  readonly now?: Date;
+  /** Deadlines and clock of the role assumption (tests make them milliseconds). */
+  readonly assume?: Pick<AssumeOptions, 'timeoutMs' | 'refreshMarginMs' | 'clock'>;
+}
+
+/**
+ * The report of an account whose role could not be assumed: one ERROR per audit of the run, naming the
+ * role ARN tried and STS's error code, and the account `incomplete`. Never a skip, never a PASS.
+ */
+export function unreachableReport(opts: Pick<AccountRunOptions, 'config' | 'auditIds' | 'dryRun'>, item: AccountItem, error: AssumeRoleError, startedAt: string): Report {
+  const audits = resolveAuditIds(opts.auditIds);
+  const reason = `not audited: could not assume ${error.roleArn} (${error.code})`;
+  const findings = audits.map((a) =>
+    finding({
+      auditId: a.id,
+      status: 'ERROR',
+      severity: a.severity,
+      resource: error.roleArn,
+      resourceId: ASSUME_SOURCE,
+      resourceType: 'AWS::IAM::Role',
+      region: GLOBAL_REGION,
+      account: item.account.id,
+      reason,
+      evidence: { roleArn: error.roleArn, code: error.code, detail: error.detail },
+    }),
+  );
+  const notEvaluated = [{ source: ASSUME_SOURCE, region: GLOBAL_REGION, code: error.code, message: `${error.roleArn}: ${error.detail}` }];
+  return {
+    stage: opts.config.stage,
+    account: { id: item.account.id, partition: item.partition, alias: item.account.name },
+    regions: [],
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    dryRun: opts.dryRun,
+    state: reportState(findings, notEvaluated),
+    audits: summarise(audits, findings),
+    findings,
+    actions: [],
+    notEvaluated,
+    timings: {},
+  };
+}
+
+/**
+ * Runs the stage's audits in one member account with that account's own role session: regions in
+ * parallel and remediation under the same guards as a single-account run (shared/run.ts), every
+ * finding's `account` the member account. An account that cannot be assumed gives unreachableReport().
+ */
+export async function auditAccount(opts: AccountRunOptions, item: AccountItem): Promise<AccountResult> {
+  const startedAt = (opts.now ?? new Date()).toISOString();
+  const base = { version: 1 as const, runId: item.runId, account: item.account };
+  let access;
+  try {
+    access = await assumeMember({
+      sts: opts.clients.get(STSClient, 'sts'),
+      partition: item.partition,
+      accountId: item.account.id,
+      roleName: opts.org.roleName,
+      runId: item.runId,
+      sessionSeconds: opts.org.sessionSeconds,
+      ...(opts.org.externalId ? { externalId: opts.org.externalId } : {}),
+      ...opts.assume,
+    });
+  } catch (error) {
+    if (!(error instanceof AssumeRoleError)) throw error;
+    opts.log.warn('account not reachable', { runId: item.runId, account: item.account.id, roleArn: error.roleArn, code: error.code });
+    return { ...base, roleArn: error.roleArn, assumed: false, report: unreachableReport(opts, item, error, startedAt) };
+  }
+  const clients = opts.memberClients(item.account.id, access.credentials);
+  // The organization's account name stands in for the alias: one IAM call fewer per account.
+  const config: Config = { ...opts.config, account: { alias: item.account.name } };
+  const report = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now: opts.now });
+  opts.log.info('account audited', { runId: item.runId, account: item.account.id, state: report.state, findings: report.findings.length, requests: clients.stats.total() });
+  return { ...base, roleArn: memberRoleArn(item.partition, item.account.id, opts.org.roleName), assumed: true, report };
+}

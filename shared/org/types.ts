@@ -1,0 +1,77 @@
+import type { SourceError } from '../collect/outcome';
+import type { Report } from '../report';
+
+/** Account states that mean "not audited, and rightly so": named in the report, never making it incomplete. */
+export const SKIPPED_STATES = ['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'] as const;
+
+/** What discovery decided for one account in scope. */
+export const PLANS = ['audit', 'skip', 'not-audited'] as const;
+export type Plan = (typeof PLANS)[number];
+
+export interface OrgUnit {
+  readonly id: string;
+  /** Absent when it could not be read (cosmetic: the id still names it). */
+  readonly name?: string;
+}
+
+/** One account of the organization, as discovery read it. JSON-serialisable. */
+export interface OrgAccount {
+  readonly id: string;
+  readonly name: string;
+  /** Organizations `State`, or the older `Status` when `State` is absent; `UNKNOWN` when neither was read. */
+  readonly state: string;
+  /** Root first, down to the account's parent; empty when ListParents failed. */
+  readonly ous: readonly OrgUnit[];
+  /** Read only when a tag filter (or the owner tag) needs them. */
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly management: boolean;
+}
+
+/** An account in scope and what the run does with it. */
+export interface ScopedAccount extends OrgAccount {
+  readonly plan: Plan;
+  /** Why it is skipped or not audited (the state, `NotInOrganization`, an error code...). */
+  readonly reason?: string;
+}
+
+/** What discovery hands to the fan-out and, later, to the aggregation (stored under the run id). */
+export interface Discovery {
+  readonly version: 1;
+  readonly runId: string;
+  readonly discoveredAt: string;
+  readonly partition: string;
+  /** The account opsbots runs in (management or delegated administrator): trusted by the member role. */
+  readonly caller: string;
+  readonly organizationId?: string;
+  readonly managementAccount?: string;
+  readonly roleName: string;
+  /** Every account in scope (audited, skipped or not audited), in id order. */
+  readonly accounts: readonly ScopedAccount[];
+  /** Accounts of the organization the filters left out (not listed). */
+  readonly outOfScope: number;
+  /** What could not be read while discovering: the report is incomplete. */
+  readonly errors: readonly SourceError[];
+}
+
+/** One Map item: the account to audit in this run. Small, so 1,000 of them fit a state's payload. */
+export interface AccountItem {
+  readonly runId: string;
+  /** The caller's partition: the member role's ARN is built in it. */
+  readonly partition: string;
+  readonly account: Pick<OrgAccount, 'id' | 'name'>;
+}
+
+export function auditItems(discovery: Discovery): AccountItem[] {
+  return discovery.accounts.filter((a) => a.plan === 'audit').map((a) => ({ runId: discovery.runId, partition: discovery.partition, account: { id: a.id, name: a.name } }));
+}
+
+/** What the account step stores under the run id: that account's whole report. */
+export interface AccountResult {
+  readonly version: 1;
+  readonly runId: string;
+  readonly account: Pick<OrgAccount, 'id' | 'name'>;
+  readonly roleArn: string;
+  /** false: the role could not be assumed; the report holds one ERROR per audit naming the role and the code. */
+  readonly assumed: boolean;
+  readonly report: Report;
+}

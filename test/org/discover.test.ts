@@ -1,0 +1,102 @@
+import { ListAccountsCommand, ListParentsCommand } from '@aws-sdk/client-organizations';
+import { Clients } from '../../shared/aws/clients';
+import { normalise } from '../../shared/config/index';
+import { MemoryLog } from '../../shared/logger';
+import { organizationSchema, type OrganizationInput } from '../../shared/org/config';
+import { discover } from '../../shared/org/discover';
+import { auditItems } from '../../shared/org/types';
+import { configProblem as problem } from '../builders';
+import { mockOrganization } from './org-fixture';
+
+let mocks: ReturnType<typeof mockOrganization>;
+beforeEach(() => (mocks = mockOrganization()));
+afterEach(() => {
+  mocks.org.restore();
+  mocks.sts.restore();
+});
+
+const run = (settings: OrganizationInput = {}) => discover({ clients: new Clients(), settings: organizationSchema.parse(settings), runId: 'run-1', log: new MemoryLog() });
+const plans = (d: Awaited<ReturnType<typeof run>>) => Object.fromEntries(d.accounts.map((a) => [a.id, a.reason ? `${a.plan}: ${a.reason}` : a.plan]));
+
+describe('org config: the organization block', () => {
+  it('fills the defaults and is hooked into the stage schema', () => {
+    expect(normalise('dev', { organization: {} }).organization).toMatchObject({ accounts: 'all', roleName: 'OpsbotsAudit', accountConcurrency: 10, includeManagementAccount: false, sessionSeconds: 3600 });
+    expect(normalise('dev', {}).organization).toBeUndefined();
+  });
+
+  it('rejects unknown keys, bad ids and a concurrency above 50, naming the field', () => {
+    expect(problem(() => normalise('dev', { organization: { roleNme: 'x' } }))).toMatch(/organization\.roleNme: unknown key/);
+    expect(problem(() => normalise('dev', { organization: { accountConcurrency: 51 } }))).toMatch(/organization\.accountConcurrency/);
+    expect(problem(() => normalise('dev', { organization: { includeOus: ['Prod'] } }))).toMatch(/organization\.includeOus\.0: not an OU id/);
+    expect(problem(() => normalise('dev', { organization: { excludeAccounts: ['12345'] } }))).toMatch(/organization\.excludeAccounts\.0: not an AWS account id/);
+    expect(problem(() => normalise('dev', { organization: { sessionSeconds: 7200 } }))).toMatch(/organization\.sessionSeconds/);
+  });
+});
+
+describe('org discovery', () => {
+  it('lists every account over pages, skips suspended and closing ones by state, and leaves the management account out', async () => {
+    const d = await run();
+    expect(mocks.calls.ListAccounts).toBe(2);
+    expect(plans(d)).toEqual({ '222222222222': 'audit', '333333333333': 'audit', '444444444444': 'skip: SUSPENDED', '555555555555': 'skip: PENDING_CLOSURE' });
+    expect(d).toMatchObject({ partition: 'aws', caller: '111111111111', organizationId: 'o-abc123', managementAccount: '111111111111', outOfScope: 1, errors: [] });
+    expect(auditItems(d)).toEqual([
+      { runId: 'run-1', partition: 'aws', account: { id: '222222222222', name: 'prod' } },
+      { runId: 'run-1', partition: 'aws', account: { id: '333333333333', name: 'payments' } },
+    ]);
+  });
+
+  it('reads State and falls back to the older Status field', async () => {
+    const d = await run();
+    expect(d.accounts.find((a) => a.id === '333333333333')?.state).toBe('ACTIVE');
+    expect(d.accounts.find((a) => a.id === '555555555555')?.state).toBe('PENDING_CLOSURE');
+  });
+
+  it('gives each account its OU path from the root, reading each OU once', async () => {
+    const d = await run();
+    expect(d.accounts.find((a) => a.id === '333333333333')?.ous).toEqual([
+      { id: 'r-ab12', name: 'Root' },
+      { id: 'ou-ab12-prod0001', name: 'Prod' },
+      { id: 'ou-ab12-paym0001', name: 'Payments' },
+    ]);
+    expect(mocks.calls['ListParents:ou-ab12-prod0001']).toBe(1);
+    expect(mocks.calls['ListParents:ou-ab12-sand0001']).toBe(1);
+  });
+
+  it('includes the children of an included OU and drops an excluded child OU', async () => {
+    expect(Object.keys(plans(await run({ includeOus: ['ou-ab12-prod0001'] })))).toEqual(['222222222222', '333333333333']);
+    expect(Object.keys(plans(await run({ includeOus: ['ou-ab12-prod0001'], excludeOus: ['ou-ab12-paym0001'] })))).toEqual(['222222222222']);
+    expect(Object.keys(plans(await run({ includeOus: ['ou-ab12-paym0001'], includeAccounts: ['444444444444'] })))).toEqual(['333333333333', '444444444444']);
+    expect(Object.keys(plans(await run({ excludeAccounts: ['222222222222'] })))).not.toContain('222222222222');
+  });
+
+  it('audits the management account only when asked', async () => {
+    expect(plans(await run({ includeManagementAccount: true }))['111111111111']).toBe('audit');
+  });
+
+  it('filters on account tags, reading them only when a tag filter is set', async () => {
+    await run();
+    expect(mocks.calls.ListTagsForResource).toBeUndefined();
+    expect(Object.keys(plans(await run({ includeTags: { env: 'prod' } })))).toEqual(['222222222222', '333333333333']);
+    expect(Object.keys(plans(await run({ excludeTags: { env: ['prod', 'staging'] } })))).toEqual(['444444444444', '555555555555']);
+  });
+
+  it('names an explicitly listed account the organization does not hold, instead of dropping it', async () => {
+    const d = await run({ accounts: ['222222222222', '999999999999'] });
+    expect(plans(d)).toEqual({ '222222222222': 'audit', '999999999999': 'not-audited: NotInOrganization: not an account of this organization' });
+  });
+
+  it('keeps an account whose OU could not be read in scope as not audited when an OU filter needs it', async () => {
+    mocks.org.on(ListParentsCommand, { ChildId: '333333333333' }).rejects(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException' }));
+    const d = await run({ excludeOus: ['ou-ab12-sand0001'] });
+    expect(plans(d)['333333333333']).toBe('not-audited: scope unknown: ListParents TooManyRequestsException');
+    expect(d.errors).toEqual([expect.objectContaining({ source: 'organizations.parents', code: 'TooManyRequestsException', message: expect.stringContaining('333333333333') })]);
+  });
+
+  it('reports an organization it cannot read, naming the explicitly listed accounts as not audited', async () => {
+    mocks.org.on(ListAccountsCommand).rejects(Object.assign(new Error('You don\'t have permissions'), { name: 'AccessDeniedException' }));
+    const d = await run({ accounts: ['222222222222'] });
+    expect(d.errors).toEqual([expect.objectContaining({ source: 'organizations.accounts', code: 'AccessDeniedException' })]);
+    expect(plans(d)).toEqual({ '222222222222': 'not-audited: organization not read: organizations.accounts AccessDeniedException' });
+    expect(auditItems(d)).toEqual([]);
+  });
+});
