@@ -3,7 +3,7 @@ import { getAudit } from '../shared/audits/index';
 import { GLOBAL_REGION, type Finding, type Severity, type Status } from '../shared/model';
 import type { Report } from '../shared/report';
 import { TOOL } from '../shared/version';
-import { byImportance } from './order';
+import { inReportOrder } from './order';
 import { clip, generatorId, stableFindingId } from './finding-id';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -83,7 +83,7 @@ export function asffFinding(report: Report, f: Finding, opts: AsffOptions): AwsS
 
 /** Every finding of the report in ASFF, most important first (the `--asff` file). */
 export function asffFindings(report: Report, opts: AsffOptions): AwsSecurityFinding[] {
-  return [...report.findings].sort(byImportance).map((f) => asffFinding(report, f, opts));
+  return inReportOrder(report.findings).map((f) => asffFinding(report, f, opts));
 }
 
 export function asffJson(report: Report, opts: AsffOptions): string {

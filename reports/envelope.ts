@@ -1,13 +1,13 @@
 import { countFindings, type Counts } from '../shared/model';
 import type { AccountStatus, Report } from '../shared/report';
 import { TOOL } from '../shared/version';
-import { byImportance } from './order';
+import { inReportOrder } from './order';
 
 /**
  * Version of the findings JSON (schemas/findings.schema.json). The major part changes when a field is
  * removed or changes meaning; a new optional field raises the minor part.
  */
-export const FINDINGS_SCHEMA_VERSION = '1.0';
+export const FINDINGS_SCHEMA_VERSION = '1.1';
 
 /** The `--json` / findings.json / email attachment shape: one run, self-describing. Findings most important first. */
 export type FindingsEnvelope = Pick<Report, 'stage' | 'regions' | 'startedAt' | 'finishedAt' | 'dryRun' | 'state' | 'notEvaluated' | 'audits' | 'actions' | 'findings'> & {
@@ -39,7 +39,7 @@ export function findingsEnvelope(report: Report): FindingsEnvelope {
     notEvaluated: report.notEvaluated,
     audits: report.audits,
     actions: report.actions,
-    findings: [...report.findings].sort(byImportance),
+    findings: inReportOrder(report.findings),
   };
 }
 

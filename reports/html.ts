@@ -6,13 +6,14 @@ import { evidenceText } from './order';
 import { consoleLink } from './links';
 import { subject } from './subject';
 import { capped, cutNote, layout, type RenderOptions } from './layout';
+import { renderOrgHtml } from './org';
 
 const e = (v: unknown): string => escapeHtml(String(v));
 
-const COLORS: Record<Finding['status'], string> = { ERROR: '#8a1c7c', FAIL: '#b42318', WARN: '#b54708', PASS: '#067647' };
-const TABLE = '<table cellpadding="4" cellspacing="0" border="1" style="border-collapse:collapse;font-size:13px;border-color:#d0d5dd">';
-const H2 = 'style="font-size:16px;margin:18px 0 6px"';
-const H3 = 'style="font-size:14px;margin:10px 0 4px;color:#344054"';
+export const COLORS: Record<Finding['status'], string> = { ERROR: '#8a1c7c', FAIL: '#b42318', WARN: '#b54708', PASS: '#067647' };
+export const TABLE = '<table cellpadding="4" cellspacing="0" border="1" style="border-collapse:collapse;font-size:13px;border-color:#d0d5dd">';
+export const H2 = 'style="font-size:16px;margin:18px 0 6px"';
+export const H3 = 'style="font-size:14px;margin:10px 0 4px;color:#344054"';
 
 function resourceCell(f: Finding): string {
   const link = consoleLink(f);
@@ -25,7 +26,7 @@ function row(f: Finding): string {
   return `<tr><td style="color:${COLORS[f.status]};font-weight:bold">${e(f.status)}</td><td>${e(f.severity)}</td><td>${resourceCell(f)}</td><td>${e(f.region)}</td><td>${e(f.reason)}${evidence ? `<br><small style="color:#667085">${e(evidence)}</small>` : ''}</td></tr>`;
 }
 
-function table(findings: readonly Finding[]): string {
+export function table(findings: readonly Finding[]): string {
   return `${TABLE}<tr style="background:#f2f4f7"><th>Status</th><th>Severity</th><th>Resource</th><th>Region</th><th>Reason and evidence</th></tr>${findings.map(row).join('')}</table>`;
 }
 
@@ -49,6 +50,7 @@ function changesHtml(opts: RenderOptions): string[] {
 
 /** The HTML body. Every value goes through escape-html; nothing from AWS is trusted as markup. */
 export function renderHtml(report: Report, opts: RenderOptions = {}): string {
+  if (report.organization) return renderOrgHtml(report, report.organization, opts);
   const l = layout(report, opts);
   const parts: string[] = [];
   parts.push(`<h1 style="font-size:18px">${e(subject(report))}</h1>`);

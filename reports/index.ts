@@ -17,7 +17,28 @@ export interface Rendered {
   readonly json: string;
 }
 
+/**
+ * A report's renderings around the given bodies. The CSV (default: every finding) and the JSON are built
+ * when first read, then kept: a large report's JSON is only built if something needs it (a file, the
+ * email's attachment), never just because the report was rendered.
+ */
+export function renderedWith(report: Report, bodies: Pick<Rendered, 'html' | 'text'>, csv: () => string = () => findingsCsv(report.findings)): Rendered {
+  let csvText: string | undefined;
+  let json: string | undefined;
+  return {
+    subject: subject(report),
+    html: bodies.html,
+    text: bodies.text,
+    get csv() {
+      return (csvText ??= csv());
+    },
+    get json() {
+      return (json ??= findingsJson(report));
+    },
+  };
+}
+
 /** Pure: Report -> every rendering. Never touches AWS. Options default to a full report without a changes section. */
 export function render(report: Report, opts: RenderOptions = {}): Rendered {
-  return { subject: subject(report), html: renderHtml(report, opts), text: renderText(report, opts), csv: findingsCsv(report.findings), json: findingsJson(report) };
+  return renderedWith(report, { html: renderHtml(report, opts), text: renderText(report, opts) });
 }

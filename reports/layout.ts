@@ -2,7 +2,7 @@ import type { SourceError } from '../shared/collect/outcome';
 import { SEVERITIES, type Finding, type Severity } from '../shared/model';
 import type { Report } from '../shared/report';
 import type { Changes } from '../shared/state/diff';
-import { byImportance } from './order';
+import { inReportOrder } from './order';
 
 /** How a report is rendered beyond the Report itself. Defaults: everything listed, no changes section. */
 export interface RenderOptions {
@@ -54,7 +54,7 @@ export interface Layout {
 }
 
 export function layout(report: Report, opts: RenderOptions = {}): Layout {
-  const sorted = [...report.findings].sort(byImportance);
+  const sorted = inReportOrder(report.findings);
   const active = sorted.filter((f) => !f.suppressed);
   const sections: AuditSection[] = [];
   for (const a of report.audits) {

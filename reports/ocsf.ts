@@ -2,7 +2,7 @@ import { getAudit } from '../shared/audits/index';
 import { GLOBAL_REGION, type Finding, type Severity } from '../shared/model';
 import type { Report } from '../shared/report';
 import { TOOL } from '../shared/version';
-import { byImportance } from './order';
+import { inReportOrder } from './order';
 import { stableFindingId } from './finding-id';
 
 /** The OCSF schema version the events follow. */
@@ -89,7 +89,7 @@ export function ocsfFinding(report: Report, f: Finding): Record<string, unknown>
 
 /** Every finding of the report as OCSF Detection Findings, most important first (the `--ocsf` file). */
 export function ocsfFindings(report: Report): Record<string, unknown>[] {
-  return [...report.findings].sort(byImportance).map((f) => ocsfFinding(report, f));
+  return inReportOrder(report.findings).map((f) => ocsfFinding(report, f));
 }
 
 export function ocsfJson(report: Report): string {

@@ -1,14 +1,32 @@
 import { SEVERITIES, STATUSES, type Finding } from '../shared/model';
 
+// The same order as String.prototype.localeCompare without arguments, without building a collator per call.
+const collator = new Intl.Collator();
+
 /** Report order: ERROR first (what was not evaluated), then FAIL, WARN, PASS; by severity; by resource. */
 export function byImportance(a: Finding, b: Finding): number {
   const status = (s: Finding['status']) => (s === 'ERROR' ? -1 : STATUSES.indexOf(s));
   return (
     status(a.status) - status(b.status) ||
     SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
-    a.auditId.localeCompare(b.auditId) ||
-    a.resourceId.localeCompare(b.resourceId)
+    collator.compare(a.auditId, b.auditId) ||
+    collator.compare(a.resourceId, b.resourceId)
   );
+}
+
+const sorted = new WeakMap<readonly Finding[], readonly Finding[]>();
+
+/**
+ * The findings in report order (byImportance). Sorted once per findings array: the bodies, the CSV, the JSON
+ * and each attempt to fit the email read the same order, and a report's findings never change.
+ */
+export function inReportOrder(findings: readonly Finding[]): readonly Finding[] {
+  let order = sorted.get(findings);
+  if (!order) {
+    order = [...findings].sort(byImportance);
+    sorted.set(findings, order);
+  }
+  return order;
 }
 
 export function evidenceText(evidence: Finding['evidence']): string {

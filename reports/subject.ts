@@ -8,7 +8,10 @@ export function subject(report: Report): string {
   const parts: string[] = [];
   if (counts.FAIL > 0) parts.push(`${counts.FAIL} FAIL`);
   if (counts.WARN > 0) parts.push(`${counts.WARN} WARN`);
-  if (report.state === 'incomplete') {
+  const notAudited = report.accounts?.filter((a) => a.status === 'error').length ?? 0;
+  if (report.state === 'incomplete' && notAudited > 0) {
+    parts.push(`incomplete (${notAudited} account${notAudited === 1 ? '' : 's'} not audited)`);
+  } else if (report.state === 'incomplete') {
     const regions = new Set(report.notEvaluated.map((e) => e.region).filter((r) => r !== 'global'));
     const what = regions.size > 0 && report.notEvaluated.every((e) => e.region !== 'global')
       ? `${regions.size} region${regions.size === 1 ? '' : 's'} unreadable`

@@ -5,8 +5,9 @@ import { evidenceText } from './order';
 import { consoleLink } from './links';
 import { subject } from './subject';
 import { capped, cutNote, layout, type RenderOptions } from './layout';
+import { renderOrgText } from './org';
 
-function line(f: Finding): string[] {
+export function line(f: Finding): string[] {
   const link = consoleLink(f);
   return [
     `  - [${f.status}/${f.severity}] ${f.resourceId} (${f.region}): ${f.reason}`,
@@ -43,6 +44,7 @@ function changesText(opts: RenderOptions): string[] {
 
 /** The plain-text body: same content and order as the HTML. */
 export function renderText(report: Report, opts: RenderOptions = {}): string {
+  if (report.organization) return renderOrgText(report, report.organization, opts);
   const l = layout(report, opts);
   const out: string[] = [subject(report), ''];
   if (report.state === 'incomplete') {

@@ -1,5 +1,5 @@
-import { findingsCsvCut } from '../reports/csv';
-import { render, type AttachmentCut, type Rendered, type RenderOptions } from '../reports/index';
+import { csvLines, cutCsv } from '../reports/csv';
+import { renderedWith, type AttachmentCut, type Rendered, type RenderOptions } from '../reports/index';
 import { renderHtml } from '../reports/html';
 import { renderText } from '../reports/text';
 import type { Changes } from './state/diff';
@@ -47,24 +47,32 @@ async function built(envelope: Envelope, rendered: Rendered, attachJson: boolean
  * The report as one MIME message no larger than `maxBytes` (default SES's 10 MB): the full report when it
  * fits; else the bodies list the top findings per audit and say how many more are in the attachment; else
  * the JSON copy is left out and the CSV cut, most important first, with a note in the bodies and the CSV.
+ * Each finding's CSV line is built once; the full bodies and the JSON are only built when the attachments
+ * leave room for them (a large report goes straight to the cut without building either).
  */
 export async function fitReport(opts: { report: Report; envelope: Envelope; attachJson: boolean; changes?: Changes; maxBytes: number }): Promise<Fitted> {
   const { report, envelope, changes, maxBytes } = opts;
-  const complete = render(report, { changes });
-  // The attachments are rendered once; only the bodies change between attempts.
-  const bodies = (o: RenderOptions): Rendered => ({ ...complete, html: renderHtml(report, { changes, ...o }), text: renderText(report, { changes, ...o }) });
+  const lines = csvLines(report.findings);
+  const fullCsv = () => lines.header + lines.lines.join('');
+  const bodies = (o: RenderOptions): Rendered => renderedWith(report, { html: renderHtml(report, { changes, ...o }), text: renderText(report, { changes, ...o }) }, fullCsv);
   // Skip building a message that cannot fit: attachments grow by a third in base64.
-  const attached = Buffer.byteLength(complete.csv) + (opts.attachJson ? Buffer.byteLength(complete.json) : 0);
-  if (Buffer.byteLength(complete.html) + Buffer.byteLength(complete.text) + (attached * 4) / 3 <= maxBytes) {
-    const full = await built(envelope, complete, opts.attachJson);
-    if (full.raw.length <= maxBytes) return full;
+  const room = (bodyBytes: number, attached: number) => bodyBytes + (attached * 4) / 3 <= maxBytes;
+  const size = (r: Rendered) => Buffer.byteLength(r.html) + Buffer.byteLength(r.text);
+  const csvBytes = Buffer.byteLength(lines.header) + lines.bytes.reduce((a, b) => a + b, 0);
+  if (room(0, csvBytes)) {
+    const complete = bodies({});
+    const attached = csvBytes + (opts.attachJson ? Buffer.byteLength(complete.json) : 0);
+    if (room(size(complete), attached)) {
+      const full = await built(envelope, complete, opts.attachJson);
+      if (full.raw.length <= maxBytes) return full;
+    }
+    const trimmed = bodies({ topPerAudit: TOP_PER_AUDIT });
+    if (room(size(trimmed), attached)) {
+      const top = await built(envelope, trimmed, opts.attachJson, { topPerAudit: TOP_PER_AUDIT });
+      if (top.raw.length <= maxBytes) return top;
+    }
   }
   const topPerAudit = TOP_PER_AUDIT;
-  const trimmed = bodies({ topPerAudit });
-  if (Buffer.byteLength(trimmed.html) + Buffer.byteLength(trimmed.text) + (attached * 4) / 3 <= maxBytes) {
-    const top = await built(envelope, trimmed, opts.attachJson, { topPerAudit });
-    if (top.raw.length <= maxBytes) return top;
-  }
   const total = report.findings.length;
   const dropped = opts.attachJson ? ['findings.json (the CSV holds the same findings)'] : [];
   const cutOf = (included: number): AttachmentCut => ({ included, total, dropped, limitBytes: maxBytes });
@@ -72,11 +80,12 @@ export async function fitReport(opts: { report: Report; envelope: Envelope; atta
   // base64 turns 3 bytes into 4 and breaks lines every 76 characters.
   let budget = Math.floor(((maxBytes - bare.length - MARGIN_BYTES) * 3 * 76) / (4 * 78));
   for (;;) {
-    const { csv, included } = findingsCsvCut(report.findings, Math.max(0, budget));
+    const { csv, included } = cutCsv(lines, Math.max(0, budget));
     const cut = cutOf(included);
     const rendered = bodies({ topPerAudit, cut });
-    const fitted = await built(envelope, { ...rendered, csv }, false, { topPerAudit, cut });
-    if (fitted.raw.length <= maxBytes || budget <= 0) return { ...fitted, rendered };
+    const message = { ...composeMessage(envelope, rendered, false), attachments: [{ filename: 'findings.csv', content: csv, contentType: 'text/csv' }] };
+    const raw = await buildMime(message);
+    if (raw.length <= maxBytes || budget <= 0) return { rendered, message, raw, topPerAudit, cut };
     budget = Math.floor(budget * 0.9);
   }
 }

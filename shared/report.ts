@@ -1,6 +1,7 @@
 import type { ActionResult } from './actions/types';
 import type { AccountInfo } from './collect/inventory';
 import type { SourceError } from './collect/outcome';
+import type { OrgSummary } from './org/types';
 import { countFindings, type Counts, type Finding, type Severity } from './model';
 
 export const REPORT_STATES = ['clean', 'findings', 'incomplete'] as const;
@@ -35,6 +36,8 @@ export interface Report {
   readonly account: AccountInfo;
   /** Every account of the run with its status; absent = the one `account`, audited. */
   readonly accounts?: readonly AccountStatus[];
+  /** An organization run: accounts and OUs with their counts (shared/org/aggregate.ts). */
+  readonly organization?: OrgSummary;
   readonly regions: readonly string[];
   readonly startedAt: string;
   readonly finishedAt: string;

@@ -55,6 +55,8 @@ export const iamAccessKeyAge = defineAudit({
   severity: 'high',
   remediation: 'Create a new key, move its users to it, then deactivate and delete the old one; better, replace long-lived keys with IAM roles.',
   sources: ['iam.credentialReport', 'iam.users', 'iam.accessKeys'],
+  // The report columns its verdicts rest on: a missing one makes it ERROR, never judged on a default.
+  reads: { 'iam.credentialReport': ['access_key_1_active', 'access_key_2_active', 'access_key_1_last_rotated', 'access_key_2_last_rotated'] },
   settings,
   evaluate: evaluateAccessKeyAge,
   // Key ids are listed only for keys this audit could WARN or FAIL.

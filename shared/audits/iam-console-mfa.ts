@@ -48,6 +48,8 @@ export const iamConsoleMfa = defineAudit({
   severity: 'high',
   remediation: 'Assign an MFA device to the user (IAM > Users > Security credentials), or remove the console password if the user does not need console access.',
   sources: ['iam.credentialReport', 'iam.users'],
+  // The report columns its verdicts rest on: a missing one makes it ERROR, never judged on a default.
+  reads: { 'iam.credentialReport': ['password_enabled', 'mfa_active'] },
   settings,
   evaluate: evaluateConsoleMfa,
 });

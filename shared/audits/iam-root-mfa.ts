@@ -51,6 +51,8 @@ export const iamRootMfa = defineAudit({
   severity: 'critical',
   remediation: 'Sign in as root, assign an MFA device (hardware preferred) and delete the root access keys (Security credentials page); use IAM roles instead.',
   sources: ['iam.credentialReport'],
+  // The report columns its verdicts rest on: a missing one makes it ERROR, never judged on a default.
+  reads: { 'iam.credentialReport': ['mfa_active', 'access_key_1_active', 'access_key_2_active'] },
   settings,
   evaluate: (inventory) => evaluateRootMfa(inventory),
 });

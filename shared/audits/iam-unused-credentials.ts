@@ -77,6 +77,8 @@ export const iamUnusedCredentials = defineAudit({
   severity: 'high',
   remediation: 'Deactivate unused access keys and remove unused console passwords; delete the user if nobody needs it.',
   sources: ['iam.credentialReport', 'iam.users', 'iam.accessKeys'],
+  // The report columns its verdicts rest on: a missing one makes it ERROR, never judged on a default.
+  reads: { 'iam.credentialReport': ['password_enabled', 'password_last_used', 'password_last_changed', 'access_key_1_active', 'access_key_2_active', 'access_key_1_last_rotated', 'access_key_2_last_rotated', 'access_key_1_last_used_date', 'access_key_2_last_used_date'] },
   settings,
   evaluate: evaluateUnusedCredentials,
   // Key ids are listed only for keys this audit could FAIL.

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { parseISO, isValid } from 'date-fns';
 import { GLOBAL_REGION } from '../model';
 import { CollectionError, errorCode } from '../errors';
-import { capture, type Outcome } from './outcome';
+import { capture, type Outcome, type SourceError } from './outcome';
 import type { Collector, CollectContext } from './types';
 import { GLOBAL_SERVICE_REGION } from '../aws/clients';
 
@@ -41,9 +41,17 @@ export interface CredentialUser {
   readonly accessKeys: readonly ReportAccessKey[];
 }
 
+/** A column the audits read that the report lacks, or that holds a value of the wrong kind. */
+export interface ColumnProblem {
+  readonly column: string;
+  readonly why: string;
+}
+
 export interface CredentialReport {
   readonly generatedAt: string;
   readonly users: readonly CredentialUser[];
+  /** Columns an audit reads that are missing or not understood (absent = none): those audits are ERROR. */
+  readonly malformed?: readonly ColumnProblem[];
 }
 
 declare module './inventory' {
@@ -72,19 +80,69 @@ function nullable(raw: string | undefined): string | null {
   return raw === undefined || MARKERS.has(raw) ? null : raw;
 }
 
-const REQUIRED_COLUMNS = ['user', 'arn', 'user_creation_time', 'password_enabled', 'mfa_active', 'access_key_1_active', 'access_key_2_active'];
+const slotColumns = (suffix: string) => [`access_key_1_${suffix}`, `access_key_2_${suffix}`];
 
-/** Parses the report CSV with a CSV library; a report missing a required column is malformed, not empty. */
+/** Without these no row can be named or cross-checked with ListUsers: the whole report is malformed. */
+export const ROW_COLUMNS = ['user', 'arn', 'user_creation_time'] as const;
+/** Every other column an audit reads, by the kind of value it must hold. */
+export const REPORT_COLUMNS = {
+  dates: ['password_last_used', 'password_last_changed', ...slotColumns('last_rotated'), ...slotColumns('last_used_date')],
+  booleans: ['password_enabled', 'mfa_active', ...slotColumns('active')],
+  text: [...slotColumns('last_used_region'), ...slotColumns('last_used_service')],
+} as const;
+
+// The root row writes `not_supported` where a value has no meaning for it.
+const BOOLEAN_VALUES = new Set(['true', 'false', 'not_supported']);
+/** Marks a date of a column the report lacks (never read as a date, never as "never used"). */
+export const MISSING_COLUMN = 'column missing';
+
+function malformed(message: string, cause?: unknown): CollectionError {
+  return new CollectionError(message, 'iam.credentialReport', GLOBAL_REGION, 'MalformedReport', cause === undefined ? undefined : { cause });
+}
+
+/** Each read column the header lacks, or whose values are not of its kind (the first bad value named). */
+function columnProblems(header: readonly string[], rows: readonly Record<string, string>[]): ColumnProblem[] {
+  const problems: ColumnProblem[] = [];
+  const check = (columns: readonly string[], valid: (v: string) => boolean, kind: string) => {
+    for (const column of columns) {
+      if (!header.includes(column)) {
+        problems.push({ column, why: 'missing from the header' });
+        continue;
+      }
+      const bad = rows.find((r) => !valid(r[column] ?? ''));
+      if (bad) problems.push({ column, why: `holds "${bad[column]}" (user ${bad.user}), not ${kind}` });
+    }
+  };
+  check(REPORT_COLUMNS.dates, (v) => MARKERS.has(v.trim()) || reportDate(v).at !== null, 'a date');
+  check(REPORT_COLUMNS.booleans, (v) => BOOLEAN_VALUES.has(v), 'true or false');
+  check(REPORT_COLUMNS.text, () => true, 'text'); // any value: only its presence is checked
+  return problems;
+}
+
+/**
+ * Parses the report CSV with a CSV library. A row of the wrong length, or a header without the row columns,
+ * is a malformed report; any other column an audit reads that is missing or not understood is listed in
+ * `malformed` (the audits reading it are ERROR), never read as a default.
+ */
 export function parseCredentialReport(csv: string, generatedAt: string): CredentialReport {
-  const rows = parse(csv, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
-  const header = csv.split(/\r?\n/, 1)[0] ?? '';
-  const missing = REQUIRED_COLUMNS.filter((c) => !header.split(',').includes(c));
-  if (missing.length > 0) throw new CollectionError(`credential report lacks columns ${missing.join(', ')}`, 'iam.credentialReport', GLOBAL_REGION, 'MalformedReport');
+  let header: string[] = [];
+  let rows: Record<string, string>[];
+  try {
+    rows = parse(csv, { columns: (h: string[]) => (header = h.map((c) => c.trim())), skip_empty_lines: true, trim: true }) as Record<string, string>[];
+  } catch (error) {
+    throw malformed(`credential report not understood: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
+  const missing = ROW_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length > 0) throw malformed(`credential report lacks columns ${missing.join(', ')}`);
+  const undated = rows.find((r) => reportDate(r.user_creation_time).at === null);
+  if (undated) throw malformed(`credential report column user_creation_time holds "${undated.user_creation_time}" (user ${undated.user}), not a date`);
+  const has = new Set(header);
+  const date = (r: Record<string, string>, column: string): ReportDate => (has.has(column) ? reportDate(r[column]) : { at: null, raw: MISSING_COLUMN });
   const key = (r: Record<string, string>, slot: 1 | 2): ReportAccessKey => ({
     slot,
     active: r[`access_key_${slot}_active`] === 'true',
-    lastRotated: reportDate(r[`access_key_${slot}_last_rotated`]),
-    lastUsed: reportDate(r[`access_key_${slot}_last_used_date`]),
+    lastRotated: date(r, `access_key_${slot}_last_rotated`),
+    lastUsed: date(r, `access_key_${slot}_last_used_date`),
     lastUsedRegion: nullable(r[`access_key_${slot}_last_used_region`]),
     lastUsedService: nullable(r[`access_key_${slot}_last_used_service`]),
   });
@@ -94,12 +152,13 @@ export function parseCredentialReport(csv: string, generatedAt: string): Credent
     isRoot: r.user === ROOT_USER,
     createdAt: reportDate(r.user_creation_time),
     passwordEnabled: bool(r.password_enabled),
-    passwordLastUsed: reportDate(r.password_last_used),
-    passwordLastChanged: reportDate(r.password_last_changed),
+    passwordLastUsed: date(r, 'password_last_used'),
+    passwordLastChanged: date(r, 'password_last_changed'),
     mfaActive: r.mfa_active === 'true',
     accessKeys: [key(r, 1), key(r, 2)],
   }));
-  return { generatedAt, users };
+  const problems = columnProblems(header, rows);
+  return { generatedAt, users, ...(problems.length > 0 ? { malformed: problems } : {}) };
 }
 
 export interface CredentialReportOptions {
@@ -170,11 +229,19 @@ export function credentialReportFor(ctx: CollectContext, options: CredentialRepo
 
 export const CREDENTIAL_REPORT_ACTIONS = ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'] as const;
 
+/** A column problem as a gap of the source: only the audits reading that column are affected (Audit.reads). */
+function columnGap(p: ColumnProblem): SourceError {
+  return { source: 'iam.credentialReport', region: GLOBAL_REGION, code: 'MalformedReport', message: `credential report column ${p.column}: ${p.why}`, fields: [p.column] };
+}
+
 export function credentialReportCollector(options: CredentialReportOptions = {}): Collector<'iam.credentialReport'> {
   return {
     id: 'iam.credentialReport',
     iamActions: CREDENTIAL_REPORT_ACTIONS,
     regional: false,
-    collect: (ctx: CollectContext) => capture('iam.credentialReport', GLOBAL_REGION, () => credentialReportFor(ctx, options)),
+    collect: async (ctx: CollectContext) => {
+      const read = await capture('iam.credentialReport', GLOBAL_REGION, () => credentialReportFor(ctx, options));
+      return read.ok && read.value.malformed ? { ...read, gaps: read.value.malformed.map(columnGap) } : read;
+    },
   };
 }

@@ -13,6 +13,8 @@ export interface SourceError {
    * only audits reading one of them are affected (see Audit.reads).
    */
   readonly fields?: readonly string[];
+  /** In an organization report: the member account it belongs to. */
+  readonly account?: string;
 }
 
 /**

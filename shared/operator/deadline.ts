@@ -1,5 +1,5 @@
 import type { Clients } from '../aws/clients';
-import { OpsbotsError } from '../errors';
+import { errorCode, OpsbotsError } from '../errors';
 
 /** How long the operator waits on AWS. Every one is below the HTTP functions' 15 s timeout. */
 export interface OperatorDeadlines {
@@ -19,6 +19,11 @@ export class OperatorTimeout extends OpsbotsError {
   constructor(readonly ms: number) {
     super(`AWS did not answer within ${ms} ms`);
   }
+}
+
+/** The code a failure is logged with: `Timeout` for a deadline, the SDK's code otherwise. */
+export function failureCode(error: unknown): string {
+  return error instanceof OperatorTimeout ? error.code : errorCode(error);
 }
 
 /** The part of the client factory the operator uses. */

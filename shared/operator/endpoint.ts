@@ -1,9 +1,9 @@
 import type { OperatorRunConfig as Config } from './config';
 import type { Log } from '../logger';
 import { settleOnAbort, withAbortDeadline } from '../aws/abort-deadline';
-import { errorCode, errorMessage } from '../errors';
+import { errorMessage } from '../errors';
 import { TARGET_NAME, type Target } from './config';
-import { OperatorTimeout, type ClientSource, type OperatorDeadlines } from './deadline';
+import { failureCode, OperatorTimeout, type ClientSource, type OperatorDeadlines } from './deadline';
 import { changeInstance, describeInstance } from './ec2';
 import { badRequest, caller, json, requestedAction, requestedTarget, unauthorized, upstreamFailure, type HttpEvent, type HttpResponse, type TransitionBody } from './http';
 import type { InFlight } from './inflight';
@@ -86,8 +86,7 @@ async function answer(deps: OperatorDeps, event: HttpEvent, name: string, action
   try {
     return await withAbortDeadline(callMs, () => new OperatorTimeout(callMs), (signal) => authorised(deps, name, target, extracted.token, action, signal));
   } catch (error) {
-    const timeout = error instanceof OperatorTimeout;
-    return { result: timeout ? 'timeout' : 'aws-error', response: upstreamFailure(), detail: { error: { code: timeout ? error.code : errorCode(error), message: errorMessage(error) } } };
+    return { result: error instanceof OperatorTimeout ? 'timeout' : 'aws-error', response: upstreamFailure(), detail: { error: { code: failureCode(error), message: errorMessage(error) } } };
   }
 }
 

@@ -1,15 +1,20 @@
 import { addMinutes, differenceInMinutes } from 'date-fns';
 import escapeHtml from 'escape-html';
 import * as z from 'zod';
+import { withAbortDeadline } from '../aws/abort-deadline';
 import type { Clients } from '../aws/clients';
 import type { OperatorRunConfig as Config } from './config';
 import { parseOrThrow } from '../config/issues';
-import { ActionError, errorCode, errorMessage, type ActionFailure } from '../errors';
+import { ActionError, errorMessage, type ActionFailure } from '../errors';
 import type { Log } from '../logger';
 import { sendEmail } from '../notify/ses';
 import type { Message } from '../notify/mime';
+import { failureCode, OPERATOR_DEADLINES, OperatorTimeout, timedClients, type OperatorDeadlines } from './deadline';
 import type { Target } from './config';
 import { changeInstance, describeInstances, type InstanceStatus } from './ec2';
+
+/** The guard's whole run, every AWS call included: below its 120 s Lambda timeout, with room to log and fail. */
+export const GUARD_BUDGET_MS = 100_000;
 
 /** A running target past its maxRunHours, as the guard found it. */
 export interface Overdue {
@@ -62,9 +67,20 @@ function stopMessage(o: Overdue, notify: NonNullable<Target['notify']>, stage: s
  * The guard: one DescribeInstances per region holding guarded targets; stops every running target past
  * its maxRunHours, logs each stop and emails the target's `notify` recipients. One failed region or target
  * never spares the others; failures are gathered into one ActionError at the end (so the alarm fires).
+ * Every AWS call has the endpoints' deadlines (`deadlines`, default OPERATOR_DEADLINES) and the whole run
+ * `budgetMs` (default GUARD_BUDGET_MS); a step that hits either is a `Timeout` failure. A target that
+ * DescribeInstances did not return is a failure too (`InstanceNotReturned`), never "within its limit".
  */
-export async function runGuard(opts: { config: Config; clients: Clients; log: Log; now: Date; dryRun: boolean }): Promise<GuardResult> {
+export async function runGuard(opts: { config: Config; clients: Clients; log: Log; now: Date; dryRun: boolean; deadlines?: OperatorDeadlines; budgetMs?: number }): Promise<GuardResult> {
   const { config, clients, log, now, dryRun } = opts;
+  const deadlines = opts.deadlines ?? OPERATOR_DEADLINES;
+  const ec2 = timedClients(clients, deadlines);
+  const end = Date.now() + (opts.budgetMs ?? GUARD_BUDGET_MS);
+  // Each AWS step ends by its deadline, and none runs past the run's budget: what it did not reach is a Timeout failure.
+  const step = <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const ms = Math.min(deadlines.callMs, end - Date.now());
+    return ms > 0 ? withAbortDeadline(ms, () => new OperatorTimeout(ms), work) : Promise.reject(new OperatorTimeout(0));
+  };
   const targets = guardedTargets(config);
   const failures: ActionFailure[] = [];
   const stopped: string[] = [];
@@ -74,14 +90,19 @@ export async function runGuard(opts: { config: Config; clients: Clients; log: Lo
     const inRegion = targets.filter(([, t]) => t.region === region);
     let statuses: Map<string, InstanceStatus>;
     try {
-      statuses = await describeInstances(clients, region, inRegion.map(([, t]) => t.instanceId));
+      statuses = await step((signal) => describeInstances(ec2, region, inRegion.map(([, t]) => t.instanceId), signal));
     } catch (error) {
-      for (const [name, t] of inRegion) failures.push({ resource: `${name} (${t.instanceId})`, action: 'ec2:DescribeInstances', code: errorCode(error), message: errorMessage(error) });
+      for (const [name, t] of inRegion) failures.push({ resource: `${name} (${t.instanceId})`, action: 'ec2:DescribeInstances', code: failureCode(error), message: errorMessage(error) });
       continue;
     }
     for (const [name, target] of inRegion) {
       const status = statuses.get(target.instanceId);
-      if (!status || !isOverdue(status, target.maxRunHours, now) || !status.launchTime) continue;
+      if (!status) {
+        // Not judged is not "within its limit": say so, and fail the run.
+        failures.push({ resource: `${name} (${target.instanceId})`, action: 'ec2:DescribeInstances', code: 'InstanceNotReturned', message: `DescribeInstances returned no state for ${target.instanceId}` });
+        continue;
+      }
+      if (!isOverdue(status, target.maxRunHours, now) || !status.launchTime) continue;
       const overdue: Overdue = { name, target, launchTime: status.launchTime, hours: differenceInMinutes(now, status.launchTime) / 60 };
       const line = { target: name, instanceId: target.instanceId, region, launchTime: status.launchTime.toISOString(), hours: Number(overdue.hours.toFixed(2)), maxRunHours: target.maxRunHours, dryRun };
       if (dryRun) {
@@ -90,18 +111,19 @@ export async function runGuard(opts: { config: Config; clients: Clients; log: Lo
         continue;
       }
       try {
-        await changeInstance(clients, region, target.instanceId, 'stop');
+        await step((signal) => changeInstance(ec2, region, target.instanceId, 'stop', signal));
       } catch (error) {
-        failures.push({ resource: `${name} (${target.instanceId})`, action: 'ec2:StopInstances', code: errorCode(error), message: errorMessage(error) });
+        failures.push({ resource: `${name} (${target.instanceId})`, action: 'ec2:StopInstances', code: failureCode(error), message: errorMessage(error) });
         continue;
       }
       stopped.push(name);
       log.warn('operator guard: stopped', line);
       if (!target.notify) continue;
       try {
-        await sendEmail(clients, target.notify.sesRegion ?? config.region, stopMessage(overdue, target.notify, config.stage));
+        const notify = target.notify;
+        await step(() => sendEmail(clients, notify.sesRegion ?? config.region, stopMessage(overdue, notify, config.stage)));
       } catch (error) {
-        failures.push({ resource: `${name} (${target.instanceId})`, action: 'ses:SendEmail', code: errorCode(error), message: errorMessage(error) });
+        failures.push({ resource: `${name} (${target.instanceId})`, action: 'ses:SendEmail', code: failureCode(error), message: errorMessage(error) });
       }
     }
   }

@@ -3,7 +3,8 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Clients } from '../aws/clients';
 import type { Config } from '../config/index';
 import type { Log } from '../logger';
-import { GLOBAL_REGION, finding } from '../model';
+import { GLOBAL_REGION } from '../model';
+import { notAuditedFindings } from './aggregate';
 import { reportState, summarise, type Report } from '../report';
 import { resolveAuditIds, runAudits } from '../run';
 import type { OrganizationSettings } from './config';
@@ -37,20 +38,7 @@ export interface AccountRunOptions {
 export function unreachableReport(opts: Pick<AccountRunOptions, 'config' | 'auditIds' | 'dryRun'>, item: AccountItem, error: AssumeRoleError, startedAt: string): Report {
   const audits = resolveAuditIds(opts.auditIds);
   const reason = `not audited: could not assume ${error.roleArn} (${error.code})`;
-  const findings = audits.map((a) =>
-    finding({
-      auditId: a.id,
-      status: 'ERROR',
-      severity: a.severity,
-      resource: error.roleArn,
-      resourceId: ASSUME_SOURCE,
-      resourceType: 'AWS::IAM::Role',
-      region: GLOBAL_REGION,
-      account: item.account.id,
-      reason,
-      evidence: { roleArn: error.roleArn, code: error.code, detail: error.detail },
-    }),
-  );
+  const findings = notAuditedFindings(audits, item.account.id, { resource: error.roleArn, resourceType: 'AWS::IAM::Role', source: ASSUME_SOURCE, reason, evidence: { roleArn: error.roleArn, code: error.code, detail: error.detail } });
   const notEvaluated = [{ source: ASSUME_SOURCE, region: GLOBAL_REGION, code: error.code, message: `${error.roleArn}: ${error.detail}` }];
   return {
     stage: opts.config.stage,
@@ -60,7 +48,7 @@ export function unreachableReport(opts: Pick<AccountRunOptions, 'config' | 'audi
     finishedAt: new Date().toISOString(),
     dryRun: opts.dryRun,
     state: reportState(findings, notEvaluated),
-    audits: summarise(audits, findings),
+    audits: summarise(audits, findings, opts.config.audits),
     findings,
     actions: [],
     notEvaluated,

@@ -76,10 +76,8 @@ async function assumeOnce(o: AssumeOptions, roleArn: string): Promise<AwsCredent
     }, o.timeoutMs ?? 30_000);
   });
   try {
-    const call = o.sts.send(
-      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: roleSessionName(o.runId), DurationSeconds: o.sessionSeconds ?? 3600, ...(o.externalId ? { ExternalId: o.externalId } : {}) }),
-      { abortSignal: abort.signal },
-    );
+    const input = { RoleArn: roleArn, RoleSessionName: roleSessionName(o.runId), DurationSeconds: o.sessionSeconds ?? 3600, ...(o.externalId ? { ExternalId: o.externalId } : {}) };
+    const call = Promise.resolve().then(() => o.sts.send(new AssumeRoleCommand(input), { abortSignal: abort.signal }));
     call.catch(() => undefined); // a late failure after the deadline has nobody to tell
     const res = await Promise.race([call, deadline]);
     const c = res.Credentials;

@@ -1,5 +1,6 @@
 import type { SourceError } from '../collect/outcome';
-import type { Report } from '../report';
+import type { AccountStatus, Report, ReportState } from '../report';
+import type { Counts } from '../model';
 
 /** Account states that mean "not audited, and rightly so": named in the report, never making it incomplete. */
 export const SKIPPED_STATES = ['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'] as const;
@@ -74,4 +75,39 @@ export interface AccountResult {
   /** false: the role could not be assumed; the report holds one ERROR per audit naming the role and the code. */
   readonly assumed: boolean;
   readonly report: Report;
+}
+
+/** One account's line in the organization report. */
+export interface OrgAccountSummary extends AccountStatus {
+  readonly name: string;
+  readonly ous: readonly OrgUnit[];
+  /** Organizations state (ACTIVE, SUSPENDED...). */
+  readonly state: string;
+  /** The account's own report state, when it was audited. */
+  readonly reportState?: ReportState;
+  readonly counts: Counts;
+  readonly regions: number;
+}
+
+/** One OU (its children included) in the organization report. */
+export interface OuSummary {
+  readonly id: string;
+  /** Names from the root, e.g. `Root / Prod / Payments`. */
+  readonly path: string;
+  readonly accounts: number;
+  /** Accounts under it not audited for a reason other than their state (incomplete). */
+  readonly notAudited: number;
+  readonly counts: Counts;
+}
+
+/** What an organization report adds to a Report: the accounts and OUs, for the summary first. */
+export interface OrgSummary {
+  readonly runId: string;
+  readonly organizationId?: string;
+  readonly managementAccount?: string;
+  readonly caller: string;
+  readonly roleName: string;
+  readonly accounts: readonly OrgAccountSummary[];
+  readonly ous: readonly OuSummary[];
+  readonly outOfScope: number;
 }

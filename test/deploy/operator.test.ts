@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { packageStage, roleActions, ROOT, type Template } from './package';
 import { operatorStageYaml, STAGING } from '../operator/fixtures';
 import { OPERATOR_DEADLINES } from '../../shared/operator/deadline';
+import { GUARD_BUDGET_MS } from '../../shared/operator/guard';
 
 const STAGE_YAML = operatorStageYaml({
   targets: {
@@ -56,13 +57,14 @@ describe('deploy: operator endpoints in the packaged template', () => {
     expect(qa).not.toContain('staging');
   });
 
-  it('gives each endpoint function more time than the operator waits on AWS, so a slow call ends in a 502, not a timeout', () => {
+  it('gives each endpoint function and the guard more time than they wait on AWS, so a slow call ends in a 502 or a failure, not a Lambda timeout', () => {
     const { callMs, connectMs, requestMs } = OPERATOR_DEADLINES;
     const endpoints = Object.entries(t.Resources).filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && /^Operator\w+(Start|Stop|State)LambdaFunction$|^OperatorDenyLambdaFunction$/.test(id));
     expect(endpoints).toHaveLength(7);
     // A second for the cold start and the answer after the deadline has fired.
     for (const [, fn] of endpoints) expect(fn.Properties.Timeout * 1000).toBeGreaterThanOrEqual(callMs + 1_000);
     expect(connectMs + requestMs).toBeLessThan(callMs);
+    expect(t.Resources.OperatorGuardLambdaFunction?.Properties.Timeout * 1000).toBeGreaterThanOrEqual(GUARD_BUDGET_MS + 10_000);
   });
 
   it('gives the catch-all and the console page no AWS permission at all', () => {

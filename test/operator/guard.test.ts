@@ -5,6 +5,7 @@ import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
 import { ActionError, ConfigError } from '../../shared/errors';
 import { isOverdue, parseGuardEvent, runGuard } from '../../shared/operator/guard';
+import type { OperatorDeadlines } from '../../shared/operator/deadline';
 import { operatorConfig, STAGING } from './fixtures';
 
 const ec2 = mockClient(EC2Client);
@@ -22,9 +23,9 @@ beforeEach(() => {
   ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
 });
 
-const run = (config: ReturnType<typeof operatorConfig>, dryRun = false) => {
+const run = (config: ReturnType<typeof operatorConfig>, dryRun = false, limits: { deadlines?: OperatorDeadlines; budgetMs?: number } = {}) => {
   const log = new MemoryLog();
-  return { log, result: runGuard({ config, clients: new Clients({ maxAttempts: 1 }), log, now: NOW, dryRun }) };
+  return { log, result: runGuard({ config, clients: new Clients({ maxAttempts: 1 }), log, now: NOW, dryRun, ...limits }) };
 };
 
 describe('operator guard: overdue', () => {
@@ -83,6 +84,43 @@ describe('operator guard: run', () => {
   it('accepts only a schedule tick or a dry-run request as its event', () => {
     expect(parseGuardEvent({ source: 'opsbots.schedule' })).toEqual({ source: 'opsbots.schedule', dryRun: false });
     expect(() => parseGuardEvent({ dryrun: true })).toThrow(ConfigError);
+  });
+});
+
+describe('operator guard: deadlines', () => {
+  const never = () => new Promise<never>(() => undefined);
+  const deadlines = { callMs: 50, connectMs: 1_000, requestMs: 1_000 };
+  const overdue = (id: string) => ({ Reservations: [{ Instances: [instance(id, 'running', '2026-11-23T00:00:00Z')] }] });
+  const failuresOf = async (result: Promise<unknown>) => ((await result.catch((e: unknown) => e)) as ActionError).failures.map((f) => `${f.resource} ${f.action} ${f.code}`);
+
+  it('ends a region that never answers at its deadline and still stops the other region\'s target', async () => {
+    ec2.on(DescribeInstancesCommand, { InstanceIds: [STAGING.instanceId] }).callsFake(never);
+    ec2.on(DescribeInstancesCommand, { InstanceIds: [QA.instanceId] }).resolves(overdue(QA.instanceId));
+    const { result } = run(operatorConfig({ targets: { staging: { ...STAGING, maxRunHours: 1 }, qa: QA } }), false, { deadlines });
+    expect(await failuresOf(result)).toEqual(['staging (i-0123456789abcdef0) ec2:DescribeInstances Timeout']);
+    expect(ec2.commandCalls(StopInstancesCommand).map((c) => c.args[0].input.InstanceIds)).toEqual([[QA.instanceId]]);
+  });
+
+  it('ends a stop and a mail that never answer at their deadline, each a Timeout failure', async () => {
+    ec2.on(DescribeInstancesCommand, { InstanceIds: [STAGING.instanceId] }).resolves(overdue(STAGING.instanceId));
+    ec2.on(DescribeInstancesCommand, { InstanceIds: [QA.instanceId] }).resolves(overdue(QA.instanceId));
+    ec2.on(StopInstancesCommand, { InstanceIds: [STAGING.instanceId] }).callsFake(never);
+    ses.on(SendEmailCommand).callsFake(never);
+    const { result } = run(operatorConfig({ targets: { staging: { ...STAGING, maxRunHours: 1 }, qa: { ...QA, notify } } }), false, { deadlines });
+    expect(await failuresOf(result)).toEqual(['staging (i-0123456789abcdef0) ec2:StopInstances Timeout', 'qa (i-0fedcba9876543210) ses:SendEmail Timeout']);
+  });
+
+  it('starts no call once the run\'s budget is spent: what it did not reach is a Timeout failure', async () => {
+    ec2.on(DescribeInstancesCommand).callsFake(never);
+    const { result } = run(operatorConfig({ targets: { staging: { ...STAGING, maxRunHours: 1 }, qa: QA } }), false, { deadlines: { ...deadlines, callMs: 5_000 }, budgetMs: 50 });
+    expect(await failuresOf(result)).toEqual(['staging (i-0123456789abcdef0) ec2:DescribeInstances Timeout', 'qa (i-0fedcba9876543210) ec2:DescribeInstances Timeout']);
+    expect(ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(1);
+  });
+
+  it('fails a target DescribeInstances did not return instead of taking it as within its limit', async () => {
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    const { result } = run(operatorConfig({ targets: { staging: { ...STAGING, maxRunHours: 1 } } }));
+    expect(await failuresOf(result)).toEqual(['staging (i-0123456789abcdef0) ec2:DescribeInstances InstanceNotReturned']);
   });
 });
 

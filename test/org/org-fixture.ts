@@ -8,7 +8,8 @@ import {
   OrganizationsClient,
   type Account,
 } from '@aws-sdk/client-organizations';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 
 /**
  * A small organization for tests:
@@ -64,4 +65,57 @@ export function mockOrganization() {
     return { Tags: Object.entries(ORG.tags[input.ResourceId] ?? {}).map(([Key, Value]) => ({ Key, Value })) };
   });
   return { org, sts, calls };
+}
+
+const HEAD = 'user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_2_active\n';
+
+/** A console user row of `account`'s credential report. */
+export const consoleUser = (account: string, name: string, mfa: boolean) => `${name},arn:aws:iam::${account}:user/${name},2024-01-01T00:00:00+00:00,true,N/A,${mfa},false,false\n`;
+
+export interface Member {
+  /** Credential report rows; or the error AssumeRole answers for this account's role. */
+  readonly users?: readonly string[];
+  readonly assume?: string;
+}
+
+/** The access key id STS hands out for `account`'s role: how the mocks tell accounts apart. */
+export const memberKey = (account: string) => `ASIA${account}`;
+
+/**
+ * Per-account answers behind one set of class mocks: AssumeRole gives each member its own key, and every
+ * STS/IAM call answers for the account whose credentials signed it (read from the calling client), so a
+ * client reused across accounts would answer for the wrong one. `signedBy` records which key made each call.
+ */
+export function mockMembers(sts: ReturnType<typeof mockOrganization>['sts'], members: Readonly<Record<string, Member>>, caller = '111111111111') {
+  const iam = mockClient(IAMClient);
+  const signedBy: { op: string; key: string }[] = [];
+  const whose = async (getClient: () => { config: { credentials: () => Promise<{ accessKeyId: string }> } }, op: string) => {
+    const { accessKeyId } = await getClient().config.credentials();
+    signedBy.push({ op, key: accessKeyId });
+    return Object.keys(members).find((id) => memberKey(id) === accessKeyId) ?? caller;
+  };
+  sts.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => {
+    const account = input.RoleArn.split(':')[4] ?? '';
+    const m = members[account];
+    if (!m || m.assume) throw Object.assign(new Error(`User is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`), { name: m?.assume ?? 'AccessDenied' });
+    return { Credentials: { AccessKeyId: memberKey(account), SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3600_000) }, AssumedRoleUser: { AssumedRoleId: 'x', Arn: `arn:aws:sts::${account}:assumed-role/OpsbotsAudit/s` } };
+  });
+  sts.on(GetCallerIdentityCommand).callsFake(async (_input: unknown, getClient: any) => {
+    const account = await whose(getClient, 'GetCallerIdentity');
+    return { Account: account, Arn: account === caller ? `arn:aws:iam::${caller}:user/auditor` : `arn:aws:sts::${account}:assumed-role/OpsbotsAudit/s` };
+  });
+  iam.on(GenerateCredentialReportCommand).callsFake(async (_input: unknown, getClient: any) => {
+    await whose(getClient, 'GenerateCredentialReport');
+    return { State: 'COMPLETE' };
+  });
+  iam.on(GetCredentialReportCommand).callsFake(async (_input: unknown, getClient: any) => {
+    const account = await whose(getClient, 'GetCredentialReport');
+    const root = `<root_account>,arn:aws:iam::${account}:root,2020-01-01T00:00:00+00:00,not_supported,N/A,true,false,false\n`;
+    return { Content: Buffer.from(HEAD + root + (members[account]?.users ?? []).join('')), GeneratedTime: new Date() };
+  });
+  iam.on(ListUsersCommand).callsFake(async (_input: unknown, getClient: any) => {
+    const account = await whose(getClient, 'ListUsers');
+    return { Users: (members[account]?.users ?? []).map((r) => ({ UserName: r.split(',')[0], Arn: r.split(',')[1], UserId: 'AIDA', Path: '/', CreateDate: new Date('2024-01-01T00:00:00Z') })) };
+  });
+  return { iam, signedBy };
 }

@@ -70,6 +70,18 @@ describe('findings JSON: the versioned envelope (schemas/findings.schema.json)',
     expect(json.accounts.map((a: { status: string }) => a.status)).toEqual(['audited', 'skipped', 'error']);
   });
 
+  it('names, in what was not evaluated, the users or report columns of a source read only in part', () => {
+    const partial = report([f({})], {
+      notEvaluated: [
+        { source: 'iam.accessKeys', region: 'global', code: 'AccessDenied', message: 'ListAccessKeys failed for 1 user (bob)', resources: ['bob'] },
+        { source: 'iam.credentialReport', region: 'global', code: 'MalformedReport', message: 'credential report column password_last_used: missing from the header', fields: ['password_last_used'] },
+      ],
+    });
+    const json = JSON.parse(render(partial).json);
+    expect(problems(validate, json)).toEqual([]);
+    expect(json.notEvaluated.map((e: { resources?: string[]; fields?: string[] }) => e.resources ?? e.fields)).toEqual([['bob'], ['password_last_used']]);
+  });
+
   it('the schema rejects what is not the envelope: the old bare array, an unknown status, a skipped account without reason, an unknown key', () => {
     const j = sample.json;
     expect(validate(j.findings)).toBe(false);

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { formatUtc } from '../dates';
+import { mapLimit } from '../concurrency';
+import { errorMessage } from '../errors';
+import { parseOrThrow } from '../config/issues';
+import type { Report, ReportState } from '../report';
+import { auditAccount, type AccountRunOptions } from './account';
+import { aggregate } from './aggregate';
+import { discover } from './discover';
+import { runIdSchema, type OrgResultStore } from './store';
+import { auditItems, type AccountItem } from './types';
+import { countFindings, type Counts } from '../model';
+
+/**
+ * The three steps of an organization run, each a thin adapter's whole body: the Step Functions Lambdas
+ * call one step each, the CLI calls all three in a loop (runOrganization). Inputs and outputs are small
+ * JSON; everything large goes through the results store under the run id.
+ */
+export interface OrgSteps extends AccountRunOptions {
+  readonly store: OrgResultStore;
+}
+
+/** `20261203T083000Z-1a2b3c`: sortable, unique enough, valid as an execution name, S3 key part and session name. */
+export function newRunId(now = new Date()): string {
+  return `${formatUtc(now, "yyyyMMdd'T'HHmmss'Z'")}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Output of the discover step: the Map state's items. */
+export interface DiscoverOutput {
+  readonly runId: string;
+  readonly items: readonly AccountItem[];
+}
+
+/** Discover step: reads the organization, stores the discovery under the run id, returns the accounts to audit. */
+export async function discoverStep(steps: OrgSteps, input: { runId?: string } = {}): Promise<DiscoverOutput> {
+  const runId = input.runId === undefined ? newRunId(steps.now) : parseOrThrow('discover input', runIdSchema, input.runId, ['runId']);
+  const discovery = await discover({ clients: steps.clients, settings: steps.org, runId, log: steps.log, now: steps.now });
+  await steps.store.putDiscovery(discovery);
+  return { runId, items: auditItems(discovery) };
+}
+
+/** Output of the account step: a few numbers for the execution history (the result itself is stored). */
+export interface AccountOutput {
+  readonly accountId: string;
+  readonly assumed: boolean;
+  readonly state: ReportState;
+  readonly counts: Counts;
+}
+
+/** Account step: audits one member account and stores its result. Throws only when the result cannot be stored. */
+export async function accountStep(steps: OrgSteps, item: AccountItem): Promise<AccountOutput> {
+  const result = await auditAccount(steps, item);
+  await steps.store.putResult(result);
+  return { accountId: item.account.id, assumed: result.assumed, state: result.report.state, counts: countFindings(result.report.findings) };
+}
+
+/** Aggregate step: one report for the organization. Rendering and delivery follow, as for any Report. */
+export function aggregateStep(steps: OrgSteps, input: { runId: string }): Promise<Report> {
+  const runId = parseOrThrow('aggregate input', runIdSchema, input.runId, ['runId']);
+  return aggregate({ store: steps.store, runId, config: steps.config, auditIds: steps.auditIds, dryRun: steps.dryRun, log: steps.log, now: steps.now });
+}
+
+/**
+ * The CLI's fan-out: discover, every account `accountConcurrency` at a time, aggregate. An account step
+ * that throws is logged and left without a result, exactly as the state machine's Catch leaves it; the
+ * aggregation then names that account as not audited.
+ */
+export async function runOrganization(steps: OrgSteps, runId?: string): Promise<Report> {
+  const { runId: id, items } = await discoverStep(steps, runId === undefined ? {} : { runId });
+  await mapLimit(items, steps.org.accountConcurrency, async (item) => {
+    try {
+      await accountStep(steps, item);
+    } catch (error) {
+      steps.log.error('account step failed', { runId: id, account: item.account.id, error: errorMessage(error) });
+    }
+  });
+  return aggregateStep(steps, { runId: id });
+}
