@@ -8,6 +8,7 @@ import type { Log } from '../shared/logger';
 import type { Report } from '../shared/report';
 import type { Rendered } from '../reports/index';
 import { EXIT } from './output';
+import { RunBudget } from '../shared/deadline';
 
 export interface CliRunOptions {
   readonly config: Config;
@@ -41,11 +42,18 @@ export function exitCodeFor(report: Report): number {
 export async function cliRun(opts: CliRunOptions): Promise<CliRunResult> {
   resolveAuditIds(opts.auditIds); // bad ids fail before any AWS call
   const config = withOverrides(opts.config, opts.set, '--set');
-  const clients = new Clients({ maxAttempts: config.maxAttempts, replayDir: opts.replayDir, passthrough: opts.passthrough, defaultRegion: config.region });
+  const clients = new Clients({ maxAttempts: config.maxAttempts, replayDir: opts.replayDir, passthrough: opts.passthrough, defaultRegion: config.region, requestTimeoutMs: config.deadlines.requestSeconds * 1000 });
   const now = opts.replayDir ? recordedAt(opts.replayDir) : undefined;
-  const run = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now });
-  const { rendered, delivery, eml, changes, timings } = await deliverReport({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log });
-  // The report's phases end at `act`; render and notify happen on it, so their times are added after.
-  const report: Report = { ...run, timings: { ...run.timings, ...timings } };
-  return { report, rendered, clients, delivery, ...(eml ? { eml } : {}), ...(changes ? { changes } : {}), exitCode: exitCodeFor(report) };
+  const budget = new RunBudget(config.deadlines);
+  try {
+    const run = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now, budget });
+    const { rendered, delivery, eml, changes, timings } = await deliverReport({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log, budget });
+    // The report's phases end at `act`; render and notify happen on it, so their times are added after.
+    const report: Report = { ...run, timings: { ...run.timings, ...timings } };
+    return { report, rendered, clients, delivery, ...(eml ? { eml } : {}), ...(changes ? { changes } : {}), exitCode: exitCodeFor(report) };
+  } finally {
+    // No timer or socket outlives the run: the process ends as soon as the output is written.
+    budget.dispose();
+    clients.destroy();
+  }
 }

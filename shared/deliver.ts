@@ -10,6 +10,8 @@ import { snapshotOf } from './state/snapshot';
 import type { StateStore } from './state/store';
 import { elapsedMs, type Timings } from './timing';
 import { render, type Rendered } from '../reports/index';
+import { duration, withDeadline, type RunBudget } from './deadline';
+import { errorCode, errorMessage, NotifyError } from './errors';
 
 export type Delivery =
   | { readonly sent: true; readonly messageId: string; readonly to: readonly string[]; readonly bytes: number }
@@ -39,6 +41,14 @@ export interface DeliverOptions {
   readonly state?: StateStore;
   /** Default SES_MAX_BYTES. */
   readonly maxBytes?: number;
+  /** The run's time budget: each step (state read, send, state write) gets deliverySeconds within it. */
+  readonly budget?: RunBudget;
+}
+
+/** One delivery step within its deadline; the request is aborted when it passes (NotifyError `Timeout`). */
+function step<T>(opts: Pick<DeliverOptions, 'budget' | 'config'>, what: string, fn: () => Promise<T>): Promise<T> {
+  const ms = opts.budget ? opts.budget.deliveryMs() : opts.config.deadlines.deliverySeconds * 1000;
+  return withDeadline(ms, opts.budget?.signal, () => new NotifyError(`${what} did not answer within ${duration(ms)}`, 'Timeout'), fn);
 }
 
 export interface Delivered {
@@ -62,7 +72,11 @@ async function previousStates(opts: DeliverOptions): Promise<PreviousState[]> {
   const ids = opts.report.audits.map((a) => a.id);
   const store = opts.state;
   if (!store) return ids.map((auditId) => ({ auditId, kind: 'unreadable', code: 'NoStateStore', message: 'no state bucket configured for this function (OPSBOTS_STATE_BUCKET)' }));
-  return Promise.all(ids.map((id) => store.read(opts.report.stage, id)));
+  return Promise.all(
+    ids.map((auditId) =>
+      step(opts, `state read of ${auditId}`, () => store.read(opts.report.stage, auditId)).catch((e: unknown): PreviousState => ({ auditId, kind: 'unreadable', code: errorCode(e), message: errorMessage(e) })),
+    ),
+  );
 }
 
 function skipReason(config: Config, report: Report, changes: Changes | undefined): string | null {
@@ -99,17 +113,19 @@ export async function deliverReport(opts: DeliverOptions): Promise<Delivered> {
   const skip = skipReason(config, report, changes);
   let delivery: Delivery = { sent: false, reason: skip ?? '' };
   if (!skip) {
-    const res = await sendRaw(opts.clients, n.sesRegion ?? config.region, fitted.message, fitted.raw);
+    const region = n.sesRegion ?? config.region;
+    const res = await step(opts, `SES send in ${region}`, () => sendRaw(opts.clients, region, fitted.message, fitted.raw));
     delivery = { sent: true, messageId: res.messageId, to, bytes: res.bytes };
   }
-  const stateSaved = changes !== undefined && opts.state !== undefined && (await saveState(opts.state, report, changes, opts.log));
+  const stateSaved = changes !== undefined && opts.state !== undefined && (await saveState(opts, opts.state, report, changes));
   return { ...base, delivery, stateSaved, timings: { render: renderMs, notify: elapsedMs(notifyStart) } };
 }
 
 /** Stores each audit's findings; a failed write is logged (the email went out) and the next run compares with the last stored state. */
-async function saveState(store: StateStore, report: Report, changes: Changes, log?: Log): Promise<boolean> {
+async function saveState(opts: DeliverOptions, store: StateStore, report: Report, changes: Changes): Promise<boolean> {
+  const log = opts.log;
   // An audit whose previous state was unreadable is stored afresh: the next run compares with this one.
-  const results = await Promise.allSettled(report.audits.map((a) => store.write(snapshotOf(report.stage, a.id, report.findings, report.startedAt, changes.unchecked))));
+  const results = await Promise.allSettled(report.audits.map((a) => step(opts, `state write of ${a.id}`, () => store.write(snapshotOf(report.stage, a.id, report.findings, report.startedAt, changes.unchecked)))));
   const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ auditId: report.audits[i]?.id, error: r.reason instanceof Error ? r.reason.message : String(r.reason) }] : []));
   if (failed.length > 0) log?.error('state not saved', { failed });
   return failed.length === 0;

@@ -12,6 +12,7 @@ import type { Finding } from './model';
 import type { ActionResult } from './actions/types';
 import { reportState, summarise, type Report } from './report';
 import { timed, type Timings } from './timing';
+import { RunBudget, runWithin } from './deadline';
 
 export interface EngineOptions {
   readonly config: AuditRunConfig;
@@ -27,6 +28,8 @@ export interface EngineOptions {
   /** Audit a saved inventory instead of collecting. */
   readonly inventory?: Inventory;
   readonly now?: Date;
+  /** The run's time budget (the handler derives it from the Lambda's remaining time). Default: from config.deadlines. */
+  readonly budget?: RunBudget;
 }
 
 /**
@@ -66,6 +69,15 @@ function logFailures(log: Log, auditId: string, results: readonly ActionResult[]
  * when `dryRun`.
  */
 export async function runEngine(opts: EngineOptions): Promise<Report> {
+  const budget = opts.budget ?? new RunBudget(opts.config.deadlines);
+  try {
+    return await runWithinBudget(opts, budget);
+  } finally {
+    if (!opts.budget) budget.dispose();
+  }
+}
+
+async function runWithinBudget(opts: EngineOptions, budget: RunBudget): Promise<Report> {
   const { audits } = opts;
   const timings: Timings = {};
   const startedAt = (opts.now ?? new Date()).toISOString();
@@ -82,6 +94,7 @@ export async function runEngine(opts: EngineOptions): Promise<Report> {
         log: opts.log,
         now: opts.now,
         scope: collectScope(audits, opts.config),
+        budget,
       }),
     ));
   const now = new Date(inventory.collectedAt);
@@ -98,11 +111,13 @@ export async function runEngine(opts: EngineOptions): Promise<Report> {
     const results: ActionResult[] = [];
     for (const audit of audits) {
       const remediation = opts.config.audits[audit.id]?.remediation;
-      if (!audit.action || !remediation) continue;
+      const action = audit.action;
+      if (!action || !remediation) continue;
       const allFindings = findings.filter((f) => f.auditId === audit.id);
       const targets = allFindings.filter((f) => f.status === 'FAIL' && !f.suppressed);
       const ctx = { clients: opts.clients, inventory, dryRun: opts.dryRun, log: opts.log, now, allFindings };
-      const done = await audit.action.run(ctx, targets, remediation);
+      // Remediation calls end with collection's share of the budget, so the report is still delivered.
+      const done = await runWithin(budget.workSignal, () => action.run(ctx, targets, remediation));
       logFailures(opts.log, audit.id, done);
       results.push(...done);
     }

@@ -10,6 +10,12 @@ import { runEngine } from './engine';
 import { createRuntime, type Runtime } from './runtime';
 import { deliverReport, type Delivered, type Delivery } from './deliver';
 import { S3StateStore, type StateStore } from './state/store';
+import { RunBudget } from './deadline';
+
+/** The part of the Lambda context the run reads: its time left, so the run budget fits the function's timeout. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
 import { answerWarmup, coldStartTracker, type WarmupResponse } from './warmer/is-warmup';
 import type { Rendered } from '../reports/index';
 import { subject } from '../reports/subject';
@@ -80,7 +86,7 @@ function logProblems(log: Runtime['log'], findings: readonly Finding[]): void {
 export function auditHandler(fn: AuditFunction, inject: () => AuditRuntime = () => auditRuntime(process.env, fn.audits)) {
   const wasCold = coldStartTracker();
   let runtime: AuditRuntime | undefined;
-  return async (event: unknown): Promise<AuditResult | WarmupResponse> => {
+  return async (event: unknown, context?: InvocationContext): Promise<AuditResult | WarmupResponse> => {
     const warm = await answerWarmup(event, wasCold());
     if (warm) return warm;
     runtime ??= inject();
@@ -92,13 +98,15 @@ export function auditHandler(fn: AuditFunction, inject: () => AuditRuntime = () 
     }
     const config = applyOverrides(runtime.config, request.settings, fn.audits);
     const audits = fn.audits.filter((a) => auditIds.includes(a.id));
-    const report = await runEngine({ config, audits, collectors: fn.collectors, clients: runtime.clients, log, dryRun: request.dryRun, regions: request.regions, now: runtime.now });
+    // Its timers are unref'd and end with the budget: a frozen or reused Lambda keeps nothing running.
+    const budget = new RunBudget(config.deadlines, context?.getRemainingTimeInMillis());
+    const report = await runEngine({ config, audits, collectors: fn.collectors, clients: runtime.clients, log, dryRun: request.dryRun, regions: request.regions, now: runtime.now, budget });
     const counts = countFindings(report.findings);
     log.info('report', { auditIds, state: report.state, counts, notEvaluated: report.notEvaluated, actions: report.actions.length, timings: report.timings, dryRun: request.dryRun, requests: runtime.clients.stats.total() });
     logProblems(log, report.findings);
     let delivered: Delivered;
     try {
-      delivered = await deliverReport({ config, report, clients: runtime.clients, dryRun: request.dryRun, log, state: runtime.state, to: fn.to?.(config) });
+      delivered = await deliverReport({ config, report, clients: runtime.clients, dryRun: request.dryRun, log, state: runtime.state, to: fn.to?.(config), budget });
     } catch (error) {
       log.error('delivery failed', { auditIds, subject: subject(report), error: error instanceof Error ? error.message : String(error), findings: report.findings.length });
       throw error;

@@ -24,7 +24,7 @@ export type ReadConfig<C> = (stage: string, raw: unknown) => C;
 export function createRuntime<C extends CoreConfig>(env: NodeJS.ProcessEnv, read: ReadConfig<C>, overrides: Partial<Runtime<C>> = {}): Runtime<C> {
   const config = overrides.config ?? readConfig(env, read);
   const replayDir = runtimeEnv(env).OPSBOTS_REPLAY;
-  const clients = overrides.clients ?? new Clients({ maxAttempts: config.maxAttempts, defaultRegion: env.AWS_REGION ?? config.region, replayDir });
+  const clients = overrides.clients ?? new Clients({ maxAttempts: config.maxAttempts, defaultRegion: env.AWS_REGION ?? config.region, replayDir, requestTimeoutMs: config.deadlines.requestSeconds * 1000 });
   const now = overrides.now ?? (replayDir ? recordedAt(replayDir) : undefined);
   return { config, clients, log: overrides.log ?? createLogger(), ...(now ? { now } : {}) };
 }

@@ -6,6 +6,7 @@ import { CollectionError, errorCode } from '../errors';
 import { capture, type Outcome, type SourceError } from './outcome';
 import type { Collector, CollectContext } from './types';
 import { GLOBAL_SERVICE_REGION } from '../aws/clients';
+import { currentSignal } from '../deadline';
 
 /**
  * A credential-report date column. `at` is set only for a real timestamp; `raw` keeps the marker AWS wrote
@@ -167,8 +168,10 @@ export interface CredentialReportOptions {
    * in the calls themselves (the SDK's own retries and its adaptive rate limiting after throttling). Default 60 s.
    */
   readonly budgetMs?: number;
-  /** Injected for tests; default setTimeout. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** Injected for tests; default an abortable setTimeout. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Ends the polling (no further call, no pending pause). Default: the deadline the caller runs under. */
+  readonly signal?: AbortSignal;
 }
 
 // Wire codes and the SDK's exception names: a report still generating, expired (older than 4 h) or absent
@@ -178,16 +181,32 @@ const RETRYABLE = new Set([
   'ReportInProgress', 'ReportNotPresent', 'ReportExpired',
   'CredentialReportNotReadyException', 'CredentialReportNotPresentException', 'CredentialReportExpiredException',
 ]);
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const stop = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
 
-/** Generates (if needed) and reads the credential report, polling with bounded backoff within a time budget. */
+/**
+ * Generates (if needed) and reads the credential report, polling with bounded backoff within a time budget
+ * and until the caller's deadline (its signal) passes, whichever comes first.
+ */
 export async function readCredentialReport(iam: IAMClient, options: CredentialReportOptions = {}): Promise<CredentialReport> {
   const budget = options.budgetMs ?? 60_000;
   const sleep = options.sleep ?? defaultSleep;
+  const signal = options.signal ?? currentSignal();
   let spent = 0;
   let delay = 500;
   let lastState = 'unknown';
   for (;;) {
+    if (signal?.aborted) throw signal.reason;
     const callStart = performance.now();
     try {
       const gen = await iam.send(new GenerateCredentialReportCommand({}));
@@ -207,7 +226,7 @@ export async function readCredentialReport(iam: IAMClient, options: CredentialRe
     if (spent + delay > budget) {
       throw new CollectionError(`credential report not ready after ${Math.round(spent / 1000)} s (last state ${lastState})`, 'iam.credentialReport', GLOBAL_REGION, 'ReportNotReady');
     }
-    await sleep(delay);
+    await sleep(delay, signal);
     spent += delay;
     delay = Math.min(delay * 2, 8_000);
   }

@@ -1,26 +1,26 @@
 import { CollectionError } from '../errors';
+import { DEFAULT_DEADLINES, duration, withDeadline, type RunBudget } from '../deadline';
 
-/** Default time one region may take to answer one source: well inside the Lambda's 300 s. */
-export const REGION_DEADLINE_MS = 120_000;
+/** Default time one source in one region may take: the stage's `deadlines.sourceSeconds` default. */
+export const REGION_DEADLINE_MS = DEFAULT_DEADLINES.sourceSeconds * 1000;
 
 export interface RegionalCollectorOptions {
-  /** Time one region may take before it is an ERROR (`RegionTimeout`). Default 120 s. */
+  /** Time one region may take before it is an ERROR (`Timeout`). Default: the run budget's source deadline. */
   readonly regionDeadlineMs?: number;
 }
 
+/** A source (in one region) that did not answer in time: an ERROR naming both. */
+export function sourceTimeout(source: string, region: string, ms: number): CollectionError {
+  return new CollectionError(`${source} in ${region} did not answer within ${duration(ms)}`, source, region, 'Timeout');
+}
+
 /**
- * Rejects with a CollectionError `RegionTimeout` when `work` has not settled after `ms`, so one region that
- * hangs (a black-holed endpoint; the SDK sets no request timeout by default) becomes an ERROR for that
- * region instead of holding the whole run until the Lambda is killed. The request itself is left to finish.
+ * Reads one source in one region within its deadline: `ms` when given, else the run budget's source
+ * deadline (which also ends when collection's share of the run is spent), else REGION_DEADLINE_MS. The SDK
+ * calls inside are aborted when it passes (see withDeadline), so a black-holed endpoint or a throttling
+ * storm ends as a CollectionError `Timeout` for this source and region alone.
  */
-export async function withDeadline<T>(ms: number, source: string, region: string, work: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CollectionError(`${source} in ${region} did not answer within ${Math.round(ms / 1000)} s`, source, region, 'RegionTimeout')), ms);
-  });
-  try {
-    return await Promise.race([work(), expired]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function readWithin<T>(budget: RunBudget | undefined, source: string, region: string, read: () => Promise<T>, ms?: number): Promise<T> {
+  const limit = ms ?? budget?.sourceMs() ?? REGION_DEADLINE_MS;
+  return withDeadline(limit, budget?.workSignal, () => sourceTimeout(source, region, limit), read);
 }

@@ -1,14 +1,15 @@
 import { mapLimit } from '../concurrency';
 import { capture, type Outcome, type Regional } from './outcome';
 import type { CollectContext } from './types';
-import { REGION_DEADLINE_MS, withDeadline } from './deadline';
+import { readWithin } from './deadline';
 
 /**
  * Reads one source in every resolved region, `ctx.concurrency` at a time; each region's error is kept apart,
- * and a region that has not answered within `deadlineMs` (default 120 s) is a `RegionTimeout` for it alone.
+ * and a region that has not answered within its deadline (`deadlineMs`, else the run budget's source deadline)
+ * is a `Timeout` for it alone: its requests are aborted.
  */
-export async function perRegion<T>(ctx: CollectContext, source: string, read: (region: string) => Promise<T>, deadlineMs = REGION_DEADLINE_MS): Promise<Regional<T>> {
-  const outcomes = await mapLimit(ctx.regions, ctx.concurrency, (region) => capture(source, region, () => withDeadline(deadlineMs, source, region, () => read(region))));
+export async function perRegion<T>(ctx: CollectContext, source: string, read: (region: string) => Promise<T>, deadlineMs?: number): Promise<Regional<T>> {
+  const outcomes = await mapLimit(ctx.regions, ctx.concurrency, (region) => capture(source, region, () => readWithin(ctx.budget, source, region, () => read(region), deadlineMs)));
   return Object.fromEntries(ctx.regions.map((region, i) => [region, outcomes[i]]));
 }
 

@@ -1,5 +1,6 @@
 import type { Clients } from '../aws/clients';
 import type { Log } from '../logger';
+import type { RunBudget } from '../deadline';
 import type { AccountInfo, SourceId, Sources } from './inventory';
 import type { RegionResolver } from './regions';
 
@@ -27,6 +28,8 @@ export interface CollectContext {
   readonly now: Date;
   /** Narrowing hints from the run's audits; absent = read everything. */
   readonly scope?: Readonly<Partial<CollectScope>>;
+  /** The run's time budget: each source's deadline comes from it. Absent = the default source deadline. */
+  readonly budget?: RunBudget;
 }
 
 /** Fetches one source. Never throws: failures come back inside the Outcome(s) it returns. */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { deadlinesSchema, type DeadlineSettings } from '../deadline';
 import { regionSchema } from './schemas';
 
 /**
@@ -10,10 +11,13 @@ export const coreShape = {
   region: regionSchema.default('us-east-1'),
   /** SDK attempts per call, adaptive retry mode. */
   maxAttempts: z.number().int().min(1).max(10).default(5),
+  /** Run budget and the deadlines of each source, request and delivery, in seconds (shared/deadline.ts). */
+  deadlines: deadlinesSchema.prefault({}),
 };
 
 export interface CoreConfig {
   readonly stage: string;
   readonly region: string;
   readonly maxAttempts: number;
+  readonly deadlines: DeadlineSettings;
 }

@@ -69,10 +69,10 @@ describe('collector: acm.certificates', () => {
     expect(byDomain(out['eu-west-1'], 'partner.acme-example.com')?.keyAlgorithm).toBe('RSA_4096');
   });
 
-  it('gives up on a region that never answers after its deadline (RegionTimeout); the others are read', async () => {
+  it('gives up on a region that never answers after its deadline (Timeout); the others are read', async () => {
     acm.on(ListCertificatesCommand).callsFake(async (_input, getClient) => ((await regionOf(getClient as never)) === 'eu-west-1' ? new Promise(() => undefined) : { CertificateSummaryList: [] }));
     const out = await acmCertificatesCollector({ regionDeadlineMs: 30 }).collect(ctx(['eu-west-1', 'us-east-1']));
-    expect(out['eu-west-1']).toMatchObject({ ok: false, error: { source: 'acm.certificates', region: 'eu-west-1', code: 'RegionTimeout' } });
+    expect(out['eu-west-1']).toMatchObject({ ok: false, error: { source: 'acm.certificates', region: 'eu-west-1', code: 'Timeout' } });
     expect(out['us-east-1']).toEqual({ ok: true, value: [] });
   });
 

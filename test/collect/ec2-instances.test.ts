@@ -60,12 +60,12 @@ describe('collector: ec2.instances', () => {
     expect(out['us-east-1']?.ok).toBe(true);
   });
 
-  it('gives up on a region that never answers after its deadline (RegionTimeout); the others are read', async () => {
+  it('gives up on a region that never answers after its deadline (Timeout); the others are read', async () => {
     ec2.on(DescribeInstancesCommand).callsFake(async (_input, getClient) =>
       (await getClient().config.region()) === 'eu-west-1' ? new Promise(() => undefined) : { Reservations: [] },
     );
     const out = await ec2InstancesCollector({ regionDeadlineMs: 30 }).collect(ctx(['eu-west-1', 'us-east-1']));
-    expect(out['eu-west-1']).toMatchObject({ ok: false, error: { source: 'ec2.instances', region: 'eu-west-1', code: 'RegionTimeout' } });
+    expect(out['eu-west-1']).toMatchObject({ ok: false, error: { source: 'ec2.instances', region: 'eu-west-1', code: 'Timeout' } });
     expect(out['us-east-1']).toEqual({ ok: true, value: [] });
   });
 

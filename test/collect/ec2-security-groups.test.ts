@@ -173,14 +173,14 @@ describe('collector: ec2.securityGroups', () => {
     expect(out['us-east-1']).toEqual({ ok: true, value: { groups: [], prefixLists: {} } });
   });
 
-  it('gives up on a region that never answers after its deadline (RegionTimeout); the others are read', async () => {
+  it('gives up on a region that never answers after its deadline (Timeout); the others are read', async () => {
     ec2.on(DescribeSecurityGroupsCommand).callsFake(async (_input, getClient) => {
       if ((await regionOf(getClient)) === 'eu-west-1') return new Promise(() => undefined); // a black-holed endpoint
       return { SecurityGroups: [{ GroupId: 'sg-1' }] };
     });
     ec2.on(DescribeSecurityGroupRulesCommand).resolves({ SecurityGroupRules: [] });
     const out = await securityGroupsCollector({ regionDeadlineMs: 30 }).collect(ctx(['eu-west-1', 'us-east-1']));
-    expect(out['eu-west-1']).toMatchObject({ ok: false, error: { source: 'ec2.securityGroups', region: 'eu-west-1', code: 'RegionTimeout' } });
+    expect(out['eu-west-1']).toMatchObject({ ok: false, error: { source: 'ec2.securityGroups', region: 'eu-west-1', code: 'Timeout' } });
     expect(out['us-east-1']?.ok).toBe(true);
   });
 
@@ -215,7 +215,7 @@ describe('collector: ec2.networkInterfaces', () => {
   it('gives up on a region that never answers after its deadline', async () => {
     ec2.on(DescribeNetworkInterfacesCommand).callsFake(async (_input, getClient) => ((await regionOf(getClient)) === 'us-east-1' ? new Promise(() => undefined) : { NetworkInterfaces: [] }));
     const out = await networkInterfacesCollector({ regionDeadlineMs: 30 }).collect(ctx(['eu-west-1', 'us-east-1']));
-    expect(out['us-east-1']).toMatchObject({ ok: false, error: { code: 'RegionTimeout' } });
+    expect(out['us-east-1']).toMatchObject({ ok: false, error: { code: 'Timeout' } });
     expect(out['eu-west-1']).toEqual({ ok: true, value: [] });
   });
 
