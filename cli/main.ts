@@ -1,15 +1,35 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, OpsbotsError } from '../shared/errors';
-import { EXIT, statsTable, summaryTable, writeFile, writeOut } from './output';
+import { EXIT, accountsTable, sinkLines, statsTable, summaryTable, writeFile, writeOut } from './output';
+import type { OrgFlags } from './org';
 
 // Each subcommand imports what it needs when it runs (`await import`), so `opsbots --help` and a mistyped
 // option never load the SDK clients, the audit engine, the local SES server or the bench.
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** The options choosing an organization's accounts, shared by run and record. */
+function orgOptions(c: Command): Command {
+  return c
+    .option('--org', 'every account of the AWS Organization in scope (the stage\'s organization block, or all but the management account)')
+    .option('--accounts <id,...>', 'only these member accounts (implies --org)')
+    .option('--include-ous <ou,...>', 'only accounts under these OUs (children included)')
+    .option('--exclude-ous <ou,...>', 'leave out accounts under these OUs')
+    .option('--include-accounts <id,...>', 'add these accounts to --include-ous')
+    .option('--exclude-accounts <id,...>', 'leave out these accounts')
+    .option('--include-management-account', 'audit the management account too')
+    .option('--role-name <name>', 'the member audit role (default OpsbotsAudit; see opsbots member-role)')
+    .option('--external-id <id>', 'ExternalId the member role requires')
+    .option('--account-concurrency <n>', 'member accounts at once (default 10, at most 50)');
+}
+
+const ORG_HELP = `
+Organization runs (--org, --accounts, or --replay of an organization recording) exit 2 when any account in
+scope was not audited for a reason other than being suspended or closed; the JSON names every account.`;
+
 function program(out: (s: string) => void, setCode: (n: number) => void): Command {
   const cmd = new Command('opsbots').description('AWS operations and compliance bots').exitOverride();
-  cmd
+  const run = cmd
     .command('run')
     .description('run audits: exit 0 clean, 1 findings, 2 incomplete, 3 bad input')
     .argument('<audits...>', 'audit ids, or "all"')
@@ -25,13 +45,19 @@ function program(out: (s: string) => void, setCode: (n: number) => void): Comman
     .option('--replay <dir>', 'answer AWS calls from a recording (e.g. sample/)')
     .option('--stats', 'print AWS requests per operation and wall time per phase', false)
     .option('--verbose', 'print structured logs', false)
-    .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; out?: string; ocsf?: string; asff?: string; replay?: string; stats: boolean; verbose: boolean }) => {
-      const [{ loadConfig }, { parseRegions, parseSet }, { cliRun }, { MemoryLog, createLogger }] = await Promise.all([import('../shared/config/load'), import('./args'), import('./run'), import('../shared/logger')]);
+    .addHelpText('after', ORG_HELP);
+  orgOptions(run)
+    .option('--results <dir>', '--org: keep every account\'s full result under this folder')
+    .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; out?: string; ocsf?: string; asff?: string; replay?: string; stats: boolean; verbose: boolean; results?: string } & OrgFlags) => {
+      const [{ loadConfig }, { parseRegions, parseSet }, { cliRun }, { MemoryLog, createLogger }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./run'), import('../shared/logger'), import('./org')]);
       const config = loadConfig({ stage: o.stage, file: o.config });
-      const result = await cliRun({ config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog() });
+      const common = { config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog() };
+      const result = org.isOrgRun(o, o.replay) ? await org.cliOrgRun({ ...common, org: org.orgSettings(config.organization, o), ...(o.results ? { resultsDir: o.results } : {}) }) : await cliRun(common);
+      if (result.report.accounts && result.report.accounts.length > 1) out(accountsTable(result.report.accounts));
       out(summaryTable(result.report));
-      out(`state: ${result.report.state}${result.report.notEvaluated.length > 0 ? ` (not evaluated: ${result.report.notEvaluated.map((e) => `${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
+      out(`state: ${result.report.state}${result.report.notEvaluated.length > 0 ? ` (not evaluated: ${result.report.notEvaluated.map((e) => `${e.account ? `${e.account}:` : ''}${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
       out(result.delivery.sent ? `email sent to ${result.delivery.to.join(', ')} (${result.delivery.messageId})` : `email not sent: ${result.delivery.reason}`);
+      if (result.sinks) for (const line of sinkLines(result.sinks)) out(line);
       if (o.json) writeFile(o.json, result.rendered.json);
       if (o.ocsf) writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJson(result.report));
       if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(result.report, { region: config.region }));
@@ -39,16 +65,25 @@ function program(out: (s: string) => void, setCode: (n: number) => void): Comman
       if (o.stats) out(statsTable(result.clients.stats, result.report));
       setCode(result.exitCode);
     });
-  cmd
+  const rec = cmd
     .command('record')
     .description('record a real account (read-only calls, secrets redacted) for --replay')
     .requiredOption('--out <dir>', 'folder to write the recording to')
     .option('--stage <name>', 'read config/<name>.yml')
     .option('--config <file>', 'a settings file')
-    .option('--regions <r1,r2>', 'record only these regions')
-    .action(async (o: { out: string; stage?: string; config?: string; regions?: string }) => {
-      const [{ loadConfig }, { parseRegions }, { record }, { MemoryLog }] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger')]);
+    .option('--regions <r1,r2>', 'record only these regions');
+  orgOptions(rec)
+    .action(async (o: { out: string; stage?: string; config?: string; regions?: string } & OrgFlags) => {
+      const [{ loadConfig }, { parseRegions }, { record, recordOrg }, { MemoryLog }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger'), import('./org')]);
       const config = loadConfig({ stage: o.stage, file: o.config });
+      if (org.isOrgRun(o)) {
+        const recorded = await recordOrg({ config, org: org.orgSettings(config.organization, o), dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
+        out(`recorded the organization into ${o.out}: ${recorded.accounts.length} accounts in scope`);
+        for (const e of recorded.discoveryErrors) out(`  not readable: ${e.source} ${e.code}: ${e.message}`);
+        for (const a of recorded.accounts) out(`  ${a.id} ${a.plan === 'audit' ? 'recorded' : `${a.plan}: ${a.reason ?? ''}`}${a.errors.map((e) => `; not readable: ${e.source}@${e.region} ${e.code}`).join('')}`);
+        setCode(EXIT.clean);
+        return;
+      }
       const recorded = await record({ config, dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
       out(`recorded ${recorded.operations} operations into ${o.out}`);
       for (const e of recorded.errors) out(`  not readable: ${e.source}@${e.region} ${e.code}`);
@@ -72,6 +107,22 @@ function program(out: (s: string) => void, setCode: (n: number) => void): Comman
       const { bench, runScenario } = await import('./bench');
       const users = o.users.split(',').map(Number);
       setCode(o.scenario ? await runScenario(o.scenario, { users, print: out }) : await bench({ users, print: out, ...(o.only ? { only: o.only.split(',') } : {}) }));
+    });
+  cmd
+    .command('member-role')
+    .description("print the CloudFormation template of the member accounts' audit role (deploy it as a service-managed StackSet)")
+    .option('--stage <name>', 'read config/<name>.yml')
+    .option('--config <file>', 'a settings file')
+    .option('--trusted-account <id>', 'the account that runs opsbots (default: a parameter to fill at deploy)')
+    .option('--json', 'JSON instead of YAML', false)
+    .action(async (o: { stage?: string; config?: string; trustedAccount?: string; json: boolean }) => {
+      const [{ loadConfig }, { memberRoleTemplate }, { accountIdSchema }, { parseOrThrow }, { stringify }] = await Promise.all([import('../shared/config/load'), import('../shared/org/member-role'), import('../shared/org/config'), import('../shared/config/issues'), import('yaml')]);
+      const config = loadConfig({ stage: o.stage, file: o.config });
+      const trustedAccount = o.trustedAccount === undefined ? undefined : parseOrThrow('--trusted-account', accountIdSchema, o.trustedAccount, ['--trusted-account']);
+      const template = memberRoleTemplate(config, trustedAccount ? { trustedAccount } : {});
+      // YAML 1.1 quotes what CloudFormation's parser would read as a date (2010-09-09, 2012-10-17).
+      out(o.json ? JSON.stringify(template, null, 2) : stringify(template, { version: '1.1' }).trimEnd());
+      setCode(EXIT.clean);
     });
   cmd
     .command('operator-token')

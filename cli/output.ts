@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import type { Rendered } from '../reports/index';
-import { PHASES, type Report } from '../shared/report';
+import { PHASES, type AccountStatus, type Report } from '../shared/report';
 import type { RequestStats } from '../shared/aws/stats';
+import type { SinkResults } from '../shared/sinks';
 
-export const EXIT = { clean: 0, findings: 1, incomplete: 2, badInput: 3 } as const;
+export const EXIT = { clean: 0, findings: 1, incomplete: 2, badInput: 3, notDelivered: 4 } as const;
 
 export function writeOut(dir: string, rendered: Rendered, eml?: Buffer): string[] {
   mkdirSync(dir, { recursive: true });
@@ -42,4 +43,22 @@ export function statsTable(stats: RequestStats, report: Report): string {
   // Every phase, in pipeline order; `-` for one that did not run (collect, when auditing a saved inventory).
   lines.push('Wall time per phase (ms):', ...PHASES.map((p) => `  ${p.padEnd(10)} ${report.timings[p] ?? '-'}`));
   return lines.join('\n');
+}
+
+/** One line per channel next to the email: Security Hub and each webhook (by parameter name, never its URL). */
+export function sinkLines(sinks: SinkResults): string[] {
+  const lines: string[] = [];
+  const hub = sinks.securityHub;
+  if (hub) {
+    lines.push(hub.sent ? `security hub (${hub.region}): ${hub.imported} imported (${hub.archived} archived as resolved) in ${hub.calls} calls${hub.failed.length > 0 ? `, ${hub.failed.length} failed` : ''}` : `security hub: not sent: ${hub.reason} (${hub.wouldImport} findings)`);
+  }
+  for (const w of sinks.webhooks) lines.push(w.sent ? `${w.kind} webhook (${w.urlParameter}): sent` : `${w.kind} webhook (${w.urlParameter}): not sent: ${w.reason}`);
+  for (const f of sinks.failures) lines.push(`NOT DELIVERED: ${f}`);
+  return lines;
+}
+
+/** One line per account of an organization run: audited, skipped (and why), or NOT AUDITED (and why). */
+export function accountsTable(accounts: readonly AccountStatus[]): string {
+  const width = Math.max(...accounts.map((a) => (a.alias ?? '').length), 4);
+  return ['accounts:', ...accounts.map((a) => `  ${a.id}  ${(a.alias ?? '').padEnd(width)}  ${a.status === 'error' ? 'NOT AUDITED' : a.status}${a.reason ? `: ${a.reason}` : ''}`)].join('\n');
 }

@@ -7,6 +7,16 @@ import type { Config } from '../shared/config/index';
 import type { Log } from '../shared/logger';
 import type { SourceId } from '../shared/collect/inventory';
 import type { SourceError } from '../shared/collect/outcome';
+import type { Inventory } from '../shared/collect/inventory';
+import { STSClient } from '@aws-sdk/client-sts';
+import { mapLimit } from '../shared/concurrency';
+import { GLOBAL_REGION } from '../shared/model';
+import type { OrganizationSettings } from '../shared/org/config';
+import { AssumeRoleError, assumeMember } from '../shared/org/credentials';
+import { discover } from '../shared/org/discover';
+import { MANAGEMENT_DIR } from '../shared/org/recording';
+import { newRunId } from '../shared/org/steps';
+import { auditItems } from '../shared/org/types';
 
 /**
  * Records every read call the registered audits' collectors make (responses redacted of secrets) into
@@ -16,9 +26,54 @@ import type { SourceError } from '../shared/collect/outcome';
 export async function record(opts: { config: Config; dir: string; regions?: readonly string[]; log: Log }): Promise<{ operations: number; errors: readonly SourceError[] }> {
   mkdirSync(opts.dir, { recursive: true });
   const clients = new Clients({ maxAttempts: opts.config.maxAttempts, recordDir: opts.dir, defaultRegion: opts.config.region });
-  const sources = [...new Set(AUDITS.flatMap((a) => a.sources))] as SourceId[];
   const now = new Date();
-  const inventory = await collectInventory({ clients, sources, regions: opts.regions ?? opts.config.regions, concurrency: opts.config.concurrency, accountAlias: opts.config.account.alias, log: opts.log, now });
+  const inventory = await recordAccount(clients, opts.config, opts.regions, opts.log, now);
   writeFileSync(join(opts.dir, 'meta.json'), `${JSON.stringify({ description: 'opsbots recording', recordedAt: now.toISOString(), account: inventory.account.id }, null, 2)}\n`);
   return { operations: clients.stats.rows().length, errors: inventory.errors };
+}
+
+/** Every source the registered audits read, through `clients` (which record). */
+function recordAccount(clients: Clients, config: Config, regions: readonly string[] | undefined, log: Log, now: Date, alias = config.account.alias): Promise<Inventory> {
+  const sources = [...new Set(AUDITS.flatMap((a) => a.sources))] as SourceId[];
+  return collectInventory({ clients, sources, regions: regions ?? config.regions, concurrency: config.concurrency, accountAlias: alias, log, now });
+}
+
+export interface OrgRecorded {
+  readonly operations: number;
+  /** Per member account: what could not be read, or why its role could not be assumed. */
+  readonly accounts: readonly { readonly id: string; readonly plan: string; readonly reason?: string; readonly errors: readonly SourceError[] }[];
+  readonly discoveryErrors: readonly SourceError[];
+}
+
+/**
+ * `record --org`: the caller's Organizations and STS calls into `<dir>/management`, each member's read calls
+ * (through its own role session) into `<dir>/accounts/<id>`, and meta.json with the run id, so that
+ * `run --replay <dir>` replays the same discovery and role assumptions. Never remediates.
+ */
+export async function recordOrg(opts: { config: Config; org: OrganizationSettings; dir: string; regions?: readonly string[]; log: Log }): Promise<OrgRecorded> {
+  mkdirSync(opts.dir, { recursive: true });
+  const base = { maxAttempts: opts.config.maxAttempts, defaultRegion: opts.config.region };
+  const clients = new Clients({ ...base, recordDir: join(opts.dir, MANAGEMENT_DIR) });
+  const now = new Date();
+  const runId = newRunId(now);
+  const discovery = await discover({ clients, settings: opts.org, runId, log: opts.log, now });
+  const items = auditItems(discovery);
+  const members = await mapLimit(items, opts.org.accountConcurrency, async (item) => {
+    try {
+      const access = await assumeMember({ sts: clients.get(STSClient, 'sts'), partition: item.partition, accountId: item.account.id, roleName: opts.org.roleName, runId, sessionSeconds: opts.org.sessionSeconds, ...(opts.org.externalId ? { externalId: opts.org.externalId } : {}) });
+      const member = new Clients({ ...base, credentials: access.credentials, stats: clients.stats, recordDir: join(opts.dir, 'accounts', item.account.id) });
+      const inventory = await recordAccount(member, opts.config, opts.regions, opts.log, now, item.account.name);
+      return { id: item.account.id, errors: inventory.errors };
+    } catch (error) {
+      if (!(error instanceof AssumeRoleError)) throw error;
+      return { id: item.account.id, errors: [{ source: 'sts.assumeRole', region: GLOBAL_REGION, code: error.code, message: error.message }] };
+    }
+  });
+  writeFileSync(join(opts.dir, 'meta.json'), `${JSON.stringify({ description: 'opsbots organization recording', organization: true, runId, recordedAt: now.toISOString(), management: discovery.caller }, null, 2)}\n`);
+  const errorsOf = new Map(members.map((m) => [m.id, m.errors]));
+  return {
+    operations: clients.stats.rows().length,
+    accounts: discovery.accounts.map((a) => ({ id: a.id, plan: a.plan, ...(a.reason ? { reason: a.reason } : {}), errors: errorsOf.get(a.id) ?? [] })),
+    discoveryErrors: discovery.errors,
+  };
 }

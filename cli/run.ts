@@ -3,6 +3,7 @@ import { Clients } from '../shared/aws/clients';
 import { withOverrides, type Config } from '../shared/config/index';
 import { resolveAuditIds, runAudits } from '../shared/run';
 import { deliverReport, type Delivery } from '../shared/deliver';
+import { deliverSinks, type SinkResults } from '../shared/sinks';
 import type { Changes } from '../shared/state/diff';
 import type { Log } from '../shared/logger';
 import type { Report } from '../shared/report';
@@ -18,6 +19,8 @@ export interface CliRunOptions {
   readonly dryRun: boolean;
   readonly replayDir?: string;
   readonly log: Log;
+  /** The webhooks' fetch (tests). */
+  readonly fetch?: typeof fetch;
   /** Services that bypass the replay (the demo's local SES). */
   readonly passthrough?: readonly string[];
 }
@@ -27,6 +30,8 @@ export interface CliRunResult {
   readonly rendered: Rendered;
   readonly clients: Clients;
   readonly delivery: Delivery;
+  /** Security Hub and chat webhooks; `failures` makes the exit code 4 (not delivered). Absent: an organization run (not wired yet). */
+  readonly sinks?: SinkResults;
   /** The MIME message that was (or, on a dry run, would have been) sent. */
   readonly eml?: Buffer;
   /** `sendWhen: changes`: the CLI keeps no state, so every audit says its previous state is unknown. */
@@ -48,9 +53,10 @@ export async function cliRun(opts: CliRunOptions): Promise<CliRunResult> {
   try {
     const run = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now, budget });
     const { rendered, delivery, eml, changes, timings } = await deliverReport({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log, budget });
+    const sinks = await deliverSinks({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log, changes, fetch: opts.fetch });
     // The report's phases end at `act`; render and notify happen on it, so their times are added after.
     const report: Report = { ...run, timings: { ...run.timings, ...timings } };
-    return { report, rendered, clients, delivery, ...(eml ? { eml } : {}), ...(changes ? { changes } : {}), exitCode: exitCodeFor(report) };
+    return { report, rendered, clients, delivery, sinks, ...(eml ? { eml } : {}), ...(changes ? { changes } : {}), exitCode: sinks.failures.length > 0 ? EXIT.notDelivered : exitCodeFor(report) };
   } finally {
     // No timer or socket outlives the run: the process ends as soon as the output is written.
     budget.dispose();

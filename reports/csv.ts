@@ -1,8 +1,12 @@
 import { stringify } from 'csv-stringify/sync';
+import type { ActionResult } from '../shared/actions/types';
+import { undoText } from '../shared/actions/undo';
 import type { Finding } from '../shared/model';
+import { stepOf } from './actions';
 import { inReportOrder } from './order';
 
-export const CSV_COLUMNS = ['auditId', 'status', 'severity', 'suppressedBy', 'resource', 'resourceId', 'resourceType', 'region', 'account', 'reason', 'evidence'] as const;
+/** `remediation` is the step taken on the finding's resource (`action: outcome`); `undo` the command that reverses it. */
+export const CSV_COLUMNS = ['auditId', 'status', 'severity', 'suppressedBy', 'resource', 'resourceId', 'resourceType', 'region', 'account', 'reason', 'evidence', 'remediation', 'undo'] as const;
 
 const HEADER = stringify([[...CSV_COLUMNS]]);
 
@@ -14,13 +18,16 @@ export interface CsvLines {
   readonly bytes: readonly number[];
 }
 
-/** Each finding's CSV line, stringified once: the full file and every cut are joined from these. */
-export function csvLines(findings: readonly Finding[]): CsvLines {
+/** Each finding's CSV line, stringified once: the full file and every cut are joined from these. `actions` fill the remediation columns. */
+export function csvLines(findings: readonly Finding[], actions: readonly ActionResult[] = []): CsvLines {
   const ordered = inReportOrder(findings);
+  const step = stepOf(actions);
   const lines: string[] = new Array<string>(ordered.length);
   const bytes: number[] = new Array<number>(ordered.length);
   ordered.forEach((f, i) => {
-    const line = stringify([[f.auditId, f.status, f.severity, f.suppressed?.by ?? '', f.resource, f.resourceId, f.resourceType, f.region, f.account, f.reason, JSON.stringify(f.evidence)]]);
+    const a = step(f);
+    const remediation = [a ? `${a.action}: ${a.outcome}` : '', a?.undo ? undoText(a.undo) : ''];
+    const line = stringify([[f.auditId, f.status, f.severity, f.suppressed?.by ?? '', f.resource, f.resourceId, f.resourceType, f.region, f.account, f.reason, JSON.stringify(f.evidence), ...remediation]]);
     lines[i] = line;
     bytes[i] = Buffer.byteLength(line);
   });
@@ -28,8 +35,8 @@ export function csvLines(findings: readonly Finding[]): CsvLines {
 }
 
 /** One row per finding, with a header. */
-export function findingsCsv(findings: readonly Finding[]): string {
-  const { header, lines } = csvLines(findings);
+export function findingsCsv(findings: readonly Finding[], actions: readonly ActionResult[] = []): string {
+  const { header, lines } = csvLines(findings, actions);
   return header + lines.join('');
 }
 
@@ -39,7 +46,7 @@ export function findingsCsv(findings: readonly Finding[]): string {
  */
 export function cutCsv(csv: CsvLines, maxBytes: number): { csv: string; included: number } {
   const total = csv.lines.length;
-  const note = (n: number) => stringify([['', '', '', '', '', '', '', '', '', `CUT: ${n} of ${total} findings not included (message size limit); the full list is in the run's log and --out files`, '']]);
+  const note = (n: number) => stringify([CSV_COLUMNS.map((c) => (c === 'reason' ? `CUT: ${n} of ${total} findings not included (message size limit); the full list is in the run's log and --out files` : ''))]);
   let used = Buffer.byteLength(csv.header) + Buffer.byteLength(note(total));
   let included = 0;
   while (included < total && used + (csv.bytes[included] ?? 0) <= maxBytes) used += csv.bytes[included++] ?? 0;
@@ -48,6 +55,6 @@ export function cutCsv(csv: CsvLines, maxBytes: number): { csv: string; included
 }
 
 /** cutCsv() of `findings`. */
-export function findingsCsvCut(findings: readonly Finding[], maxBytes: number): { csv: string; included: number } {
-  return cutCsv(csvLines(findings), maxBytes);
+export function findingsCsvCut(findings: readonly Finding[], maxBytes: number, actions: readonly ActionResult[] = []): { csv: string; included: number } {
+  return cutCsv(csvLines(findings, actions), maxBytes);
 }

@@ -22,7 +22,7 @@ export interface Rendered {
  * when first read, then kept: a large report's JSON is only built if something needs it (a file, the
  * email's attachment), never just because the report was rendered.
  */
-export function renderedWith(report: Report, bodies: Pick<Rendered, 'html' | 'text'>, csv: () => string = () => findingsCsv(report.findings)): Rendered {
+export function renderedWith(report: Report, bodies: Pick<Rendered, 'html' | 'text'>, csv: () => string = () => findingsCsv(report.findings, report.actions)): Rendered {
   let csvText: string | undefined;
   let json: string | undefined;
   return {

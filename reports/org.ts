@@ -7,6 +7,7 @@ import { COLORS, H2, H3, TABLE, table } from './html';
 import { layout, type RenderOptions } from './layout';
 import { subject } from './subject';
 import { line } from './text';
+import { actionItemHtml, actionLines } from './actions';
 
 /**
  * The organization report: what was not audited first, then a summary per account and per OU, the
@@ -70,7 +71,7 @@ export function renderOrgText(report: Report, org: OrgSummary, opts: RenderOptio
       if (s.more > 0) out.push(`  ... ${s.more} more in the attachment (findings.csv)`);
     }
     for (const f of l.suppressed) out.push(`  suppressed: ${f.auditId} ${f.resourceId} (${f.status}) by ${f.suppressed?.by ?? ''}`);
-    for (const x of part.report.actions) out.push(`  remediation: ${x.action} ${x.resourceId} (${x.region}): ${x.outcome}: ${x.message}`);
+    for (const x of part.report.actions) out.push(...actionLines(x, '  remediation: '));
   }
   return `${out.join('\n')}\n`;
 }
@@ -112,7 +113,7 @@ export function renderOrgHtml(report: Report, org: OrgSummary, opts: RenderOptio
       if (s.more > 0) parts.push(`<p><b>${s.more} more in the attachment</b> (findings.csv).</p>`);
     }
     if (l.suppressed.length > 0) parts.push(`<ul>${l.suppressed.map((f) => `<li>suppressed: ${e(f.auditId)} ${e(f.resourceId)} (${e(f.status)}) by <code>${e(f.suppressed?.by)}</code></li>`).join('')}</ul>`);
-    if (part.report.actions.length > 0) parts.push(`<ul>${part.report.actions.map((x) => `<li>${e(x.action)} ${e(x.resourceId)} (${e(x.region)}): <b>${e(x.outcome)}</b> ${e(x.message)}</li>`).join('')}</ul>`);
+    if (part.report.actions.length > 0) parts.push(`<ul>${part.report.actions.map(actionItemHtml).join('')}</ul>`);
   }
   return `<!doctype html><html><head><meta charset="utf-8"><title>${e(subject(report))}</title></head><body style="font-family:Arial,Helvetica,sans-serif;color:#101828;max-width:1100px">${parts.join('\n')}</body></html>\n`;
 }

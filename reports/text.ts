@@ -5,6 +5,7 @@ import { evidenceText } from './order';
 import { consoleLink } from './links';
 import { subject } from './subject';
 import { capped, cutNote, layout, type RenderOptions } from './layout';
+import { actionLines } from './actions';
 import { renderOrgText } from './org';
 
 export function line(f: Finding): string[] {
@@ -68,7 +69,7 @@ export function renderText(report: Report, opts: RenderOptions = {}): string {
     add(out, '', 'Suppressed', l.suppressed.map((f) => `  - ${f.auditId} ${f.resourceId} (${f.status}) by ${f.suppressed?.by}${f.suppressed?.reason ? `: ${f.suppressed.reason}` : ''}${f.suppressed?.expires ? ` (until ${f.suppressed.expires})` : ''}`), l.suppressedMore > 0 ? [`  ... ${l.suppressedMore} more suppressed in the attachment (findings.csv, column suppressedBy)`] : []);
   }
   if (report.actions.length > 0) {
-    add(out, '', 'Remediation', report.actions.map((a) => `  - ${a.action} ${a.resourceId} (${a.region}): ${a.outcome}: ${a.message}`));
+    add(out, '', 'Remediation', report.actions.flatMap((a) => actionLines(a)));
   }
   return `${out.join('\n')}\n`;
 }

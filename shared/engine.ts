@@ -63,6 +63,18 @@ function logFailures(log: Log, auditId: string, results: readonly ActionResult[]
 }
 
 /**
+ * One structured line per remediation step, whatever its outcome: what was (or would have been) changed
+ * and the undo, so the log alone is enough to reverse a run.
+ */
+function logActions(log: Log, dryRun: boolean, results: readonly ActionResult[]): void {
+  for (const r of results) {
+    const line = { auditId: r.auditId, resource: r.resource, resourceId: r.resourceId, region: r.region, action: r.action, outcome: r.outcome, message: r.message, dryRun, undo: r.undo ?? null };
+    if (r.outcome === 'failed') log.warn('action', line);
+    else log.info('action', line);
+  }
+}
+
+/**
  * config -> collect -> evaluate -> act: the run shared by every handler and the CLI, on the audits and
  * collectors it is given (it imports no registry, so a function's bundle holds only its own). Rendering and
  * delivery come after, on the Report. Remediation runs only where the stage enabled it, in dry-run form
@@ -118,6 +130,7 @@ async function runWithinBudget(opts: EngineOptions, budget: RunBudget): Promise<
       const ctx = { clients: opts.clients, inventory, dryRun: opts.dryRun, log: opts.log, now, allFindings };
       // Remediation calls end with collection's share of the budget, so the report is still delivered.
       const done = await runWithin(budget.workSignal, () => action.run(ctx, targets, remediation));
+      logActions(opts.log, opts.dryRun, done);
       logFailures(opts.log, audit.id, done);
       results.push(...done);
     }

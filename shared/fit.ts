@@ -52,7 +52,7 @@ async function built(envelope: Envelope, rendered: Rendered, attachJson: boolean
  */
 export async function fitReport(opts: { report: Report; envelope: Envelope; attachJson: boolean; changes?: Changes; maxBytes: number }): Promise<Fitted> {
   const { report, envelope, changes, maxBytes } = opts;
-  const lines = csvLines(report.findings);
+  const lines = csvLines(report.findings, report.actions);
   const fullCsv = () => lines.header + lines.lines.join('');
   const bodies = (o: RenderOptions): Rendered => renderedWith(report, { html: renderHtml(report, { changes, ...o }), text: renderText(report, { changes, ...o }) }, fullCsv);
   // Skip building a message that cannot fit: attachments grow by a third in base64.

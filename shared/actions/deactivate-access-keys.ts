@@ -4,6 +4,7 @@ import { GLOBAL_SERVICE_REGION } from '../aws/clients';
 import type { Finding } from '../model';
 import { runGuarded } from './guard';
 import type { ActionResult, Remediation } from './types';
+import { undoCall, type Undo } from './undo';
 
 const settings = z.strictObject({
   /** Above this many keys in one run nothing is changed and the report says why. Default 10. */
@@ -26,6 +27,15 @@ export function keyTarget(f: Finding): KeyTarget | null {
   const { userName, accessKeyId } = f.evidence;
   if (f.resourceType !== 'AWS::IAM::AccessKey' || typeof userName !== 'string' || typeof accessKeyId !== 'string') return null;
   return { auditId: f.auditId, resource: f.resource, resourceId: f.resourceId, region: f.region, userName, accessKeyId };
+}
+
+/** UpdateAccessKey Status=Active: the key works again, with the same id and secret. */
+export function reactivateKey(t: Pick<KeyTarget, 'userName' | 'accessKeyId'>): Undo {
+  return undoCall(
+    { service: 'iam', operation: 'UpdateAccessKey', region: GLOBAL_SERVICE_REGION, parameters: { UserName: t.userName, AccessKeyId: t.accessKeyId, Status: 'Active' } },
+    'update-access-key',
+    [['user-name', t.userName], ['access-key-id', t.accessKeyId], ['status', 'Active']],
+  );
 }
 
 /** Why a key finding names no key to act on: an ambiguous slot names its candidates, an unknown id its cause. */
@@ -60,10 +70,10 @@ export function deactivateAccessKeys(auditId: string): Remediation<typeof settin
         maxActions: s.maxActions,
         dryRun: ctx.dryRun,
         act: async (t) => {
-          const undo = { userName: t.userName, accessKeyId: t.accessKeyId, undo: `aws iam update-access-key --user-name ${t.userName} --access-key-id ${t.accessKeyId} --status Active` };
           if (!ctx.dryRun) await iam.send(new UpdateAccessKeyCommand({ UserName: t.userName, AccessKeyId: t.accessKeyId, Status: 'Inactive' }));
-          return undo;
+          return { userName: t.userName, accessKeyId: t.accessKeyId };
         },
+        undo: reactivateKey,
       });
       return [...results, ...refused];
     },

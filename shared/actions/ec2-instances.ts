@@ -8,6 +8,7 @@ import { type Ec2Instance, type InstanceState } from '../collect/ec2-instances';
 import { readRegions } from '../collect/regional';
 import { runGuarded, type GuardTarget } from './guard';
 import type { ActionContext, ActionResult, Remediation } from './types';
+import { noUndo, undoCall, type Undo } from './undo';
 
 const REMEDIATION_ID = 'ec2-instance-stop-or-terminate';
 
@@ -138,6 +139,29 @@ export function planInstanceActions(input: { failing: readonly Finding[]; all: r
   return { act, mark, unmark, skipped };
 }
 
+const tagUndo = (t: InstanceTarget, operation: 'CreateTags' | 'DeleteTags', value: string): Undo => {
+  const tags = [{ Key: MARK_TAG, Value: value }];
+  // DeleteTags with the value removes the tag only while it still holds the value this run wrote.
+  return undoCall({ service: 'ec2', operation, region: t.region, parameters: { Resources: [t.resourceId], Tags: tags } }, operation === 'CreateTags' ? 'create-tags' : 'delete-tags', [['region', t.region], ['resources', t.resourceId], ['tags', tags]]);
+};
+
+/** A mark is undone by removing it, or by putting back the mark (or unreadable value) it replaced. */
+export function markUndo(t: InstanceTarget): Undo {
+  const replaced = t.instance.tags[MARK_TAG];
+  return replaced === undefined ? tagUndo(t, 'DeleteTags', markValue(t.mark as Mark)) : tagUndo(t, 'CreateTags', replaced);
+}
+
+/** An unmark is undone by tagging the removed mark again. */
+export function unmarkUndo(t: InstanceTarget): Undo {
+  return tagUndo(t, 'CreateTags', t.instance.tags[MARK_TAG] ?? '');
+}
+
+/** Stop is undone by StartInstances; terminate cannot be undone. */
+export function instanceActionUndo(action: InstanceAction, t: GuardTarget): Undo {
+  if (action === 'terminate') return noUndo('a terminated instance cannot be started again (its instance store data, and EBS volumes with DeleteOnTermination, are deleted)');
+  return undoCall({ service: 'ec2', operation: 'StartInstances', region: t.region, parameters: { InstanceIds: [t.resourceId] } }, 'start-instances', [['instance-ids', t.resourceId], ['region', t.region]]);
+}
+
 function ec2(ctx: ActionContext, region: string): EC2Client {
   return ctx.clients.get(EC2Client, 'ec2', region);
 }
@@ -155,6 +179,7 @@ async function runInstanceRemediation(ctx: ActionContext, failing: readonly Find
       await ec2(ctx, t.region).send(new CreateTagsCommand({ Resources: [t.resourceId], Tags: [{ Key: MARK_TAG, Value: value }], DryRun }));
       return { tag: MARK_TAG, value };
     },
+    undo: markUndo,
   });
   const acted = await runGuarded({
     action: s.action,
@@ -169,6 +194,7 @@ async function runInstanceRemediation(ctx: ActionContext, failing: readonly Find
           : (await client.send(new TerminateInstancesCommand({ InstanceIds: [t.resourceId], DryRun }))).TerminatingInstances;
       return { previousState: out?.[0]?.PreviousState?.Name ?? t.instance.state, currentState: out?.[0]?.CurrentState?.Name ?? null };
     },
+    undo: (t) => instanceActionUndo(s.action, t),
   });
   // Removing our own tag from a compliant or exempt instance only undoes an earlier notice: not capped.
   const unmarked = await runGuarded({
@@ -180,6 +206,7 @@ async function runInstanceRemediation(ctx: ActionContext, failing: readonly Find
       await ec2(ctx, t.region).send(new DeleteTagsCommand({ Resources: [t.resourceId], Tags: [{ Key: MARK_TAG }], DryRun }));
       return { tag: MARK_TAG, removed: t.instance.tags[MARK_TAG] };
     },
+    undo: unmarkUndo,
   });
   const relabel = (results: ActionResult[], outcome: 'marked' | 'unmarked', say: (r: ActionResult) => string) =>
     results.map((r) => (r.outcome === 'done' ? { ...r, outcome, message: say(r) } : r));

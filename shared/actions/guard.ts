@@ -1,6 +1,7 @@
 import { errorCode, errorMessage } from '../errors';
 import { mapLimit } from '../concurrency';
 import type { ActionResult } from './types';
+import type { Undo } from './undo';
 
 export interface GuardTarget {
   readonly auditId: string;
@@ -17,6 +18,8 @@ export interface GuardOptions<T extends GuardTarget> {
   readonly dryRun: boolean;
   /** Performs the change (or, when `dryRun`, the dry-run form of it); returns the undo detail. */
   readonly act: (target: T) => Promise<Readonly<Record<string, unknown>> | void>;
+  /** What reverses `act` on this target (every change carries its undo). */
+  readonly undo: (target: T) => Undo;
   /** Parallel calls at most. Default 4. */
   readonly concurrency?: number;
 }
@@ -38,16 +41,17 @@ export async function runGuarded<T extends GuardTarget>(opts: GuardOptions<T>): 
     }));
   }
   return mapLimit(opts.targets, opts.concurrency ?? 4, async (t): Promise<ActionResult> => {
+    const undo = opts.undo(t);
     try {
       const detail = (await opts.act(t)) ?? undefined;
       return opts.dryRun
-        ? { ...base(t), outcome: 'dry-run', message: `dry run: would ${opts.action}`, detail }
-        : { ...base(t), outcome: 'done', message: `${opts.action} done`, detail };
+        ? { ...base(t), outcome: 'dry-run', message: `dry run: would ${opts.action}`, detail, undo }
+        : { ...base(t), outcome: 'done', message: `${opts.action} done`, detail, undo };
     } catch (error) {
       if (opts.dryRun && DRY_RUN_OK.has(errorCode(error))) {
-        return { ...base(t), outcome: 'dry-run', message: `dry run: AWS confirms ${opts.action} would succeed` };
+        return { ...base(t), outcome: 'dry-run', message: `dry run: AWS confirms ${opts.action} would succeed`, undo };
       }
-      return { ...base(t), outcome: 'failed', code: errorCode(error), message: `${errorCode(error)}: ${errorMessage(error)}` };
+      return { ...base(t), outcome: 'failed', code: errorCode(error), message: `${errorCode(error)}: ${errorMessage(error)}`, undo };
     }
   });
 }

@@ -6,6 +6,7 @@ import { ruleLine } from '../audits/sg-rules';
 import type { Finding } from '../model';
 import { runGuarded, type GuardTarget } from './guard';
 import type { ActionContext, ActionResult, Remediation } from './types';
+import { undoCall, type Undo } from './undo';
 
 export const REVOKE_ACTION = 'revoke-ingress';
 
@@ -55,15 +56,22 @@ export function restorePermissions(rules: readonly RevokedRule[]): IpPermission[
   });
 }
 
-/** What the report keeps for each group: the rules removed and the command that restores them. */
-export function undoRecord(t: RevokeTarget): Record<string, unknown> {
+/** AuthorizeSecurityGroupIngress with the exact permissions revoked (new rule ids, same rules). */
+export function restoreUndo(t: RevokeTarget): Undo {
   const permissions = restorePermissions(t.rules);
+  return undoCall(
+    { service: 'ec2', operation: 'AuthorizeSecurityGroupIngress', region: t.region, parameters: { GroupId: t.resourceId, IpPermissions: permissions } },
+    'authorize-security-group-ingress',
+    [['region', t.region], ['group-id', t.resourceId], ['ip-permissions', permissions]],
+  );
+}
+
+/** What the report keeps for each group: the rules removed (the undo that restores them is the result's `undo`). */
+export function undoRecord(t: RevokeTarget): Record<string, unknown> {
   return {
     groupId: t.resourceId,
     groupName: t.groupName,
     revokedRules: t.rules.map((r) => ({ ruleId: r.ruleId, protocol: r.protocol, ports: r.ports, source: r.source, ...(r.description ? { description: r.description } : {}) })),
-    restore: { AuthorizeSecurityGroupIngress: { GroupId: t.resourceId, IpPermissions: permissions } },
-    restoreCommand: `aws ec2 authorize-security-group-ingress --region ${t.region} --group-id ${t.resourceId} --ip-permissions '${JSON.stringify(permissions)}'`,
   };
 }
 
@@ -118,6 +126,7 @@ export async function runRevokeIngress(ctx: Pick<ActionContext, 'clients' | 'dry
       }
       return undoRecord(t);
     },
+    undo: restoreUndo,
   });
   const byId = new Map(targets.map((t) => [`${t.region}/${t.resourceId}`, t]));
   for (const r of guarded) {

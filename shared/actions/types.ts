@@ -3,6 +3,7 @@ import type { Clients } from '../aws/clients';
 import type { Log } from '../logger';
 import type { Finding } from '../model';
 import type { Inventory } from '../collect/inventory';
+import type { Undo } from './undo';
 
 export const ACTION_OUTCOMES = ['done', 'dry-run', 'marked', 'unmarked', 'skipped', 'refused', 'failed'] as const;
 export type ActionOutcome = (typeof ACTION_OUTCOMES)[number];
@@ -19,6 +20,12 @@ export interface ActionResult {
   /** On `failed`: the AWS error code. */
   readonly code?: string;
   readonly detail?: Readonly<Record<string, unknown>>;
+  /**
+   * How to reverse the change: set on every step that was made (`done`, `marked`, `unmarked`), would have
+   * been made (`dry-run`: what the undo would be) or was attempted (`failed`: in case AWS applied it anyway).
+   * Absent where nothing was attempted (`skipped`, `refused`).
+   */
+  readonly undo?: Undo;
 }
 
 export interface ActionContext {

@@ -8,6 +8,7 @@ import { digestSchema, type DigestConfig } from './digest';
 import { parseOrThrow } from './issues';
 import { notifySchema, type NotifyConfig } from './notify';
 import { exemptionSchema, regionSchema } from './schemas';
+import { securityHubSchema, type SecurityHubConfig } from '../securityhub/config';
 
 /** What an audit (or digest) function reads of the stage file: the run's scope, exemptions, email, its audits. */
 export const auditRunShape = {
@@ -23,6 +24,8 @@ export const auditRunShape = {
   audits: z.record(z.string(), auditEntrySchema).default({}),
   /** One function running every deployed audit on one schedule, sending one email; the audits' own schedules are off. */
   digest: digestSchema.optional(),
+  /** Imports findings into Security Hub (shared/securityhub/config.ts). Off by default. */
+  securityHub: securityHubSchema.prefault({}),
 };
 
 export interface AuditRunConfig extends CoreConfig {
@@ -35,6 +38,7 @@ export interface AuditRunConfig extends CoreConfig {
   /** The audits validated (defaults filled): every registered one for the whole stage, its own for a function. */
   readonly audits: Readonly<Record<string, AuditConfig>>;
   readonly digest?: DigestConfig;
+  readonly securityHub: SecurityHubConfig;
 }
 
 type AuditRunParsed = z.output<z.ZodObject<typeof auditRunShape>>;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { webhooksSchema } from '../notify/webhooks-config';
 import { emailSchema, regionSchema } from './schemas';
 
 export const recipientsSchema = z.array(emailSchema);
@@ -14,6 +15,8 @@ export const notifySchema = z.strictObject({
   /** `changes` keeps each audit's previous findings in the stage's state bucket and says what is new and resolved. */
   sendWhen: z.enum(['always', 'findings', 'changes']).default('always'),
   attachJson: z.boolean().default(false),
+  /** Slack / Teams incoming webhooks, sent under the same sendWhen (shared/notify/webhooks-config.ts). */
+  webhooks: webhooksSchema,
 });
 
 export type NotifyConfig = z.output<typeof notifySchema>;

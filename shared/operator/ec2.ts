@@ -1,5 +1,6 @@
 import { DescribeInstancesCommand, EC2Client, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { OpsbotsError } from '../errors';
+import { undoCall, type Undo } from '../actions/undo';
 import type { ClientSource } from './deadline';
 import { isInstanceState, type ChangeAction, type InstanceState } from './transitions';
 
@@ -56,4 +57,14 @@ export async function changeInstance(clients: ClientSource, region: string, inst
   const current = change?.CurrentState?.Name;
   if (!isInstanceState(previous) || !isInstanceState(current)) throw new InstanceError(`${action === 'start' ? 'StartInstances' : 'StopInstances'} returned no state change for ${instanceId}`, 'NoStateChange');
   return { previous, current };
+}
+
+/** The opposite transition. */
+export const OPPOSITE: Readonly<Record<ChangeAction, ChangeAction>> = { start: 'stop', stop: 'start' };
+
+/** What reverses a start or stop: the opposite call on the same instance (for the log: people with AWS access). */
+export function transitionUndo(action: ChangeAction, region: string, instanceId: string): Undo {
+  const opposite = OPPOSITE[action];
+  const operation = opposite === 'start' ? 'StartInstances' : 'StopInstances';
+  return undoCall({ service: 'ec2', operation, region, parameters: { InstanceIds: [instanceId] } }, `${opposite}-instances`, [['instance-ids', instanceId], ['region', region]]);
 }

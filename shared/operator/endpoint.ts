@@ -4,7 +4,7 @@ import { settleOnAbort, withAbortDeadline } from '../aws/abort-deadline';
 import { errorMessage } from '../errors';
 import { TARGET_NAME, type Target } from './config';
 import { failureCode, OperatorTimeout, type ClientSource, type OperatorDeadlines } from './deadline';
-import { changeInstance, describeInstance } from './ec2';
+import { OPPOSITE, changeInstance, describeInstance, transitionUndo } from './ec2';
 import { badRequest, caller, json, requestedAction, requestedTarget, unauthorized, upstreamFailure, type HttpEvent, type HttpResponse, type TransitionBody } from './http';
 import type { InFlight } from './inflight';
 import { extractToken, tokenMatches, type TokenStore } from './token';
@@ -46,7 +46,9 @@ async function transition(deps: OperatorDeps, name: string, target: Target, acti
     return { result: 'conflict', response: json(409, { target: name, current: status.state, message: decision.message } satisfies TransitionBody), detail: { current: status.state } };
   }
   const change = await changeInstance(deps.clients, target.region, target.instanceId, action, signal);
-  return { result: 'ok', response: json(200, { target: name, ...change } satisfies TransitionBody), detail: change };
+  // The caller gets the endpoint that reverses it (they have no AWS access); the log gets the AWS command.
+  const undo = transitionUndo(action, target.region, target.instanceId);
+  return { result: 'ok', response: json(200, { target: name, ...change, undo: `POST /instances/${name}/${OPPOSITE[action]}` } satisfies TransitionBody), detail: { ...change, undo: undo.possible ? undo.command : null } };
 }
 
 async function perform(deps: OperatorDeps, name: string, target: Target, action: Action, signal: AbortSignal): Promise<Outcome> {

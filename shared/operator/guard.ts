@@ -11,7 +11,8 @@ import { sendEmail } from '../notify/ses';
 import type { Message } from '../notify/mime';
 import { failureCode, OPERATOR_DEADLINES, OperatorTimeout, timedClients, type OperatorDeadlines } from './deadline';
 import type { Target } from './config';
-import { changeInstance, describeInstances, type InstanceStatus } from './ec2';
+import { changeInstance, describeInstances, transitionUndo, type InstanceStatus } from './ec2';
+import { undoText } from '../actions/undo';
 
 /** The guard's whole run, every AWS call included: below its 120 s Lambda timeout, with room to log and fail. */
 export const GUARD_BUDGET_MS = 100_000;
@@ -117,7 +118,7 @@ export async function runGuard(opts: { config: Config; clients: Clients; log: Lo
         continue;
       }
       stopped.push(name);
-      log.warn('operator guard: stopped', line);
+      log.warn('operator guard: stopped', { ...line, undo: undoText(transitionUndo('stop', region, target.instanceId)) });
       if (!target.notify) continue;
       try {
         const notify = target.notify;

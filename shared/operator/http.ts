@@ -49,6 +49,8 @@ export interface TransitionBody {
   readonly previous?: InstanceState;
   readonly current: InstanceState;
   readonly message?: string;
+  /** After a change: the request that reverses it (`POST /instances/<target>/stop`). */
+  readonly undo?: string;
 }
 
 /** Who called, for the log line: source IP and user agent as API Gateway saw them. */

@@ -49,7 +49,7 @@ describe('remediation: deactivate access keys (iam-unused-credentials, iam-acces
     ]));
     expect(updates).toHaveLength(3); // dave's password and bob's used key untouched
     expect(iam.commandCalls(DeleteAccessKeyCommand)).toHaveLength(0);
-    expect(report.actions.find((a) => a.resourceId === keyId('bob', 2))).toMatchObject({ outcome: 'done', resource: 'arn:aws:iam::123456789012:user/bob', detail: { undo: `aws iam update-access-key --user-name bob --access-key-id ${keyId('bob', 2)} --status Active` } });
+    expect(report.actions.find((a) => a.resourceId === keyId('bob', 2))).toMatchObject({ outcome: 'done', resource: 'arn:aws:iam::123456789012:user/bob', undo: { possible: true, command: `aws iam update-access-key --user-name bob --access-key-id ${keyId('bob', 2)} --status Active` } });
   });
 
   it('makes no AWS call at all on a dry run (IAM has no DryRun parameter)', async () => {

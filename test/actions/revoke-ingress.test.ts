@@ -41,12 +41,13 @@ describe('remediation: revoke-ingress', () => {
     const findings = evaluateOpenSecurityGroups(inventory, defaults);
     const [result] = await revokeIngress.run(ctx(false), findings, settings());
     expect(result?.detail).toMatchObject({ groupId: 'sg-1', applied: true, revokedRules: [{ ruleId: ssh.ruleId, description: 'ssh from anywhere' }, { ruleId: all6.ruleId }, { ruleId: pl.ruleId, source: 'pl-1 (contains 0.0.0.0/0)' }] });
-    expect((result?.detail?.restore as any).AuthorizeSecurityGroupIngress.IpPermissions).toEqual([
+    expect(result?.undo).toMatchObject({ possible: true, call: { service: 'ec2', operation: 'AuthorizeSecurityGroupIngress', region: 'us-east-1', parameters: { GroupId: 'sg-1' } } });
+    expect(result?.undo?.possible && result.undo.call.parameters.IpPermissions).toEqual([
       { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'ssh from anywhere' }] },
       { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
       { IpProtocol: 'tcp', FromPort: 9200, ToPort: 9200, PrefixListIds: [{ PrefixListId: 'pl-1' }] },
     ]);
-    expect(result?.detail?.restoreCommand).toMatch(/^aws ec2 authorize-security-group-ingress --region us-east-1 --group-id sg-1 --ip-permissions '\[/);
+    expect(result?.undo?.possible && result.undo.command).toMatch(/^aws ec2 authorize-security-group-ingress --region us-east-1 --group-id sg-1 --ip-permissions '\[/);
   });
 
   it('revokes a rule seen only in the IpPermissions by its exact permission (no rule id to name it)', async () => {
@@ -55,7 +56,7 @@ describe('remediation: revoke-ingress', () => {
     const [result] = await revokeIngress.run(ctx(false), failing([group('sg-1', [late])]), settings());
     expect(revoked()).toEqual([{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], DryRun: false }]);
     expect(result).toMatchObject({ outcome: 'done', message: expect.stringContaining('[no rule id: in IpPermissions only]') });
-    expect((result?.detail?.restore as any).AuthorizeSecurityGroupIngress.IpPermissions).toEqual([{ IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'added between the reads' }] }]);
+    expect(result?.undo?.possible && result.undo.call.parameters.IpPermissions).toEqual([{ IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'added between the reads' }] }]);
   });
 
   it('revokes by permission first, then by rule id, when a group has both kinds (AWS takes one kind per call)', async () => {

@@ -24,5 +24,10 @@ describe('function: iam-unused-credentials', () => {
     expect(remediation).toContain('deactivate access key AKIABOBKEY0000000002 (global): dry-run: dry run: would deactivate access key');
     expect(remediation).toContain('deactivate access key AKIAOLDSVC0000000001 (global): dry-run');
     expect(remediation).not.toMatch(/: (done|failed|refused):/);
+    // The Lambda result itself lists each step with the command that would reverse it.
+    expect(res.remediation.map((a) => [a.resourceId, a.outcome, a.undo?.possible && a.undo.command]).sort()).toEqual([
+      ['AKIABOBKEY0000000002', 'dry-run', 'aws iam update-access-key --user-name bob --access-key-id AKIABOBKEY0000000002 --status Active'],
+      ['AKIAOLDSVC0000000001', 'dry-run', 'aws iam update-access-key --user-name old-svc --access-key-id AKIAOLDSVC0000000001 --status Active'],
+    ]);
   });
 });

@@ -32,7 +32,8 @@ describe('operator endpoints: auth', () => {
     const { call } = setup('start');
     const res = await call(post('/instances/staging/start'));
     expect(res.statusCode).toBe(200);
-    expect(body(res)).toEqual({ target: 'staging', previous: 'stopped', current: 'pending' });
+    // The caller is told which request reverses it (they have no AWS access).
+    expect(body(res)).toEqual({ target: 'staging', previous: 'stopped', current: 'pending', undo: 'POST /instances/staging/stop' });
     expect(res.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
     expect(ec2.commandCalls(StartInstancesCommand).map((c) => c.args[0].input)).toEqual([{ InstanceIds: [STAGING.instanceId] }]);
     expect(await ec2.call(0).thisValue.config.region()).toBe('eu-central-1');
@@ -117,7 +118,7 @@ describe('operator endpoints: transitions', () => {
   it('stops a running instance', async () => {
     ec2.on(DescribeInstancesCommand).resolves(described('running'));
     const res = await setup('stop').call(post('/instances/staging/stop'));
-    expect([res.statusCode, body(res)]).toEqual([200, { target: 'staging', previous: 'running', current: 'stopping' }]);
+    expect([res.statusCode, body(res)]).toEqual([200, { target: 'staging', previous: 'running', current: 'stopping', undo: 'POST /instances/staging/start' }]);
   });
 
   it.each(['pending', 'stopping'])('answers 409 with the current state while the instance is %s', async (state) => {
@@ -160,7 +161,7 @@ describe('operator endpoints: logging', () => {
     const { call, log } = setup('start');
     await call(post('/instances/staging/start', { ...bearer(TOKEN), 'user-agent': 'client-laptop/1.0' }));
     expect(log.lines).toHaveLength(1);
-    expect(log.lines[0]).toEqual({ level: 'info', message: 'operator', data: [{ target: 'staging', action: 'start', sourceIp: '203.0.113.7', userAgent: 'client-laptop/1.0', result: 'ok', status: 200, previous: 'stopped', current: 'pending' }] });
+    expect(log.lines[0]).toEqual({ level: 'info', message: 'operator', data: [{ target: 'staging', action: 'start', sourceIp: '203.0.113.7', userAgent: 'client-laptop/1.0', result: 'ok', status: 200, previous: 'stopped', current: 'pending', undo: `aws ec2 stop-instances --instance-ids ${STAGING.instanceId} --region ${STAGING.region}` }] });
   });
 
   it('never logs the token, right or wrong, in the header or the query', async () => {

@@ -48,7 +48,7 @@ describe('operator guard: run', () => {
     const { log, result } = run(operatorConfig({ targets: { staging: { ...STAGING, maxRunHours: 12, notify } } }));
     expect(await result).toEqual({ dryRun: false, checked: 1, stopped: ['staging'], wouldStop: [] });
     expect(ec2.commandCalls(StopInstancesCommand).map((c) => c.args[0].input)).toEqual([{ InstanceIds: [STAGING.instanceId] }]);
-    expect(log.lines.find((l) => l.message === 'operator guard: stopped')?.data[0]).toMatchObject({ target: 'staging', hours: 12.5, maxRunHours: 12 });
+    expect(log.lines.find((l) => l.message === 'operator guard: stopped')?.data[0]).toMatchObject({ target: 'staging', hours: 12.5, maxRunHours: 12, undo: `aws ec2 start-instances --instance-ids ${STAGING.instanceId} --region ${STAGING.region}` });
     const mail = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
     expect(mail?.Destination?.ToAddresses).toEqual(['client@example.com']);
     expect(Buffer.from(mail?.Content?.Raw?.Data ?? []).toString()).toContain('Subject: [opsbots] stopped staging after 12.5 hours');

@@ -41,7 +41,7 @@ describe('operator endpoints: a start or stop in flight is not sent again', () =
     const { call, log } = operatorSetup('start');
     const answers = await Promise.all(Array.from({ length: 20 }, () => call(post('/instances/staging/start'))));
     expect(ec2.commandCalls(StartInstancesCommand)).toHaveLength(1);
-    expect(answers.map((a) => [a.statusCode, JSON.parse(a.body)])).toEqual(Array.from({ length: 20 }, () => [200, { target: 'staging', previous: 'stopped', current: 'pending' }]));
+    expect(answers.map((a) => [a.statusCode, JSON.parse(a.body)])).toEqual(Array.from({ length: 20 }, () => [200, { target: 'staging', previous: 'stopped', current: 'pending', undo: 'POST /instances/staging/stop' }]));
     // Concurrent first calls share one token read too.
     expect(ssm.calls()).toHaveLength(1);
     const lines = log.lines.map((l) => l.data[0] as { result: string; joined?: boolean });
@@ -64,7 +64,7 @@ describe('operator endpoints: a start or stop in flight is not sent again', () =
     const { call } = operatorSetup('stop');
     const answers = await Promise.all(Array.from({ length: 20 }, () => call(post('/instances/staging/stop'))));
     expect(ec2.commandCalls(StopInstancesCommand)).toHaveLength(1);
-    expect(new Set(answers.map((a) => a.body))).toEqual(new Set([JSON.stringify({ target: 'staging', previous: 'running', current: 'stopping' })]));
+    expect(new Set(answers.map((a) => a.body))).toEqual(new Set([JSON.stringify({ target: 'staging', previous: 'running', current: 'stopping', undo: 'POST /instances/staging/start' })]));
   });
 
   it('does not join a start with a wrong token: each caller is checked before joining', async () => {

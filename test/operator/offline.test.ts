@@ -111,7 +111,7 @@ describe('operator endpoints over real HTTP (serverless-offline)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await res.json()).toEqual({ target: 'staging', previous: 'stopped', current: 'pending' });
+    expect(await res.json()).toEqual({ target: 'staging', previous: 'stopped', current: 'pending', undo: 'POST /instances/staging/stop' });
     expect(ec2.actions.slice(-2)).toEqual(['DescribeInstances', 'StartInstances']);
     expect(ssm.reads).toEqual([{ Name: PARAM, WithDecryption: true }]);
   });
