@@ -60,7 +60,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void): Comman
       if (result.sinks) for (const line of sinkLines(result.sinks)) out(line);
       if (o.json) writeFile(o.json, result.rendered.json);
       if (o.ocsf) writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJson(result.report));
-      if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(result.report, { region: config.region }));
+      if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(result.report, { region: config.securityHub.region ?? config.region }));
       if (o.out) out(`wrote ${writeOut(o.out, result.rendered, result.eml).join(', ')}`);
       if (o.stats) out(statsTable(result.clients.stats, result.report));
       setCode(result.exitCode);

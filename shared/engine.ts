@@ -102,6 +102,7 @@ async function runWithinBudget(opts: EngineOptions, budget: RunBudget): Promise<
         clients: opts.clients,
         regions: opts.regions ?? opts.config.regions,
         concurrency: opts.config.concurrency,
+        iamConcurrency: opts.config.iamConcurrency,
         accountAlias: opts.config.account.alias,
         log: opts.log,
         now: opts.now,

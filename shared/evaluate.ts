@@ -4,6 +4,9 @@ import type { SourceError } from './collect/outcome';
 import { REGION_SOURCE, REGIONAL_SOURCES } from './collect/regional-sources';
 import { finding, type Finding } from './model';
 
+/** The account identity (GetCallerIdentity): without it no finding can name its account, so every audit has a gap. */
+const IDENTITY_SOURCE = 'sts.callerIdentity';
+
 /**
  * The source errors that leave part of `audit` unevaluated. An error about some fields of a source only
  * (a credential-report column) concerns the audits that read one of them (Audit.reads; an audit that
@@ -16,7 +19,7 @@ export function auditGaps(audit: Audit, inventory: Inventory): SourceError[] {
     const declared = audit.reads?.[e.source as SourceId];
     return !e.fields || !declared || e.fields.some((f) => declared.includes(f));
   };
-  return inventory.errors.filter((e) => ((audit.sources as readonly string[]).includes(e.source) && reads(e)) || (regional && e.source === REGION_SOURCE));
+  return inventory.errors.filter((e) => ((audit.sources as readonly string[]).includes(e.source) && reads(e)) || (regional && e.source === REGION_SOURCE) || e.source === IDENTITY_SOURCE);
 }
 
 /** One ERROR finding per unread source and region, naming exactly what was not evaluated. */

@@ -18,6 +18,8 @@ export interface CollectOptions {
   readonly clients: Clients;
   readonly regions: readonly string[] | 'all';
   readonly concurrency: number;
+  /** Per-user IAM calls in flight at most (CollectContext.iamConcurrency). */
+  readonly iamConcurrency?: number;
   readonly accountAlias?: string;
   readonly log: Log;
   readonly now?: Date;
@@ -55,7 +57,7 @@ export async function collectFrom(set: CollectorSet, sources: readonly SourceId[
       ? readWithin(budget, REGION_SOURCE, GLOBAL_REGION, () => resolver(opts.clients, opts.regions)).catch((e: unknown) => ({ regions: [] as string[], errors: errorOf(REGION_SOURCE, e) }))
       : Promise.resolve({ regions: [] as string[], errors: [] as SourceError[] }),
   ]);
-  const ctx = { clients: opts.clients, account, regions, concurrency: opts.concurrency, log: opts.log, now, ...(opts.scope ? { scope: opts.scope } : {}), ...(budget ? { budget } : {}) };
+  const ctx = { clients: opts.clients, account, regions, concurrency: opts.concurrency, ...(opts.iamConcurrency ? { iamConcurrency: opts.iamConcurrency } : {}), log: opts.log, now, ...(opts.scope ? { scope: opts.scope } : {}), ...(budget ? { budget } : {}) };
   const results = await Promise.all(
     collectors.map(async (c) => {
       const started = Date.now();

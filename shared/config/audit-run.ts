@@ -18,6 +18,8 @@ export const auditRunShape = {
   regions: z.union([z.literal('all'), z.array(regionSchema).min(1)]).default('all'),
   /** Regions read at once. */
   concurrency: z.number().int().min(1).max(32).default(4),
+  /** Per-user IAM calls in flight at once (ListAccessKeys, GetAccessKeyLastUsed, users read one by one): IAM throttles early. */
+  iamConcurrency: z.number().int().min(1).max(16).default(4),
   exemptions: z.array(exemptionSchema).default([]),
   exemptionTag: z.string().min(1).default('opsbots:exempt'),
   notify: notifySchema.optional(),
@@ -32,6 +34,7 @@ export interface AuditRunConfig extends CoreConfig {
   readonly account: { readonly alias?: string };
   readonly regions: 'all' | readonly string[];
   readonly concurrency: number;
+  readonly iamConcurrency: number;
   readonly exemptions: readonly Exemption[];
   readonly exemptionTag: string;
   readonly notify?: NotifyConfig;
