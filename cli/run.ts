@@ -30,7 +30,7 @@ export interface CliRunResult {
   readonly rendered: Rendered;
   readonly clients: Clients;
   readonly delivery: Delivery;
-  /** Security Hub and chat webhooks; `failures` makes the exit code 4 (not delivered). Absent: an organization run (not wired yet). */
+  /** Security Hub and chat webhooks; `failures` makes the exit code 4 (not delivered). */
   readonly sinks?: SinkResults;
   /** The MIME message that was (or, on a dry run, would have been) sent. */
   readonly eml?: Buffer;
@@ -52,14 +52,20 @@ export async function cliRun(opts: CliRunOptions): Promise<CliRunResult> {
   const budget = new RunBudget(config.deadlines);
   try {
     const run = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now, budget });
-    const { rendered, delivery, eml, changes, timings } = await deliverReport({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log, budget });
-    const sinks = await deliverSinks({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log, changes, fetch: opts.fetch });
-    // The report's phases end at `act`; render and notify happen on it, so their times are added after.
-    const report: Report = { ...run, timings: { ...run.timings, ...timings } };
-    return { report, rendered, clients, delivery, sinks, ...(eml ? { eml } : {}), ...(changes ? { changes } : {}), exitCode: sinks.failures.length > 0 ? EXIT.notDelivered : exitCodeFor(report) };
+    return await deliverRun({ ...opts, config, run, clients, budget });
   } finally {
     // No timer or socket outlives the run: the process ends as soon as the output is written.
     budget.dispose();
     clients.destroy();
   }
+}
+
+/** After a run (one account or an organization): the email, Security Hub and webhooks, and the exit code. */
+export async function deliverRun(o: Pick<CliRunOptions, 'dryRun' | 'log' | 'fetch'> & { config: Config; run: Report; clients: Clients; budget?: RunBudget }): Promise<CliRunResult> {
+  const { config, run, clients } = o;
+  const { rendered, delivery, eml, changes, timings } = await deliverReport({ config, report: run, clients, dryRun: o.dryRun, log: o.log, ...(o.budget ? { budget: o.budget } : {}) });
+  const sinks = await deliverSinks({ config, report: run, clients, dryRun: o.dryRun, log: o.log, changes, fetch: o.fetch });
+  // The report's phases end at `act`; render and notify happen on it, so their times are added after.
+  const report: Report = { ...run, timings: { ...run.timings, ...timings } };
+  return { report, rendered, clients, delivery, sinks, ...(eml ? { eml } : {}), ...(changes ? { changes } : {}), exitCode: sinks.failures.length > 0 ? EXIT.notDelivered : exitCodeFor(report) };
 }
