@@ -5,7 +5,7 @@ import { loadConfig, CONFIG_DIR } from '../shared/config/load';
 import { SAMPLE_DIR } from '../shared/paths';
 import { MemoryLog } from '../shared/logger';
 import { cliRun } from './run';
-import { statsTable, summaryTable, writeFile, writeOut } from './output';
+import { actionsText, statsTable, summaryTable, writeFile, writeOut } from './output';
 
 export { SAMPLE_DIR };
 
@@ -34,6 +34,11 @@ export async function demo(opts: { out: string; print: (s: string) => void }): P
     opts.print(summaryTable(result.report));
     opts.print(`state: ${result.report.state}`);
     for (const e of result.report.notEvaluated) opts.print(`  not evaluated: ${e.source} in ${e.region}: ${e.code}`);
+    // Every change carries its undo: the demo shows the command that reverses each one it made.
+    const changed = result.report.actions.filter((a) => a.undo !== undefined);
+    opts.print(actionsText(changed, 'changes made on the sample (replayed: nothing real changed), each with the command that undoes it:'));
+    const unchanged = result.report.actions.length - changed.length;
+    if (unchanged > 0) opts.print(`  (${unchanged} more remediation steps changed nothing: skipped or refused, with why, in report.txt)`);
     const files = writeOut(opts.out, result.rendered);
     const delivery = result.delivery;
     if (!delivery.sent) throw new Error(`demo email not delivered: ${delivery.reason}`);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { z } from 'zod';
 
@@ -89,6 +90,9 @@ export class RunBudget {
       return t;
     };
     this.timers = [at(this.work, ms - this.reserveMs), at(this.whole, ms)];
+    // Every source and region in flight listens on these two: many listeners are expected, not a leak
+    // (Node would otherwise print a MaxListenersExceededWarning on stderr).
+    setMaxListeners(0, this.work.signal, this.whole.signal);
   }
 
   /** Aborts when collection and remediation must stop (delivery's share of the budget is left). */
