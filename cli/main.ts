@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, OpsbotsError } from '../shared/errors';
-import { EXIT, accountsTable, actionsText, statsTable, summaryTable, writeFile, writeOut } from './output';
+import { EXIT, accountsTable, actionsText, sinkLines, statsTable, summaryTable, writeFile, writeOut } from './output';
 import type { OrgFlags } from './org';
 
 // Each subcommand imports what it needs when it runs (`await import`), so `opsbots --help` and a mistyped
@@ -59,7 +59,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
         if (report.actions.length > 0) out(actionsText(report.actions));
         if (o.json) writeFile(o.json, rendered.json);
         if (o.ocsf) writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJson(report));
-        if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(report, { region: config.region }));
+        if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(report, { region: config.securityHub.region ?? config.region }));
         if (o.out) out(`wrote ${writeOut(o.out, rendered, eml).join(', ')}`);
       };
       const common = { config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog(), onReady };
@@ -69,10 +69,11 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       } catch (error) {
         if (!(error instanceof UndeliveredError)) throw error;
         err(`opsbots: ${error.message}`);
-        setCode(EXIT.undelivered);
+        setCode(EXIT.notDelivered);
         return;
       }
       out(result.delivery.sent ? `email sent to ${result.delivery.to.join(', ')} (${result.delivery.messageId})` : `email not sent: ${result.delivery.reason}`);
+      if (result.sinks) for (const line of sinkLines(result.sinks)) out(line);
       if (o.stats) out(statsTable(result.clients.stats, result.report));
       setCode(result.exitCode);
     });
@@ -118,6 +119,22 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       const { bench, runScenario } = await import('./bench');
       const users = o.users.split(',').map(Number);
       setCode(o.scenario ? await runScenario(o.scenario, { users, print: out }) : await bench({ users, print: out, ...(o.only ? { only: o.only.split(',') } : {}) }));
+    });
+  cmd
+    .command('member-role')
+    .description("print the CloudFormation template of the member accounts' audit role (deploy it as a service-managed StackSet)")
+    .option('--stage <name>', 'read config/<name>.yml')
+    .option('--config <file>', 'a settings file')
+    .option('--trusted-account <id>', 'the account that runs opsbots (default: a parameter to fill at deploy)')
+    .option('--json', 'JSON instead of YAML', false)
+    .action(async (o: { stage?: string; config?: string; trustedAccount?: string; json: boolean }) => {
+      const [{ loadConfig }, { memberRoleTemplate }, { accountIdSchema }, { parseOrThrow }, { stringify }] = await Promise.all([import('../shared/config/load'), import('../shared/org/member-role'), import('../shared/org/config'), import('../shared/config/issues'), import('yaml')]);
+      const config = loadConfig({ stage: o.stage, file: o.config });
+      const trustedAccount = o.trustedAccount === undefined ? undefined : parseOrThrow('--trusted-account', accountIdSchema, o.trustedAccount, ['--trusted-account']);
+      const template = memberRoleTemplate(config, trustedAccount ? { trustedAccount } : {});
+      // YAML 1.1 quotes what CloudFormation's parser would read as a date (2010-09-09, 2012-10-17).
+      out(o.json ? JSON.stringify(template, null, 2) : stringify(template, { version: '1.1' }).trimEnd());
+      setCode(EXIT.clean);
     });
   cmd
     .command('operator-token')

@@ -3,11 +3,12 @@ import { join, dirname } from 'node:path';
 import type { Rendered } from '../reports/index';
 import { PHASES, type AccountStatus, type Report } from '../shared/report';
 import type { RequestStats } from '../shared/aws/stats';
+import type { SinkResults } from '../shared/sinks';
 import type { ActionResult } from '../shared/actions/types';
 import { actionLines } from '../reports/actions';
 
 /** 0 clean, 1 findings, 2 incomplete, 3 bad input, 4 the report was produced (files written, summary printed) but not delivered. */
-export const EXIT = { clean: 0, findings: 1, incomplete: 2, badInput: 3, undelivered: 4 } as const;
+export const EXIT = { clean: 0, findings: 1, incomplete: 2, badInput: 3, notDelivered: 4 } as const;
 
 export function writeOut(dir: string, rendered: Rendered, eml?: Buffer): string[] {
   mkdirSync(dir, { recursive: true });
@@ -45,6 +46,18 @@ export function statsTable(stats: RequestStats, report: Report): string {
   // Every phase, in pipeline order; `-` for one that did not run (collect, when auditing a saved inventory).
   lines.push('Wall time per phase (ms):', ...PHASES.map((p) => `  ${p.padEnd(10)} ${report.timings[p] ?? '-'}`));
   return lines.join('\n');
+}
+
+/** One line per channel next to the email: Security Hub and each webhook (by parameter name, never its URL). */
+export function sinkLines(sinks: SinkResults): string[] {
+  const lines: string[] = [];
+  const hub = sinks.securityHub;
+  if (hub) {
+    lines.push(hub.sent ? `security hub (${hub.region}): ${hub.imported} imported (${hub.archived} archived as resolved) in ${hub.calls} calls${hub.failed.length > 0 ? `, ${hub.failed.length} failed` : ''}` : `security hub: not sent: ${hub.reason} (${hub.wouldImport} findings)`);
+  }
+  for (const w of sinks.webhooks) lines.push(w.sent ? `${w.kind} webhook (${w.urlParameter}): sent` : `${w.kind} webhook (${w.urlParameter}): not sent: ${w.reason}`);
+  for (const f of sinks.failures) lines.push(`NOT DELIVERED: ${f}`);
+  return lines;
 }
 
 /** One line per account of an organization run: audited, skipped (and why), or NOT AUDITED (and why). */

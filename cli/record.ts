@@ -35,7 +35,7 @@ export async function record(opts: { config: Config; dir: string; regions?: read
 /** Every source the registered audits read, through `clients` (which record). */
 function recordAccount(clients: Clients, config: Config, regions: readonly string[] | undefined, log: Log, now: Date, alias = config.account.alias): Promise<Inventory> {
   const sources = [...new Set(AUDITS.flatMap((a) => a.sources))] as SourceId[];
-  return collectInventory({ clients, sources, regions: regions ?? config.regions, concurrency: config.concurrency, accountAlias: alias, log, now });
+  return collectInventory({ clients, sources, regions: regions ?? config.regions, concurrency: config.concurrency, iamConcurrency: config.iamConcurrency, accountAlias: alias, log, now });
 }
 
 export interface OrgRecorded {

@@ -4,6 +4,7 @@ import { withOverrides, type Config } from '../shared/config/index';
 import { resolveAuditIds, runAudits } from '../shared/run';
 import { deliverReport, type Delivery, type Ready } from '../shared/deliver';
 import { OpsbotsError, errorMessage } from '../shared/errors';
+import { deliverSinks, type SinkResults } from '../shared/sinks';
 import type { Changes } from '../shared/state/diff';
 import type { Log } from '../shared/logger';
 import type { Report } from '../shared/report';
@@ -19,6 +20,8 @@ export interface CliRunOptions {
   readonly dryRun: boolean;
   readonly replayDir?: string;
   readonly log: Log;
+  /** The webhooks' fetch (tests). */
+  readonly fetch?: typeof fetch;
   /** Services that bypass the replay (the demo's local SES). */
   readonly passthrough?: readonly string[];
   /**
@@ -76,6 +79,8 @@ export interface CliRunResult {
   readonly rendered: Rendered;
   readonly clients: Clients;
   readonly delivery: Delivery;
+  /** Security Hub and chat webhooks; `failures` makes the exit code 4 (not delivered). Absent: an organization run (not wired yet). */
+  readonly sinks?: SinkResults;
   /** The MIME message that was (or, on a dry run, would have been) sent. */
   readonly eml?: Buffer;
   /** `sendWhen: changes`: the CLI keeps no state, so every audit says its previous state is unknown. */
@@ -96,8 +101,18 @@ export async function cliRun(opts: CliRunOptions): Promise<CliRunResult> {
   const budget = new RunBudget(config.deadlines);
   try {
     const run = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now, budget });
-    const delivered = await deliverAfterOutputs({ config, run, clients, dryRun: opts.dryRun, log: opts.log, onReady: opts.onReady, budget });
-    return { ...delivered, clients, exitCode: exitCodeFor(delivered.report) };
+    let delivered: Awaited<ReturnType<typeof deliverAfterOutputs>> | undefined;
+    let emailFailed: UndeliveredError | undefined;
+    try {
+      delivered = await deliverAfterOutputs({ config, run, clients, dryRun: opts.dryRun, log: opts.log, onReady: opts.onReady, budget });
+    } catch (error) {
+      if (!(error instanceof UndeliveredError)) throw error;
+      emailFailed = error;
+    }
+    // The other channels get their chance even when the email failed (they never throw).
+    const sinks = await deliverSinks({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log, changes: delivered?.changes, fetch: opts.fetch });
+    if (emailFailed || !delivered) throw sinks.failures.length > 0 ? new UndeliveredError(`${errorMessage(emailFailed?.cause)}; also ${sinks.failures.join('; ')}`) : emailFailed;
+    return { ...delivered, clients, sinks, exitCode: sinks.failures.length > 0 ? EXIT.notDelivered : exitCodeFor(delivered.report) };
   } finally {
     // No timer or socket outlives the run: the process ends as soon as the output is written.
     budget.dispose();

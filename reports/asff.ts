@@ -12,6 +12,8 @@ const SEVERITY_LABEL: Record<Severity, 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 
 /** ERROR: the resource was not read, so compliance cannot be said. */
 const COMPLIANCE: Record<Status, 'FAILED' | 'WARNING' | 'PASSED' | 'NOT_AVAILABLE'> = { FAIL: 'FAILED', WARN: 'WARNING', PASS: 'PASSED', ERROR: 'NOT_AVAILABLE' };
 
+const TYPES = ['Software and Configuration Checks/AWS Security Best Practices'] as const;
+
 export interface AsffOptions {
   /** The Security Hub region the findings are imported into (and global resources' Region). */
   readonly region: string;
@@ -43,17 +45,20 @@ export function asffFinding(report: Report, f: Finding, opts: AsffOptions): AwsS
   const remediation = getAudit(f.auditId)?.remediation;
   const partition = report.account.partition;
   const time = opts.updatedAt ?? report.finishedAt;
+  const severity = { Label: SEVERITY_LABEL[f.severity], Original: f.severity };
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,
     Id: stableFindingId(report.stage, f),
     ProductArn: productArn(partition, opts.region, f.account),
     GeneratorId: generatorId(report.stage, f.auditId),
     AwsAccountId: f.account,
-    Types: ['Software and Configuration Checks/AWS Security Best Practices'],
+    Types: [...TYPES],
     CreatedAt: report.startedAt,
     UpdatedAt: time,
     LastObservedAt: report.finishedAt,
-    Severity: { Label: SEVERITY_LABEL[f.severity], Original: f.severity },
+    Severity: severity,
+    // A finding provider updates severity and types through FindingProviderFields (BatchImportFindings ignores the top-level ones on update).
+    FindingProviderFields: { Severity: severity, Types: [...TYPES] },
     Title: clip(`${audit?.title ?? f.auditId}: ${f.resourceId}`, 256),
     Description: clip(f.reason || f.status, 1024),
     ...(remediation ? { Remediation: { Recommendation: { Text: clip(remediation, 512) } } } : {}),

@@ -1,5 +1,5 @@
-import { setMaxListeners } from 'node:events';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 
 const seconds = z.number().positive().max(900);
@@ -48,6 +48,8 @@ export function runWithin<T>(signal: AbortSignal, fn: () => Promise<T>): Promise
  */
 export async function withDeadline<T>(ms: number, parent: AbortSignal | undefined, timeout: () => Error, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
+  // Each request in flight listens on it (and a run's sources on the budget's): many, by design.
+  setMaxListeners(0, controller.signal);
   const expire = () => controller.abort(timeout());
   let reject: (e: unknown) => void = () => undefined;
   const expired = new Promise<never>((_, r) => (reject = r));
@@ -124,7 +126,8 @@ export class RunBudget {
   }
 }
 
-/** "20 s", "50 ms" */
+/** "120 s", "1.5 s", "50 ms" */
 export function duration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return ms < 10_000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms / 1000)} s`;
 }

@@ -87,7 +87,7 @@ async function previousStates(opts: DeliverOptions): Promise<PreviousState[]> {
   );
 }
 
-function skipReason(config: Config, report: Report, changes: Changes | undefined): string | null {
+export function skipReason(config: Config, report: Report, changes: Changes | undefined): string | null {
   if (!config.notify) return 'no notify settings for this stage';
   if (config.notify.sendWhen === 'findings' && report.state === 'clean') return 'sendWhen=findings and the report is clean';
   if (changes && nothingChanged(changes)) return 'sendWhen=changes and nothing changed since the last run';

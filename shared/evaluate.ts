@@ -6,6 +6,8 @@ import { finding, type Finding } from './model';
 
 /** Region discovery and identity are prerequisites of regional sources: their failure blocks those too. */
 const REGION_SOURCE = 'ec2.regions';
+/** The account identity (GetCallerIdentity): without it no finding can name its account, so every audit has a gap. */
+const IDENTITY_SOURCE = 'sts.callerIdentity';
 
 /**
  * The source errors that leave part of `audit` unevaluated. An error about some fields of a source only
@@ -18,7 +20,7 @@ export function auditGaps(audit: Audit, inventory: Inventory): SourceError[] {
     const declared = audit.reads?.[e.source as SourceId];
     return !e.fields || !declared || e.fields.some((f) => declared.includes(f));
   };
-  return inventory.errors.filter((e) => ((audit.sources as readonly string[]).includes(e.source) && reads(e)) || (regional && e.source === REGION_SOURCE));
+  return inventory.errors.filter((e) => ((audit.sources as readonly string[]).includes(e.source) && reads(e)) || (regional && e.source === REGION_SOURCE) || e.source === IDENTITY_SOURCE);
 }
 
 /** One ERROR finding per unread source and region, naming exactly what was not evaluated. */

@@ -1,9 +1,10 @@
 import { parseEvent, withOverrides } from './config/index';
-import { ConfigError } from './errors';
+import { ConfigError, NotifyError } from './errors';
 import { countFindings, type Counts, type Finding } from './model';
 import { runAudits } from './run';
 import { createRuntime, type Runtime } from './runtime';
 import { deliverReport, type Delivered, type Delivery } from './deliver';
+import { deliverSinks, type SinkResults } from './sinks';
 import type { Config } from './config/index';
 import { answerWarmup, coldStartTracker, type WarmupResponse } from './warmer/is-warmup';
 import type { Rendered } from '../reports/index';
@@ -29,6 +30,8 @@ export interface AuditResult {
   readonly delivery: Delivery;
   /** `sendWhen: changes`: counts of new, resolved and unchecked findings, and whether this run's state was stored. */
   readonly changes?: { readonly added: number; readonly resolved: number; readonly unchecked: number; readonly previousUnreadable: number; readonly stateSaved: boolean };
+  /** Security Hub import and chat webhooks, where the stage has them. */
+  readonly sinks?: Omit<SinkResults, 'failures'>;
   /** On a dry run, the rendered report (nothing was sent). */
   readonly rendered?: Rendered;
 }
@@ -78,7 +81,14 @@ export function auditHandler(
       delivered = await deliverReport({ config, report, clients: runtime.clients, dryRun: request.dryRun, log, state: runtime.state, to: to?.(config), budget });
     } catch (error) {
       log.error('delivery failed', { auditIds, subject: subject(report), error: error instanceof Error ? error.message : String(error), findings: report.findings.length });
+      // The other channels still get the report; then the email's failure is the function's error.
+      await deliverSinks({ config, report, clients: runtime.clients, dryRun: request.dryRun, log });
       throw error;
+    }
+    const sinks = await deliverSinks({ config, report, clients: runtime.clients, dryRun: request.dryRun, log, changes: delivered.changes });
+    if (sinks.failures.length > 0) {
+      log.error('delivery failed', { auditIds, subject: subject(report), failures: sinks.failures });
+      throw new NotifyError(`report not delivered: ${sinks.failures.join('; ')}`, 'NotDelivered');
     }
     const { rendered, delivery, changes } = delivered;
     log.info('delivered', { auditIds, sent: delivery.sent, timings: { ...report.timings, ...delivered.timings } });
@@ -91,6 +101,7 @@ export function auditHandler(
       actions: report.actions.length,
       remediation: report.actions.map(({ detail: _detail, ...step }) => step),
       delivery,
+      ...(sinks.securityHub || sinks.webhooks.length > 0 ? { sinks: { ...(sinks.securityHub ? { securityHub: sinks.securityHub } : {}), webhooks: sinks.webhooks } } : {}),
       ...(changes ? { changes: { added: changes.added.length, resolved: changes.resolved.length, unchecked: changes.unchecked.length, previousUnreadable: changes.unreadable.length, stateSaved: delivered.stateSaved } } : {}),
       ...(request.dryRun ? { rendered } : {}),
     };

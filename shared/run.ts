@@ -111,6 +111,7 @@ async function runWithinBudget(opts: RunOptions, audits: Audit[], budget: RunBud
         sources,
         regions: opts.regions ?? opts.config.regions,
         concurrency: opts.config.concurrency,
+        iamConcurrency: opts.config.iamConcurrency,
         accountAlias: opts.config.account.alias,
         log: opts.log,
         now: opts.now,

@@ -14,6 +14,8 @@ export interface CollectOptions {
   readonly sources: readonly SourceId[];
   readonly regions: readonly string[] | 'all';
   readonly concurrency: number;
+  /** Per-user IAM calls in flight at most (CollectContext.iamConcurrency). */
+  readonly iamConcurrency?: number;
   readonly accountAlias?: string;
   readonly log: Log;
   readonly now?: Date;
@@ -45,7 +47,7 @@ export async function collectInventory(opts: CollectOptions): Promise<Inventory>
       ? readWithin(budget, 'ec2.regions', GLOBAL_REGION, () => resolveRegions(opts.clients, opts.regions)).catch((e: unknown) => ({ regions: [] as string[], errors: errorOf('ec2.regions', e) }))
       : Promise.resolve({ regions: [] as string[], errors: [] as SourceError[] }),
   ]);
-  const ctx = { clients: opts.clients, account, regions, concurrency: opts.concurrency, log: opts.log, now, ...(opts.scope ? { scope: opts.scope } : {}), ...(budget ? { budget } : {}) };
+  const ctx = { clients: opts.clients, account, regions, concurrency: opts.concurrency, ...(opts.iamConcurrency ? { iamConcurrency: opts.iamConcurrency } : {}), log: opts.log, now, ...(opts.scope ? { scope: opts.scope } : {}), ...(budget ? { budget } : {}) };
   const results = await Promise.all(
     collectors.map(async (c) => {
       const started = Date.now();

@@ -7,6 +7,8 @@ import { parseOrThrow, toConfigError } from './issues';
 import { emailSchema, exemptionSchema, regionSchema, scheduleSchema } from './schemas';
 import { operatorSchema } from '../operator/config';
 import { warmerSchema } from '../warmer/config';
+import { securityHubSchema } from '../securityhub/config';
+import { webhooksSchema } from '../notify/webhooks-config';
 import { organizationSchema } from '../org/config';
 import { deadlinesSchema } from '../deadline';
 
@@ -24,6 +26,8 @@ export const notifySchema = z.strictObject({
   /** `changes` keeps each audit's previous findings in the stage's state bucket and says what is new and resolved. */
   sendWhen: z.enum(['always', 'findings', 'changes']).default('always'),
   attachJson: z.boolean().default(false),
+  /** Slack / Teams incoming webhooks, sent under the same sendWhen (shared/notify/webhooks-config.ts). */
+  webhooks: webhooksSchema,
 });
 
 const auditEntrySchema = z.strictObject({
@@ -45,6 +49,8 @@ export const stageSchema = z.strictObject({
   regions: z.union([z.literal('all'), z.array(regionSchema).min(1)]).default('all'),
   /** Regions read at once. */
   concurrency: z.number().int().min(1).max(32).default(4),
+  /** Per-user IAM calls in flight at once (ListAccessKeys, GetAccessKeyLastUsed, users read one by one): IAM throttles early. */
+  iamConcurrency: z.number().int().min(1).max(16).default(4),
   /** SDK attempts per call, adaptive retry mode. */
   maxAttempts: z.number().int().min(1).max(10).default(5),
   /** Run budget and the deadlines of each source, request and delivery, in seconds (shared/deadline.ts). */
@@ -60,6 +66,8 @@ export const stageSchema = z.strictObject({
   digest: z.strictObject({ schedule: scheduleSchema.default('rate(1 day)'), to: recipients.min(1).optional() }).optional(),
   /** Keeps chosen functions warm (shared/warmer/config.ts). Off by default. */
   warmer: warmerSchema.prefault({}),
+  /** Imports findings into Security Hub (shared/securityhub/config.ts). Off by default. */
+  securityHub: securityHubSchema.prefault({}),
   /** Audit every account of an AWS Organization in scope (shared/org/config.ts). Absent: this account only. */
   organization: organizationSchema.optional(),
 });

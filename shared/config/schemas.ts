@@ -61,3 +61,19 @@ export const exemptionSchema = z
       ctx.addIssue({ code: 'custom', message: `resource "${resource}" is not a valid ARN (arn:partition:service:region:account:resource)` });
     }
   });
+
+/**
+ * An SSM parameter name as SSM accepts it: letters, digits and `_.-/`; hierarchical names start with `/`;
+ * not under the reserved `aws`/`ssm` prefixes; at most 15 levels.
+ */
+export const parameterNameSchema = z
+  .string()
+  .min(1)
+  .max(1011)
+  .regex(/^[a-zA-Z0-9_.\-/]+$/, 'SSM parameter names use only letters, digits and _ . - /')
+  .superRefine((name, ctx) => {
+    if (name.includes('/') && !name.startsWith('/')) ctx.addIssue({ code: 'custom', message: 'a hierarchical parameter name starts with /' });
+    if (name.includes('//') || name.endsWith('/')) ctx.addIssue({ code: 'custom', message: 'empty level in the parameter name' });
+    if (/^\/?(aws|ssm)/i.test(name)) ctx.addIssue({ code: 'custom', message: 'names starting with aws or ssm are reserved by AWS' });
+    if (name.split('/').filter(Boolean).length > 15) ctx.addIssue({ code: 'custom', message: 'at most 15 levels' });
+  });

@@ -4,6 +4,7 @@ import { functionKey, logicalPrefix } from './names';
 import { roleName, roleResource, type Statement } from './iam';
 import type { DeploymentPart } from './part';
 import { stateEnvironment, stateStatements, usesState } from './state';
+import { securityHubStatements, webhookStatements } from './sinks';
 import type { Audit } from '../audits/types';
 import type { AuditConfig } from '../config/index';
 import type { Remediation } from '../actions/types';
@@ -59,11 +60,11 @@ export function auditStatements(audit: Audit, ac: AuditConfig): Statement[] {
   return statements;
 }
 
-/** What every notifying function adds: SES sending, and its own state prefix where the stage uses `sendWhen: changes`. */
+/** What every notifying function adds: SES sending, its own state prefix where the stage uses `sendWhen: changes`, Security Hub and the webhooks' parameters where the stage has them. */
 export function notifierAccess(config: Config, key: string): { statements: Statement[]; environment: Record<string, unknown> } {
   const ses = sesStatement(config);
   const state = usesState(config);
-  return { statements: [...(ses ? [ses] : []), ...(state ? stateStatements(key) : [])], environment: state ? stateEnvironment(key) : {} };
+  return { statements: [...(ses ? [ses] : []), ...(state ? stateStatements(key) : []), ...securityHubStatements(config), ...webhookStatements(config)], environment: state ? stateEnvironment(key) : {} };
 }
 
 /**

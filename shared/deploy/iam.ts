@@ -42,3 +42,22 @@ export function roleResource(stage: string, key: string, statements: readonly St
 export function roleName(key: string): string {
   return `${logicalPrefix(key)}Role`;
 }
+
+/** SSM drops the leading `/` of a hierarchical name in the ARN: `parameter/a/b` for `/a/b`, `parameter/x` for `x`. */
+export function parameterArnSub(name: string, region: string): string {
+  return `arn:\${AWS::Partition}:ssm:${region}:\${AWS::AccountId}:parameter/${name.replace(/^\//, '')}`;
+}
+
+/** Read one SecureString: GetParameter on exactly its ARN, Decrypt only via SSM and only for that parameter. */
+export function secureParameterStatements(name: string, region: string): Statement[] {
+  const arn = parameterArnSub(name, region);
+  return [
+    { Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: { 'Fn::Sub': arn } },
+    {
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:kms:${region}:\${AWS::AccountId}:key/*` },
+      Condition: { StringEquals: { 'kms:ViaService': `ssm.${region}.amazonaws.com`, 'kms:EncryptionContext:PARAMETER_ARN': { 'Fn::Sub': arn } } },
+    },
+  ];
+}

@@ -3,7 +3,7 @@ import type { Target } from '../operator/config';
 import type { ChangeAction } from '../operator/transitions';
 import { alarm } from './audits';
 import { functionKey } from './names';
-import { roleName, roleResource, type Statement } from './iam';
+import { roleName, roleResource, secureParameterStatements, type Statement } from './iam';
 import type { DeploymentPart } from './part';
 
 /** Lambda timeout for the HTTP functions: API Gateway gives up after 30 s anyway. */
@@ -13,25 +13,11 @@ export function instanceArn(t: Target): unknown {
   return { 'Fn::Sub': `arn:\${AWS::Partition}:ec2:${t.region}:\${AWS::AccountId}:instance/${t.instanceId}` };
 }
 
-/** SSM drops the leading `/` of a hierarchical name in the ARN: `parameter/a/b` for `/a/b`, `parameter/x` for `x`. */
-export function parameterArnSub(name: string, region: string): string {
-  return `arn:\${AWS::Partition}:ssm:${region}:\${AWS::AccountId}:parameter/${name.replace(/^\//, '')}`;
-}
-
 const DESCRIBE: Statement = { Effect: 'Allow', Action: ['ec2:DescribeInstances'], Resource: '*' }; // no resource-level permission exists
 
-/** Read one SecureString: GetParameter on exactly its ARN, Decrypt only via SSM and only for that parameter. */
+/** The target's token: see secureParameterStatements. */
 export function tokenStatements(t: Target, region: string): Statement[] {
-  const arn = parameterArnSub(t.tokenParameter, region);
-  return [
-    { Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: { 'Fn::Sub': arn } },
-    {
-      Effect: 'Allow',
-      Action: ['kms:Decrypt'],
-      Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:kms:${region}:\${AWS::AccountId}:key/*` },
-      Condition: { StringEquals: { 'kms:ViaService': `ssm.${region}.amazonaws.com`, 'kms:EncryptionContext:PARAMETER_ARN': { 'Fn::Sub': arn } } },
-    },
-  ];
+  return secureParameterStatements(t.tokenParameter, region);
 }
 
 const CHANGE_ACTION: Record<ChangeAction, string> = { start: 'ec2:StartInstances', stop: 'ec2:StopInstances' };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema, regionSchema, scheduleSchema } from '../config/schemas';
+import { emailSchema, parameterNameSchema, regionSchema, scheduleSchema } from '../config/schemas';
 
 /** A target's name: it becomes part of a URL path and of Lambda/CloudFormation names. */
 export const TARGET_NAME = /^[a-z][a-z0-9-]{0,29}$/;
@@ -8,21 +8,7 @@ export const targetNameSchema = z.string().regex(TARGET_NAME, 'target names are 
 
 export const instanceIdSchema = z.string().regex(/^i-([0-9a-f]{8}|[0-9a-f]{17})$/, 'not an EC2 instance id (i- followed by 8 or 17 hex digits)');
 
-/**
- * An SSM parameter name as SSM accepts it: letters, digits and `_.-/`; hierarchical names start with `/`;
- * not under the reserved `aws`/`ssm` prefixes; at most 15 levels.
- */
-export const parameterNameSchema = z
-  .string()
-  .min(1)
-  .max(1011)
-  .regex(/^[a-zA-Z0-9_.\-/]+$/, 'SSM parameter names use only letters, digits and _ . - /')
-  .superRefine((name, ctx) => {
-    if (name.includes('/') && !name.startsWith('/')) ctx.addIssue({ code: 'custom', message: 'a hierarchical parameter name starts with /' });
-    if (name.includes('//') || name.endsWith('/')) ctx.addIssue({ code: 'custom', message: 'empty level in the parameter name' });
-    if (/^\/?(aws|ssm)/i.test(name)) ctx.addIssue({ code: 'custom', message: 'names starting with aws or ssm are reserved by AWS' });
-    if (name.split('/').filter(Boolean).length > 15) ctx.addIssue({ code: 'custom', message: 'at most 15 levels' });
-  });
+export { parameterNameSchema } from '../config/schemas';
 
 export const targetSchema = z.strictObject({
   instanceId: instanceIdSchema,

@@ -32,6 +32,16 @@ export function nothingChanged(c: Changes): boolean {
 }
 
 /**
+ * Whether this run evaluated `region` for an audit (`auditFindings`: its findings this run): the region is
+ * global or one of the run's, and the audit has no ERROR there or globally. A previous problem outside
+ * that is neither resolved nor still there.
+ */
+export function regionEvaluated(region: string, auditFindings: readonly Finding[], regions: readonly string[]): boolean {
+  if (region !== GLOBAL_REGION && !regions.includes(region)) return false;
+  return !auditFindings.some((f) => f.status === 'ERROR' && (f.region === region || f.region === GLOBAL_REGION));
+}
+
+/**
  * Pure diff of this run's findings against each audit's previous state. A previous problem counts as
  * resolved only when its audit evaluated its region this time: a region outside `regions` (a run limited
  * by hand) or with an ERROR there or globally makes it "unchecked".
@@ -54,11 +64,9 @@ export function diffFindings(findings: readonly Finding[], previous: readonly Pr
     else since.push(prev.snapshot.savedAt);
     const seen = new Set(current.map(findingKey));
     for (const f of current) if (isProblem(f) && !before.has(findingKey(f))) added.push(f);
-    const erroredRegions = new Set(current.filter((f) => f.status === 'ERROR').map((f) => f.region));
     for (const [key, entry] of before) {
       if (current.some((f) => isProblem(f) && findingKey(f) === key)) continue;
-      const outside = entry.region !== GLOBAL_REGION && !regions.includes(entry.region);
-      if (outside || erroredRegions.has(entry.region) || erroredRegions.has(GLOBAL_REGION)) unchecked.push(entry);
+      if (!regionEvaluated(entry.region, current, regions)) unchecked.push(entry);
       else if (!seen.has(key) || current.some((f) => findingKey(f) === key && !f.suppressed)) resolved.push(entry);
       // else: now suppressed; the suppressed section of the report lists it with its exemption
     }

@@ -21,8 +21,9 @@ describe('npm run bench (figures produced, small sizes)', () => {
     await benchIdentityRequests({ users: [300], print: (s) => lines.push(s) });
     // the sample: report (2), ListUsers (1), key ids of the 5 reportable holders, 1 user read one by one (3 calls)
     expect(lines[0]).toMatch(/^sample account .*GetCredentialReport=1 .*ListUsers=1 .*total=11$/);
-    // 300 users: ListUsers pages of 1000, one ListAccessKeys per reportable holder (6) and per missing user (5)
-    expect(lines[1]).toMatch(/users=\s+300 .*ListAccessKeys=11 .*ListUsers=1 .*total=\d+/);
+    // 300 users: ListUsers pages of 1000, one ListAccessKeys per reportable holder (6) and per missing user (5);
+    // GetAccessKeyLastUsed for the two keys of each same-second pair (2 pairs) and the missing key holder (1)
+    expect(lines[1]).toMatch(/users=\s+300 .*sameSecondPairs=\s+2 .*GetAccessKeyLastUsed=5 .*ListAccessKeys=11 .*ListUsers=1 .*total=29/);
   });
 
   it('run all on the sample account: requests per operation and wall time of every phase', async () => {

@@ -17,6 +17,7 @@ import { credentialReportCollector } from '../../shared/collect/credential-repor
 import { iamUsersCollector, MISSING_USER_LIMIT } from '../../shared/collect/iam-users';
 import { accessKeysCollector } from '../../shared/collect/iam-access-keys';
 import { MemoryLog } from '../../shared/logger';
+import { buildConfig, configProblem } from '../builders';
 
 const recorded = (op: string) => JSON.parse(readFileSync(join(__dirname, '../../sample/iam/us-east-1', `${op}.json`), 'utf8'));
 const CSV: string = recorded('GetCredentialReport')[0].output.Content.$utf8;
@@ -148,6 +149,32 @@ describe('collector: iam.accessKeys (key ids the credential report lacks)', () =
       { id: 'AKIABOBKEY0000000002', status: 'Active', createdAt: '2026-10-15T09:00:00.000Z' },
     ] });
     expect(iam.commandCalls(ListAccessKeysCommand).every((c) => c.args[0].input.MaxItems === 1000)).toBe(true);
+  });
+
+  it('lists keys `iamConcurrency` users at a time (default 4), whatever the regional concurrency', async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `svc-${i}`);
+    report(`${HEADER}\n${names.map((n) => row(n, '2024-01-01T00:00:00+00:00', 'true,2024-02-01T00:00:00+00:00,N/A,N/A,N/A')).join('\n')}\n`);
+    let inFlight = 0;
+    let most = 0;
+    iam.on(ListAccessKeysCommand).callsFake(async () => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight -= 1;
+      return { AccessKeyMetadata: [] };
+    });
+    const peak = async (iamConcurrency?: number) => {
+      most = 0;
+      const out = await accessKeysCollector(opts).collect({ ...ctx(), concurrency: 16, ...(iamConcurrency ? { iamConcurrency } : {}) });
+      expect(out.ok && Object.keys(out.value.byUser)).toHaveLength(12);
+      return most;
+    };
+    expect(await peak(2)).toBe(2);
+    expect(await peak()).toBe(4);
+  });
+
+  it('takes iamConcurrency from the stage settings (1..16, default 4)', () => {
+    expect(buildConfig({}).iamConcurrency).toBe(4);
+    expect(configProblem(() => buildConfig({ iamConcurrency: 0 }))).toMatch(/iamConcurrency/);
   });
 
   it('keeps one user\'s error to that user, and reads a user deleted since the report as holding no keys', async () => {

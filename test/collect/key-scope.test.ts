@@ -52,6 +52,21 @@ describe('collect scope: key ids only for keys an audit could report', () => {
     expect(listedUsers).toBeLessThan(USERS.length);
   });
 
+  it('runs the per-user key reads at most the stage\'s iamConcurrency at a time', async () => {
+    let inFlight = 0;
+    let most = 0;
+    iam.on(ListAccessKeysCommand).callsFake(async (input: { UserName: string }) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inFlight -= 1;
+      return { AccessKeyMetadata: [{ UserName: input.UserName, AccessKeyId: `AKIA${input.UserName}`, Status: 'Active', CreateDate: new Date(USERS.find((u) => u.name === input.UserName)?.created ?? 0) }] };
+    });
+    const config = buildConfig({ account: { alias: 'x' }, concurrency: 8, iamConcurrency: 2 });
+    await runAudits({ config, auditIds: ['iam-unused-credentials'], clients: new Clients({ maxAttempts: 1 }), log: new MemoryLog(), dryRun: true, now: NOW });
+    expect(iam.commandCalls(ListAccessKeysCommand).length).toBeGreaterThan(10);
+    expect(most).toBe(2);
+  });
+
   it('reads every key holder when an audit of the run gives no scope (nothing narrows it)', () => {
     const config = buildConfig({});
     expect(collectScope(resolveAuditIds(['iam-access-key-age']), config)).toEqual({ 'iam.accessKeys': [{ olderThanDays: 80 }] });

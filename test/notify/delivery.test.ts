@@ -8,6 +8,7 @@ import { buildConfig } from '../builders';
 import { localEndpoint } from '../aws/local-endpoint';
 import { f, report, sg, sourceErrorFinding, TWO_AUDITS } from '../reports/fixtures';
 import { useLocalSes } from './local-ses';
+import { FINDINGS_SCHEMA_VERSION } from '../../reports/envelope';
 
 const ses = useLocalSes();
 const notify = { from: 'opsbots@example.com', to: ['sec@example.com', 'ops@example.com'], cc: ['audit@example.com'], replyTo: ['owners@example.com'], attachJson: true };
@@ -35,7 +36,7 @@ describe('delivery: through a real local SES server', () => {
     expect(rows.map((x) => [x.status, x.resourceId])).toEqual([['ERROR', 'ec2.securityGroups'], ['FAIL', 'sg-1'], ['FAIL', 'bob']]);
     expect(JSON.parse(rows[1]?.evidence ?? '{}')).toEqual({ tag: evil });
     const json = stored.attachments.find((a) => a.filename === 'findings.json');
-    expect(JSON.parse(Buffer.from(json?.content ?? '', 'base64').toString())).toMatchObject({ schemaVersion: '1.0', stage: 'prod', state: 'incomplete', findings: [{ status: 'ERROR' }, { resourceId: 'sg-1' }, { resourceId: 'bob' }] });
+    expect(JSON.parse(Buffer.from(json?.content ?? '', 'base64').toString())).toMatchObject({ schemaVersion: FINDINGS_SCHEMA_VERSION, stage: 'prod', state: 'incomplete', findings: [{ status: 'ERROR' }, { resourceId: 'sg-1' }, { resourceId: 'bob' }] });
     // the exact MIME SES accepted: both alternative parts and the attachments
     const mail = await simpleParser(d.eml ?? Buffer.alloc(0));
     expect(mail.headers.get('content-type')).toMatchObject({ value: 'multipart/mixed' });

@@ -1,0 +1,65 @@
+import type { Clients } from './aws/clients';
+import type { Config } from './config/index';
+import { skipReason } from './deliver';
+import type { Log } from './logger';
+import type { Report } from './report';
+import type { Changes } from './state/diff';
+import { importToSecurityHub, type SecurityHubDelivery } from './securityhub/import';
+import { sendWebhooks, type WebhookDelivery } from './notify/webhook';
+
+/** The deliveries next to the email: Security Hub and the chat webhooks. */
+export interface SinkResults {
+  /** Absent when the stage does not enable Security Hub. */
+  readonly securityHub?: SecurityHubDelivery;
+  readonly webhooks: readonly WebhookDelivery[];
+  /** One line per failed delivery (channel and why, never a URL): any makes the run "not delivered". */
+  readonly failures: readonly string[];
+}
+
+export interface SinkOptions {
+  readonly config: Config;
+  readonly report: Report;
+  readonly clients: Clients;
+  readonly dryRun: boolean;
+  readonly log?: Log;
+  /** What changed, when the email's delivery computed it (`sendWhen: changes`); absent = unknown, chat is sent. */
+  readonly changes?: Changes;
+  /** Injected in tests: deadline and fetch of the webhooks, the Security Hub batch size and clock. */
+  readonly webhookDeadlineMs?: number;
+  readonly fetch?: typeof fetch;
+  readonly securityHubBatchSize?: number;
+  readonly now?: Date;
+}
+
+function securityHubFailures(d: SecurityHubDelivery | undefined): string[] {
+  if (!d || !d.sent) return [];
+  return d.failed.map((f) => `securityHub: ${f.id}: ${f.code}${f.message ? `: ${f.message}` : ''}`);
+}
+
+/**
+ * Imports into Security Hub (when enabled) and posts the chat summary (under the same `sendWhen` as the email).
+ * A dry run sends nothing. Never throws: failures are listed for the caller, which treats any as a delivery
+ * failure after the other channels had their chance.
+ */
+export async function deliverSinks(opts: SinkOptions): Promise<SinkResults> {
+  const { config, report } = opts;
+  const hub = config.securityHub;
+  const [securityHub, webhooks] = await Promise.all([
+    hub.enabled
+      ? importToSecurityHub({ report, clients: opts.clients, region: hub.region ?? config.region, dryRun: opts.dryRun, log: opts.log, batchSize: opts.securityHubBatchSize, now: opts.now })
+      : Promise.resolve(undefined),
+    sendWebhooks({
+      webhooks: config.notify?.webhooks ?? [],
+      report,
+      clients: opts.clients,
+      region: config.region,
+      skip: opts.dryRun ? 'dry run: nothing sent' : skipReason(config, report, opts.changes),
+      changes: opts.changes,
+      log: opts.log,
+      deadlineMs: opts.webhookDeadlineMs,
+      fetch: opts.fetch,
+    }),
+  ]);
+  const failures = [...securityHubFailures(securityHub), ...webhooks.flatMap((w) => (!w.sent && w.failed ? [`${w.kind} webhook (${w.urlParameter}): ${w.reason}`] : []))];
+  return { ...(securityHub ? { securityHub } : {}), webhooks, failures };
+}
