@@ -47,6 +47,11 @@ describe('npm run demo', () => {
     expect(Object.keys(phases)).toEqual(['collect', 'evaluate', 'act', 'render', 'notify']);
     expect(phases.render).toBeGreaterThan(0);
     expect(phases.notify).toBeGreaterThan(0);
+    // Then the sample organization: one report, each account named with whether it was audited.
+    expect(printed.join('\n')).toContain('333333333333  acme-legacy       NOT AUDITED: could not assume arn:aws:iam::333333333333:role/OpsbotsAudit: AccessDenied');
+    const orgText = readFileSync(join(out, 'org', 'report.txt'), 'utf8');
+    expect(orgText).toMatch(/^\[opsbots\] organization o-a1b2c3d4e5 sample: \d+ FAIL, \d+ WARN, incomplete \(1 account not audited\)/);
+    expect(orgText).toContain('444444444444  acme-old-sandbox  [Root / Sandbox]  skipped: account SUSPENDED');
     const csv = mail.attachments.find((a) => a.filename === 'findings.csv');
     expect(csv?.content.toString()).toContain('arn:aws:iam::123456789012:user/bob');
   });
