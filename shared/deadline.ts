@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setMaxListeners } from 'node:events';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const seconds = z.number().positive().max(900);
 

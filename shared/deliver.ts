@@ -1,5 +1,5 @@
 import type { Clients } from './aws/clients';
-import type { Config } from './config/index';
+import type { AuditRunConfig as Config } from './config/audit-run';
 import { composeMessage, fitReport, type Fitted } from './fit';
 import type { Log } from './logger';
 import { sendRaw, SES_MAX_BYTES } from './notify/ses';

@@ -1,11 +1,9 @@
 import type { Audit } from './audits/types';
 import type { Inventory, SourceId } from './collect/inventory';
 import type { SourceError } from './collect/outcome';
-import { COLLECTORS } from './collect/index';
+import { REGION_SOURCE, REGIONAL_SOURCES } from './collect/regional-sources';
 import { finding, type Finding } from './model';
 
-/** Region discovery and identity are prerequisites of regional sources: their failure blocks those too. */
-const REGION_SOURCE = 'ec2.regions';
 /** The account identity (GetCallerIdentity): without it no finding can name its account, so every audit has a gap. */
 const IDENTITY_SOURCE = 'sts.callerIdentity';
 
@@ -15,7 +13,8 @@ const IDENTITY_SOURCE = 'sts.callerIdentity';
  * declares nothing for that source is taken to read all of it).
  */
 export function auditGaps(audit: Audit, inventory: Inventory): SourceError[] {
-  const regional = audit.sources.some((s) => COLLECTORS[s].regional);
+  // Region discovery is a prerequisite of regional sources: its failure blocks those too.
+  const regional = audit.sources.some((s) => REGIONAL_SOURCES.has(s));
   const reads = (e: SourceError) => {
     const declared = audit.reads?.[e.source as SourceId];
     return !e.fields || !declared || e.fields.some((f) => declared.includes(f));

@@ -1,5 +1,5 @@
 import type { Clients } from './aws/clients';
-import type { Config } from './config/index';
+import type { AuditRunConfig as Config } from './config/audit-run';
 import { skipReason } from './deliver';
 import type { Log } from './logger';
 import type { Report } from './report';

@@ -9,6 +9,7 @@ import type { Outcome } from './outcome';
 import { perRegion } from './regional';
 import type { Regional } from './outcome';
 import type { Collector, CollectContext } from './types';
+import { resolveRegions } from './regions';
 import { PrefixListCache, PREFIX_LIST_ACTIONS } from './ec2-prefix-lists';
 import type { RegionalCollectorOptions } from './deadline';
 import { crossCheck, permissionSources, type RuleRead } from './ec2-security-group-permissions';
@@ -148,7 +149,7 @@ export function securityGroupsCollector(options: RegionalCollectorOptions = {}):
   return {
     id: 'ec2.securityGroups',
     iamActions: ['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', ...PREFIX_LIST_ACTIONS],
-    regional: true,
+    regional: resolveRegions,
     collect: (ctx: CollectContext) => {
       const cache = new PrefixListCache();
       return perRegion(ctx, 'ec2.securityGroups', (region) =>
