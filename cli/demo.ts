@@ -5,7 +5,10 @@ import { loadConfig, CONFIG_DIR } from '../shared/config/load';
 import { SAMPLE_DIR } from '../shared/paths';
 import { MemoryLog } from '../shared/logger';
 import { cliRun } from './run';
-import { statsTable, summaryTable, writeFile, writeOut } from './output';
+import { cliOrgRun, orgSettings } from './org';
+import type { Config } from '../shared/config/index';
+import type { ActionResult } from '../shared/actions/types';
+import { accountsTable, actionsText, statsTable, summaryTable, writeFile, writeOut } from './output';
 
 export { SAMPLE_DIR };
 
@@ -15,6 +18,31 @@ export async function startLocalSes(): Promise<{ url: string; close: () => Promi
   if (!server.listening) throw new Error('local SES server did not start listening');
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * The same audits over the bundled sample organization (sample/org): two members audited, one whose role
+ * cannot be assumed, one suspended; one report for the organization under `<out>/org`, delivered too.
+ */
+async function demoOrganization(config: Config, opts: { out: string; print: (s: string) => void }): Promise<void> {
+  const result = await cliOrgRun({ config, org: orgSettings(config.organization, {}), auditIds: ['all'], dryRun: false, replayDir: join(SAMPLE_DIR, 'org'), passthrough: ['sesv2'], log: new MemoryLog() });
+  const org = result.report.organization;
+  opts.print(`\nopsbots demo: sample organization ${org?.organizationId ?? ''} (management account ${org?.managementAccount ?? ''})`);
+  opts.print(accountsTable(result.report.accounts ?? []));
+  opts.print(summaryTable(result.report));
+  opts.print(`state: ${result.report.state}`);
+  printChanges(result.report.actions, opts.print);
+  if (!result.delivery.sent) throw new Error(`demo organization email not delivered: ${result.delivery.reason}`);
+  opts.print(`email "${result.rendered.subject}" delivered to the local SES server (${result.delivery.to.join(', ')})`);
+  opts.print(`wrote ${writeOut(join(opts.out, 'org'), result.rendered, result.eml).join(', ')}`);
+}
+
+/** Every change carries its undo: the demo shows the command that reverses each change it made. */
+function printChanges(actions: readonly ActionResult[], print: (s: string) => void): void {
+  const changed = actions.filter((a) => a.undo !== undefined);
+  if (changed.length > 0) print(actionsText(changed, 'changes made on the sample (replayed: nothing real changed), each with the command that undoes it:'));
+  const unchanged = actions.length - changed.length;
+  if (unchanged > 0) print(`  (${unchanged} more remediation steps changed nothing: skipped or refused, with why, in report.txt)`);
 }
 
 /**
@@ -34,6 +62,7 @@ export async function demo(opts: { out: string; print: (s: string) => void }): P
     opts.print(summaryTable(result.report));
     opts.print(`state: ${result.report.state}`);
     for (const e of result.report.notEvaluated) opts.print(`  not evaluated: ${e.source} in ${e.region}: ${e.code}`);
+    printChanges(result.report.actions, opts.print);
     const files = writeOut(opts.out, result.rendered);
     const delivery = result.delivery;
     if (!delivery.sent) throw new Error(`demo email not delivered: ${delivery.reason}`);
@@ -49,6 +78,7 @@ export async function demo(opts: { out: string; print: (s: string) => void }): P
     opts.print(`email "${result.rendered.subject}" delivered to the local SES server (${delivery.to.join(', ')})`);
     opts.print(`wrote ${[...files, emlPath].join(', ')}`);
     opts.print(statsTable(result.clients.stats, result.report));
+    await demoOrganization(config, opts);
     return 0;
   } finally {
     await ses.close();

@@ -52,7 +52,7 @@ export interface OrgRecorded {
  */
 export async function recordOrg(opts: { config: Config; org: OrganizationSettings; dir: string; regions?: readonly string[]; log: Log }): Promise<OrgRecorded> {
   mkdirSync(opts.dir, { recursive: true });
-  const base = { maxAttempts: opts.config.maxAttempts, defaultRegion: opts.config.region };
+  const base = { maxAttempts: opts.config.maxAttempts, defaultRegion: opts.config.region, requestTimeoutMs: opts.config.deadlines.requestSeconds * 1000 };
   const clients = new Clients({ ...base, recordDir: join(opts.dir, MANAGEMENT_DIR) });
   const now = new Date();
   const runId = newRunId(now);

@@ -1,4 +1,15 @@
-import { auditHandler } from '../shared/handler';
+import { iamAccessKeyAge } from '../shared/audits/iam-access-key-age';
+import { credentialReportCollector } from '../shared/collect/credential-report';
+import { iamUsersCollector } from '../shared/collect/iam-users';
+import { accessKeysCollector } from '../shared/collect/iam-access-keys';
+import { auditFunction, auditHandler } from '../shared/handler';
+
+/** Only this audit and its own collectors: the bundle carries no other audit, collector or SDK client. */
+export const definition = auditFunction([iamAccessKeyAge], {
+  'iam.credentialReport': credentialReportCollector(),
+  'iam.users': iamUsersCollector(),
+  'iam.accessKeys': accessKeysCollector(),
+});
 
 /** Active access keys past the rotation period. Scheduled from config/<stage>.yml; `{"dryRun":true}` by hand. */
-export const handler = auditHandler(['iam-access-key-age']);
+export const handler = auditHandler(definition);

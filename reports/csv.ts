@@ -10,51 +10,75 @@ export const CSV_COLUMNS = ['auditId', 'status', 'severity', 'suppressedBy', 're
 
 const HEADER = stringify([[...CSV_COLUMNS]]);
 
-/** The findings as CSV lines (escaped by csv-stringify: commas, quotes, newlines in tag values), most important first. */
+/**
+ * The findings' CSV rows (escaped by csv-stringify: commas, quotes, newlines in tag values), most important
+ * first, as one UTF-8 buffer: a large report's rows take one byte a character and no object each, and a cut
+ * is a slice of it.
+ */
 export interface CsvLines {
   readonly header: string;
-  readonly lines: readonly string[];
-  /** UTF-8 size of each line. */
-  readonly bytes: readonly number[];
+  readonly body: Buffer;
+  /** Where each row ends in `body`: one per row encoded. */
+  readonly ends: Uint32Array;
+  /** Every finding has its row (false when encoding stopped at `limitBytes`). */
+  readonly complete: boolean;
+  /** Findings in the report. */
+  readonly total: number;
 }
 
-/** Each finding's CSV line, stringified once: the full file and every cut are joined from these. `actions` fill the remediation columns. */
-export function csvLines(findings: readonly Finding[], actions: readonly ActionResult[] = []): CsvLines {
+/** Rows are encoded this many at a time: each batch's strings are short-lived. */
+const BATCH = 1000;
+
+/**
+ * Each finding's CSV row, stringified once: the full file and every cut are taken from these. `actions` fill
+ * the remediation columns. With `limitBytes`, encoding stops once the rows pass that size: an email that can
+ * only hold a cut never pays for the rows it cannot hold.
+ */
+export function csvLines(findings: readonly Finding[], actions: readonly ActionResult[] = [], limitBytes = Number.POSITIVE_INFINITY): CsvLines {
   const ordered = inReportOrder(findings);
   const step = stepOf(actions);
-  const lines: string[] = new Array<string>(ordered.length);
-  const bytes: number[] = new Array<number>(ordered.length);
-  ordered.forEach((f, i) => {
-    const a = step(f);
-    const remediation = [a ? `${a.action}: ${a.outcome}` : '', a?.undo ? undoText(a.undo) : ''];
-    const line = stringify([[f.auditId, f.status, f.severity, f.suppressed?.by ?? '', f.resource, f.resourceId, f.resourceType, f.region, f.account, f.reason, JSON.stringify(f.evidence), ...remediation]]);
-    lines[i] = line;
-    bytes[i] = Buffer.byteLength(line);
-  });
-  return { header: HEADER, lines, bytes };
+  const ends = new Uint32Array(ordered.length);
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  let start = 0;
+  for (; start < ordered.length && offset <= limitBytes; start += BATCH) {
+    const batch = ordered.slice(start, start + BATCH).map((f, k) => {
+      const a = step(f);
+      const remediation = [a ? `${a.action}: ${a.outcome}` : '', a?.undo ? undoText(a.undo) : ''];
+      const line = stringify([[f.auditId, f.status, f.severity, f.suppressed?.by ?? '', f.resource, f.resourceId, f.resourceType, f.region, f.account, f.reason, JSON.stringify(f.evidence), ...remediation]]);
+      offset += Buffer.byteLength(line);
+      ends[start + k] = offset;
+      return line;
+    });
+    chunks.push(Buffer.from(batch.join('')));
+  }
+  const encoded = Math.min(start, ordered.length);
+  return { header: HEADER, body: Buffer.concat(chunks, offset), ends: ends.subarray(0, encoded), complete: encoded === ordered.length, total: ordered.length };
 }
 
 /** One row per finding, with a header. */
 export function findingsCsv(findings: readonly Finding[], actions: readonly ActionResult[] = []): string {
-  const { header, lines } = csvLines(findings, actions);
-  return header + lines.join('');
+  const { header, body } = csvLines(findings, actions);
+  return header + body.toString();
 }
 
 /**
  * The CSV cut to at most `maxBytes` (UTF-8), most important findings first, ending with a row that says
  * how many were left out (status and auditId empty, the note in `reason`). Returns the rows kept.
  */
-export function cutCsv(csv: CsvLines, maxBytes: number): { csv: string; included: number } {
-  const total = csv.lines.length;
+export function cutCsv(csv: CsvLines, maxBytes: number): { csv: Buffer; included: number } {
+  const { total } = csv;
+  const encoded = csv.ends.length;
   const note = (n: number) => stringify([CSV_COLUMNS.map((c) => (c === 'reason' ? `CUT: ${n} of ${total} findings not included (message size limit); the full list is in the run's log and --out files` : ''))]);
-  let used = Buffer.byteLength(csv.header) + Buffer.byteLength(note(total));
+  const room = maxBytes - Buffer.byteLength(csv.header) - Buffer.byteLength(note(total));
   let included = 0;
-  while (included < total && used + (csv.bytes[included] ?? 0) <= maxBytes) used += csv.bytes[included++] ?? 0;
-  const kept = csv.header + csv.lines.slice(0, included).join('');
-  return included === total ? { csv: kept, included } : { csv: kept + note(total - included), included };
+  while (included < encoded && (csv.ends[included] ?? 0) <= room) included++;
+  const kept = [Buffer.from(csv.header), csv.body.subarray(0, included === 0 ? 0 : csv.ends[included - 1])];
+  return { csv: Buffer.concat(included === total ? kept : [...kept, Buffer.from(note(total - included))]), included };
 }
 
-/** cutCsv() of `findings`. */
+/** cutCsv() of `findings`, as text. */
 export function findingsCsvCut(findings: readonly Finding[], maxBytes: number, actions: readonly ActionResult[] = []): { csv: string; included: number } {
-  return cutCsv(csvLines(findings, actions), maxBytes);
+  const { csv, included } = cutCsv(csvLines(findings, actions), maxBytes);
+  return { csv: csv.toString(), included };
 }

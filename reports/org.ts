@@ -55,7 +55,8 @@ export function renderOrgText(report: Report, org: OrgSummary, opts: RenderOptio
   out.push(`Organization: ${org.organizationId ?? 'unknown'} (management account ${org.managementAccount ?? 'unknown'}, run from ${org.caller})   Stage: ${report.stage}   State: ${report.state}`);
   out.push(`Accounts in scope: ${org.accounts.length} (${org.accounts.length - skipped.length - notAudited.length} audited, ${skipped.length} skipped, ${notAudited.length} not audited); ${org.outOfScope} left out by the stage's filters. Role: ${org.roleName}. Run ${org.runId}: ${report.startedAt} .. ${report.finishedAt}${report.dryRun ? '   (dry run: nothing changed, nothing sent)' : ''}`);
   out.push('', 'ACCOUNTS');
-  for (const a of org.accounts) out.push(`  ${a.id}  ${a.name}  [${ouPath(a)}]  ${a.status === 'audited' ? `audited (${a.reportState ?? ''}): ${countsText(a.counts)}` : `${a.status === 'skipped' ? 'skipped' : 'NOT AUDITED'}: ${a.reason ?? ''}`}`);
+  const nameWidth = Math.max(0, ...org.accounts.map((a) => a.name.length));
+  for (const a of org.accounts) out.push(`  ${a.id}  ${a.name.padEnd(nameWidth)}  [${ouPath(a)}]  ${a.status === 'audited' ? `audited (${a.reportState ?? ''}): ${countsText(a.counts)}` : `${a.status === 'skipped' ? 'skipped' : 'NOT AUDITED'}: ${a.reason ?? ''}`}`);
   out.push('', 'ORGANIZATIONAL UNITS (children included)');
   for (const o of org.ous) out.push(`  ${o.path} (${o.id}): ${o.accounts} account${o.accounts === 1 ? '' : 's'}${o.notAudited ? `, ${o.notAudited} not audited` : ''}: ${countsText(o.counts)}`);
   out.push('', 'AUDITS (all accounts)');

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { z } from 'zod';
+import { setMaxListeners } from 'node:events';
+import * as z from 'zod';
 
 const seconds = z.number().positive().max(900);
 
@@ -47,6 +48,8 @@ export function runWithin<T>(signal: AbortSignal, fn: () => Promise<T>): Promise
  */
 export async function withDeadline<T>(ms: number, parent: AbortSignal | undefined, timeout: () => Error, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
+  // Each request in flight listens on it (and a run's sources on the budget's): many, by design.
+  setMaxListeners(0, controller.signal);
   const expire = () => controller.abort(timeout());
   let reject: (e: unknown) => void = () => undefined;
   const expired = new Promise<never>((_, r) => (reject = r));
@@ -89,6 +92,9 @@ export class RunBudget {
       return t;
     };
     this.timers = [at(this.work, ms - this.reserveMs), at(this.whole, ms)];
+    // Every source and region in flight listens on these two: many listeners are expected, not a leak
+    // (Node would otherwise print a MaxListenersExceededWarning on stderr).
+    setMaxListeners(0, this.work.signal, this.whole.signal);
   }
 
   /** Aborts when collection and remediation must stop (delivery's share of the budget is left). */
@@ -120,7 +126,8 @@ export class RunBudget {
   }
 }
 
-/** "20 s", "50 ms" */
+/** "120 s", "1.5 s", "50 ms" */
 export function duration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return ms < 10_000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms / 1000)} s`;
 }

@@ -1,5 +1,5 @@
 import { AUDITS } from './audits/index';
-import type { Config } from './config/index';
+import type { AuditRunConfig as Config } from './config/audit-run';
 
 /** The digest function's key (and its state prefix). */
 export const DIGEST_KEY = 'digest';

@@ -1,11 +1,11 @@
 import type { Audit } from './audits/types';
 import type { Inventory, SourceId } from './collect/inventory';
 import type { SourceError } from './collect/outcome';
-import { COLLECTORS } from './collect/index';
+import { REGION_SOURCE, REGIONAL_SOURCES } from './collect/regional-sources';
 import { finding, type Finding } from './model';
 
-/** Region discovery and identity are prerequisites of regional sources: their failure blocks those too. */
-const REGION_SOURCE = 'ec2.regions';
+/** The account identity (GetCallerIdentity): without it no finding can name its account, so every audit has a gap. */
+const IDENTITY_SOURCE = 'sts.callerIdentity';
 
 /**
  * The source errors that leave part of `audit` unevaluated. An error about some fields of a source only
@@ -13,12 +13,13 @@ const REGION_SOURCE = 'ec2.regions';
  * declares nothing for that source is taken to read all of it).
  */
 export function auditGaps(audit: Audit, inventory: Inventory): SourceError[] {
-  const regional = audit.sources.some((s) => COLLECTORS[s].regional);
+  // Region discovery is a prerequisite of regional sources: its failure blocks those too.
+  const regional = audit.sources.some((s) => REGIONAL_SOURCES.has(s));
   const reads = (e: SourceError) => {
     const declared = audit.reads?.[e.source as SourceId];
     return !e.fields || !declared || e.fields.some((f) => declared.includes(f));
   };
-  return inventory.errors.filter((e) => ((audit.sources as readonly string[]).includes(e.source) && reads(e)) || (regional && e.source === REGION_SOURCE));
+  return inventory.errors.filter((e) => ((audit.sources as readonly string[]).includes(e.source) && reads(e)) || (regional && e.source === REGION_SOURCE) || e.source === IDENTITY_SOURCE);
 }
 
 /** One ERROR finding per unread source and region, naming exactly what was not evaluated. */

@@ -52,14 +52,15 @@ async function built(envelope: Envelope, rendered: Rendered, attachJson: boolean
  */
 export async function fitReport(opts: { report: Report; envelope: Envelope; attachJson: boolean; changes?: Changes; maxBytes: number }): Promise<Fitted> {
   const { report, envelope, changes, maxBytes } = opts;
-  const lines = csvLines(report.findings, report.actions);
-  const fullCsv = () => lines.header + lines.lines.join('');
-  const bodies = (o: RenderOptions): Rendered => renderedWith(report, { html: renderHtml(report, { changes, ...o }), text: renderText(report, { changes, ...o }) }, fullCsv);
+  // Rows past what base64 could carry in `maxBytes` are never needed: such a CSV is cut, to less than that.
+  const lines = csvLines(report.findings, report.actions, (maxBytes * 3) / 4);
+  // The returned renderings build their full CSV again if read (files): holding every line past the fit would keep a large report's CSV alive twice.
+  const bodies = (o: RenderOptions): Rendered => renderedWith(report, { html: renderHtml(report, { changes, ...o }), text: renderText(report, { changes, ...o }) });
   // Skip building a message that cannot fit: attachments grow by a third in base64.
   const room = (bodyBytes: number, attached: number) => bodyBytes + (attached * 4) / 3 <= maxBytes;
   const size = (r: Rendered) => Buffer.byteLength(r.html) + Buffer.byteLength(r.text);
-  const csvBytes = Buffer.byteLength(lines.header) + lines.bytes.reduce((a, b) => a + b, 0);
-  if (room(0, csvBytes)) {
+  const csvBytes = Buffer.byteLength(lines.header) + lines.body.length;
+  if (lines.complete && room(0, csvBytes)) {
     const complete = bodies({});
     const attached = csvBytes + (opts.attachJson ? Buffer.byteLength(complete.json) : 0);
     if (room(size(complete), attached)) {

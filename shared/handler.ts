@@ -1,22 +1,27 @@
-import { parseEvent, withOverrides } from './config/index';
+import type { Audit } from './audits/types';
+import type { CollectorSet } from './collect/from';
+import { normaliseAuditRun, type AuditRunConfig } from './config/audit-run';
+import { applyOverrides } from './config/audits';
+import { runtimeEnv } from './config/env';
+import { parseEvent } from './config/event';
 import { ConfigError, NotifyError } from './errors';
 import { countFindings, type Counts, type Finding } from './model';
-import { runAudits } from './run';
+import { runEngine } from './engine';
 import { createRuntime, type Runtime } from './runtime';
 import { deliverReport, type Delivered, type Delivery } from './deliver';
 import { deliverSinks, type SinkResults } from './sinks';
-import type { Config } from './config/index';
-import { answerWarmup, coldStartTracker, type WarmupResponse } from './warmer/is-warmup';
-import type { Rendered } from '../reports/index';
-import { subject } from '../reports/subject';
-import type { ReportState } from './report';
 import type { ActionResult } from './actions/types';
+import { S3StateStore, type StateStore } from './state/store';
 import { RunBudget } from './deadline';
 
 /** The part of the Lambda context the run reads: its time left, so the run budget fits the function's timeout. */
 export interface InvocationContext {
   getRemainingTimeInMillis(): number;
 }
+import { answerWarmup, coldStartTracker, type WarmupResponse } from './warmer/is-warmup';
+import type { Rendered } from '../reports/index';
+import { subject } from '../reports/subject';
+import type { ReportState } from './report';
 
 export interface AuditResult {
   readonly state: ReportState;
@@ -36,6 +41,39 @@ export interface AuditResult {
   readonly rendered?: Rendered;
 }
 
+/**
+ * What one audit function runs: its audits and their collectors, imported by functions/<audit>.ts directly,
+ * so its bundle holds no other audit, collector or SDK client.
+ */
+export interface AuditFunction {
+  readonly audits: readonly Audit[];
+  readonly collectors: CollectorSet;
+  /** The ids a run covers; default every audit given. The digest runs the ones its stage deploys. */
+  readonly runs?: (config: AuditRunConfig) => readonly string[];
+  /** Recipients instead of the stage's / the audit's own (the digest's `to`). */
+  readonly to?: (config: AuditRunConfig) => readonly string[] | undefined;
+}
+
+/** A function that runs `audits`; throws at load if a source of theirs has no collector (a wiring bug, caught by the tests). */
+export function auditFunction(audits: readonly Audit[], collectors: CollectorSet, more: Pick<AuditFunction, 'runs' | 'to'> = {}): AuditFunction {
+  const missing = [...new Set(audits.flatMap((a) => a.sources))].filter((s) => !collectors[s]);
+  if (missing.length > 0) throw new Error(`audit function ${audits.map((a) => a.id).join(', ')}: no collector for ${missing.join(', ')}`);
+  return { audits, collectors, ...more };
+}
+
+/** An audit function's cold start: its config (its own audits only), clients, and the state store where the deploy gave one. */
+export interface AuditRuntime extends Runtime<AuditRunConfig> {
+  /** The previous runs' findings (`sendWhen: changes`), when the deploy gave this function a state bucket. */
+  readonly state?: StateStore;
+}
+
+export function auditRuntime(env: NodeJS.ProcessEnv, audits: readonly Audit[], overrides: Partial<AuditRuntime> = {}): AuditRuntime {
+  const base = createRuntime(env, (stage, raw) => normaliseAuditRun(stage, raw, audits), overrides);
+  const e = runtimeEnv(env);
+  const state = overrides.state ?? (e.OPSBOTS_STATE_BUCKET && e.OPSBOTS_STATE_PREFIX ? new S3StateStore(base.clients, e.OPSBOTS_STATE_BUCKET, e.OPSBOTS_STATE_PREFIX, base.config.region) : undefined);
+  return { ...base, ...(state ? { state } : {}) };
+}
+
 /** Findings per log line: keeps each line well under CloudWatch's 256 KB event limit. */
 const PROBLEMS_PER_LINE = 200;
 
@@ -51,34 +89,30 @@ function logProblems(log: Runtime['log'], findings: readonly Finding[]): void {
  * (both before any AWS call), run, render, deliver. A delivery failure is thrown after the report was
  * logged, so the run is never lost and the function's Errors alarm fires.
  */
-export function auditHandler(
-  ids: readonly string[] | ((config: Config) => readonly string[]),
-  inject: () => Runtime = () => createRuntime(process.env),
-  /** Recipients instead of the stage's / the audit's own (the digest's `to`). */
-  to?: (config: Config) => readonly string[] | undefined,
-) {
+export function auditHandler(fn: AuditFunction, inject: () => AuditRuntime = () => auditRuntime(process.env, fn.audits)) {
   const wasCold = coldStartTracker();
-  let runtime: Runtime | undefined;
+  let runtime: AuditRuntime | undefined;
   return async (event: unknown, context?: InvocationContext): Promise<AuditResult | WarmupResponse> => {
     const warm = await answerWarmup(event, wasCold());
     if (warm) return warm;
     runtime ??= inject();
     const { log } = runtime;
-    const auditIds = typeof ids === 'function' ? ids(runtime.config) : ids;
+    const auditIds = fn.runs ? fn.runs(runtime.config) : fn.audits.map((a) => a.id);
     const request = parseEvent(event);
     for (const id of Object.keys(request.settings ?? {})) {
       if (!auditIds.includes(id)) throw new ConfigError(`invalid event: settings.${id}: this function runs ${auditIds.join(', ')}`, [{ field: `settings.${id}`, message: 'not run by this function' }]);
     }
-    const config = withOverrides(runtime.config, request.settings);
+    const config = applyOverrides(runtime.config, request.settings, fn.audits);
+    const audits = fn.audits.filter((a) => auditIds.includes(a.id));
     // Its timers are unref'd and end with the budget: a frozen or reused Lambda keeps nothing running.
     const budget = new RunBudget(config.deadlines, context?.getRemainingTimeInMillis());
-    const report = await runAudits({ config, auditIds, clients: runtime.clients, log, dryRun: request.dryRun, regions: request.regions, now: runtime.now, budget });
+    const report = await runEngine({ config, audits, collectors: fn.collectors, clients: runtime.clients, log, dryRun: request.dryRun, regions: request.regions, now: runtime.now, budget });
     const counts = countFindings(report.findings);
     log.info('report', { auditIds, state: report.state, counts, notEvaluated: report.notEvaluated, actions: report.actions.length, timings: report.timings, dryRun: request.dryRun, requests: runtime.clients.stats.total() });
     logProblems(log, report.findings);
     let delivered: Delivered;
     try {
-      delivered = await deliverReport({ config, report, clients: runtime.clients, dryRun: request.dryRun, log, state: runtime.state, to: to?.(config), budget });
+      delivered = await deliverReport({ config, report, clients: runtime.clients, dryRun: request.dryRun, log, state: runtime.state, to: fn.to?.(config), budget });
     } catch (error) {
       log.error('delivery failed', { auditIds, subject: subject(report), error: error instanceof Error ? error.message : String(error), findings: report.findings.length });
       // The other channels still get the report; then the email's failure is the function's error.

@@ -1,33 +1,16 @@
-import type { Clients } from './aws/clients';
-import { AUDITS, getAudit } from './audits/index';
+import { AUDITS, AUDIT_IDS, getAudit } from './audits/index';
+import { didYouMean } from './suggest';
 import type { Audit } from './audits/types';
-import { collectInventory } from './collect/run';
-import type { CollectScope } from './collect/types';
-import type { Inventory, SourceId } from './collect/inventory';
-import type { Config } from './config/index';
-import { ActionError, ConfigError } from './errors';
-import { evaluateAudit } from './evaluate';
-import { applyExemptions } from './exemptions';
-import type { Log } from './logger';
-import type { Finding } from './model';
-import type { ActionResult } from './actions/types';
-import { reportState, summarise, type Report } from './report';
-import { timed, type Timings } from './timing';
-import { RunBudget, runWithin } from './deadline';
+import { COLLECTORS } from './collect/index';
+import { ConfigError } from './errors';
+import { runEngine, type EngineOptions } from './engine';
+import type { Report } from './report';
 
-export interface RunOptions {
-  readonly config: Config;
+export { collectScope } from './engine';
+
+export interface RunOptions extends Omit<EngineOptions, 'audits' | 'collectors'> {
+  /** Audit ids, or `all`. */
   readonly auditIds: readonly string[];
-  readonly clients: Clients;
-  readonly log: Log;
-  readonly dryRun: boolean;
-  /** Overrides the stage's regions for this run. */
-  readonly regions?: readonly string[];
-  /** Audit a saved inventory instead of collecting. */
-  readonly inventory?: Inventory;
-  readonly now?: Date;
-  /** The run's time budget (the handler derives it from the Lambda's remaining time). Default: from config.deadlines. */
-  readonly budget?: RunBudget;
 }
 
 /** `all` expands to every registered audit; unknown ids are bad input (before any AWS call). */
@@ -36,129 +19,12 @@ export function resolveAuditIds(ids: readonly string[]): Audit[] {
   if (ids.includes('all')) return [...AUDITS];
   return ids.map((id) => {
     const audit = getAudit(id);
-    if (!audit) throw new ConfigError(`unknown audit "${id}" (known: ${AUDITS.map((a) => a.id).join(', ')})`, [{ field: 'audits', message: `unknown audit ${id}` }]);
+    if (!audit) throw new ConfigError(`unknown audit "${id}"${didYouMean(id, AUDIT_IDS)} (known: ${AUDIT_IDS.join(', ')})`, [{ field: 'audits', message: `unknown audit ${id}` }]);
     return audit;
   });
 }
 
-/**
- * The run's narrowing hints: each audit's scope() from its settings, lists concatenated per source. A
- * source some audit reads without giving a scope is read in full (its entry is left out).
- */
-export function collectScope(audits: readonly Audit[], config: Config): Partial<CollectScope> {
-  const merged: Record<string, unknown[]> = {};
-  const full = new Set<string>();
-  for (const audit of audits) {
-    const given = (audit.scope?.(config.audits[audit.id]?.settings ?? audit.settings.parse({})) ?? {}) as Record<string, unknown[] | undefined>;
-    for (const source of audit.sources) {
-      const hints = given[source];
-      if (hints === undefined) full.add(source);
-      else (merged[source] ??= []).push(...hints);
-    }
-  }
-  for (const source of full) delete merged[source];
-  return merged as Partial<CollectScope>;
-}
-
-/** Per-resource failures of one remediation, gathered into one typed error and logged once. */
-function logFailures(log: Log, auditId: string, results: readonly ActionResult[]): void {
-  const failed = results.filter((r) => r.outcome === 'failed');
-  if (failed.length === 0) return;
-  const error = new ActionError(
-    `${auditId}: ${failed.length} of ${results.length} remediation steps failed`,
-    failed.map((r) => ({ resource: r.resourceId, action: r.action, code: r.code ?? 'UnknownError', message: r.message })),
-  );
-  log.error('remediation failures', { auditId, error: error.message, failures: error.failures });
-}
-
-/**
- * One structured line per remediation step, whatever its outcome: what was (or would have been) changed
- * and the undo, so the log alone is enough to reverse a run.
- */
-function logActions(log: Log, dryRun: boolean, results: readonly ActionResult[]): void {
-  for (const r of results) {
-    const line = { auditId: r.auditId, resource: r.resource, resourceId: r.resourceId, region: r.region, action: r.action, outcome: r.outcome, message: r.message, dryRun, undo: r.undo ?? null };
-    if (r.outcome === 'failed') log.warn('action', line);
-    else log.info('action', line);
-  }
-}
-
-/**
- * config -> collect -> evaluate -> act: the run shared by every handler and the CLI. Rendering and
- * delivery come after, on the Report. Remediation runs only where the stage enabled it, in dry-run form
- * when `dryRun`.
- */
-export async function runAudits(opts: RunOptions): Promise<Report> {
-  const audits = resolveAuditIds(opts.auditIds);
-  const budget = opts.budget ?? new RunBudget(opts.config.deadlines);
-  try {
-    return await runWithinBudget(opts, audits, budget);
-  } finally {
-    if (!opts.budget) budget.dispose();
-  }
-}
-
-async function runWithinBudget(opts: RunOptions, audits: Audit[], budget: RunBudget): Promise<Report> {
-  const timings: Timings = {};
-  const startedAt = (opts.now ?? new Date()).toISOString();
-  const clock = performance.now();
-  const sources = [...new Set(audits.flatMap((a) => a.sources))] as SourceId[];
-  const inventory =
-    opts.inventory ??
-    (await timed(timings, 'collect', () =>
-      collectInventory({
-        clients: opts.clients,
-        sources,
-        regions: opts.regions ?? opts.config.regions,
-        concurrency: opts.config.concurrency,
-        iamConcurrency: opts.config.iamConcurrency,
-        accountAlias: opts.config.account.alias,
-        log: opts.log,
-        now: opts.now,
-        scope: collectScope(audits, opts.config),
-        budget,
-      }),
-    ));
-  const now = new Date(inventory.collectedAt);
-  const findings: Finding[] = await timed(timings, 'evaluate', () =>
-    audits.flatMap((audit) => {
-      const started = performance.now();
-      const settings = opts.config.audits[audit.id]?.settings ?? {};
-      const result = applyExemptions(evaluateAudit(audit, inventory, settings), opts.config.exemptions, opts.config.exemptionTag, now);
-      opts.log.info('evaluated', { auditId: audit.id, findings: result.length, fail: result.filter((f) => f.status === 'FAIL').length, durationMs: Math.round(performance.now() - started) });
-      return result;
-    }),
-  );
-  const actions: ActionResult[] = await timed(timings, 'act', async () => {
-    const results: ActionResult[] = [];
-    for (const audit of audits) {
-      const remediation = opts.config.audits[audit.id]?.remediation;
-      const action = audit.action;
-      if (!action || !remediation) continue;
-      const allFindings = findings.filter((f) => f.auditId === audit.id);
-      const targets = allFindings.filter((f) => f.status === 'FAIL' && !f.suppressed);
-      const ctx = { clients: opts.clients, inventory, dryRun: opts.dryRun, log: opts.log, now, allFindings };
-      // Remediation calls end with collection's share of the budget, so the report is still delivered.
-      const done = await runWithin(budget.workSignal, () => action.run(ctx, targets, remediation));
-      logActions(opts.log, opts.dryRun, done);
-      logFailures(opts.log, audit.id, done);
-      results.push(...done);
-    }
-    return results;
-  });
-  const notEvaluated = inventory.errors.filter((e) => findings.some((f) => f.status === 'ERROR' && f.resourceId === e.source && f.region === e.region));
-  return {
-    stage: opts.config.stage,
-    account: inventory.account,
-    regions: inventory.regions,
-    startedAt,
-    finishedAt: new Date(Date.parse(startedAt) + Math.round(performance.now() - clock)).toISOString(),
-    dryRun: opts.dryRun,
-    state: reportState(findings, notEvaluated),
-    audits: summarise(audits, findings, opts.config.audits),
-    findings,
-    actions,
-    notEvaluated,
-    timings,
-  };
+/** The engine over the registries (the CLI, the digest, tests): audits by id, every collector. */
+export function runAudits(opts: RunOptions): Promise<Report> {
+  return runEngine({ ...opts, audits: resolveAuditIds(opts.auditIds), collectors: COLLECTORS });
 }

@@ -1,27 +1,35 @@
 import { Clients } from './aws/clients';
-import { configFromEnv, envSchema, parseOrThrow, type Config } from './config/index';
 import { recordedAt } from './aws/recording';
+import type { CoreConfig } from './config/core';
+import { runtimeEnv, stageFromEnv } from './config/env';
 import { createLogger, type Log } from './logger';
-import { S3StateStore, type StateStore } from './state/store';
 
 /** What a cold start builds once: validated config, SDK clients, logger. */
-export interface Runtime {
-  readonly config: Config;
+export interface Runtime<C extends CoreConfig = CoreConfig> {
+  readonly config: C;
   readonly clients: Clients;
   readonly log: Log;
   /** Set when replaying a recording: its time is the run's "now". */
   readonly now?: Date;
-  /** The previous runs' findings (`sendWhen: changes`), when the deploy gave this function a state bucket. */
-  readonly state?: StateStore;
 }
 
-/** Validates the environment and stage config (throws ConfigError naming the field) before any client exists. */
-export function createRuntime(env: NodeJS.ProcessEnv, overrides: Partial<Runtime> = {}): Runtime {
-  const config = overrides.config ?? configFromEnv(env);
-  const e = parseOrThrow('environment', envSchema.pick({ OPSBOTS_REPLAY: true, OPSBOTS_STATE_BUCKET: true, OPSBOTS_STATE_PREFIX: true }), env);
-  const replayDir = e.OPSBOTS_REPLAY;
+/** How a function kind validates its own part of the stage file (its sections only, closed). */
+export type ReadConfig<C> = (stage: string, raw: unknown) => C;
+
+/**
+ * Validates the environment and this function's config with `read` (throws ConfigError naming the field)
+ * before any client exists; then builds the clients. Knows no section itself, so each function kind's
+ * bundle carries only its own schema.
+ */
+export function createRuntime<C extends CoreConfig>(env: NodeJS.ProcessEnv, read: ReadConfig<C>, overrides: Partial<Runtime<C>> = {}): Runtime<C> {
+  const config = overrides.config ?? readConfig(env, read);
+  const replayDir = runtimeEnv(env).OPSBOTS_REPLAY;
   const clients = overrides.clients ?? new Clients({ maxAttempts: config.maxAttempts, defaultRegion: env.AWS_REGION ?? config.region, replayDir, requestTimeoutMs: config.deadlines.requestSeconds * 1000 });
-  const now = replayDir ? recordedAt(replayDir) : undefined;
-  const state = overrides.state ?? (e.OPSBOTS_STATE_BUCKET && e.OPSBOTS_STATE_PREFIX ? new S3StateStore(clients, e.OPSBOTS_STATE_BUCKET, e.OPSBOTS_STATE_PREFIX, config.region) : undefined);
-  return { config, clients, log: overrides.log ?? createLogger(), ...(now ? { now } : {}), ...(state ? { state } : {}) };
+  const now = overrides.now ?? (replayDir ? recordedAt(replayDir) : undefined);
+  return { config, clients, log: overrides.log ?? createLogger(), ...(now ? { now } : {}) };
+}
+
+function readConfig<C>(env: NodeJS.ProcessEnv, read: ReadConfig<C>): C {
+  const { stage, raw } = stageFromEnv(env);
+  return read(stage, raw);
 }

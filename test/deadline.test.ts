@@ -6,8 +6,8 @@ import { collectInventory } from '../shared/collect/run';
 import { readWithin } from '../shared/collect/deadline';
 import { DEFAULT_DEADLINES, LAMBDA_MARGIN_MS, RunBudget, deadlinesSchema } from '../shared/deadline';
 import { deliverReport } from '../shared/deliver';
-import { auditHandler, type AuditResult } from '../shared/handler';
-import { createRuntime } from '../shared/runtime';
+import { auditHandler, auditRuntime, type AuditResult } from '../shared/handler';
+import { definition as openGroups } from '../functions/ec2-open-security-groups';
 import { runAudits } from '../shared/run';
 import { MemoryLog } from '../shared/logger';
 import type { StateStore } from '../shared/state/store';
@@ -176,7 +176,7 @@ describe('the run budget', () => {
         const config = buildConfig({ account: { alias: 'acme' }, regions: ['us-east-1'], deadlines: { deliverySeconds: 0.1 } });
         const log = new MemoryLog();
         const clients = new Clients({ maxAttempts: 1 });
-        const handler = auditHandler(['ec2-open-security-groups'], () => createRuntime({}, { config, clients, log }));
+        const handler = auditHandler(openGroups, () => auditRuntime({}, openGroups.audits, { config, clients, log }));
         let result: AuditResult | undefined;
         // 700 ms left in the function: the run gets 700 - margin... here the margin leaves 400 ms
         const took = await timed(async () => {
@@ -184,7 +184,7 @@ describe('the run budget', () => {
         });
         clients.destroy();
         expect(took).toBeLessThan(800);
-        expect(result).toMatchObject({ state: 'incomplete', notEvaluated: 2 });
+        expect(result).toMatchObject({ state: 'incomplete', notEvaluated: 3 }); // identity, groups, interfaces
         expect(JSON.stringify(log.lines)).toContain('ec2.securityGroups in us-east-1 did not answer within');
       },
     ));

@@ -2,8 +2,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { auditHandler, type AuditResult } from '../shared/handler';
-import { createRuntime } from '../shared/runtime';
+import { auditHandler, auditRuntime, type AuditResult } from '../shared/handler';
+import { definition as consoleMfa } from '../functions/iam-console-mfa';
 import { Clients } from '../shared/aws/clients';
 import { MemoryLog } from '../shared/logger';
 import { ConfigError, NotifyError } from '../shared/errors';
@@ -17,7 +17,7 @@ const notify = { from: 'bots@example.com', to: ['sec@example.com'] };
 
 function handlerWith(config = buildConfig({ notify, account: { alias: 'acme' } })) {
   const log = new MemoryLog();
-  const handler = auditHandler(['iam-console-mfa'], () => createRuntime({}, { config, clients: new Clients({ maxAttempts: 1 }), log }));
+  const handler = auditHandler(consoleMfa, () => auditRuntime({}, consoleMfa.audits, { config, clients: new Clients({ maxAttempts: 1 }), log }));
   return { handler, log };
 }
 
@@ -51,7 +51,7 @@ describe('handler seam: audit functions', () => {
   });
 
   it('fails at cold start on a bad environment, before any AWS call', async () => {
-    const handler = auditHandler(['iam-console-mfa'], () => createRuntime({ OPSBOTS_STAGE: 'dev', OPSBOTS_CONFIG: '{"regions":["nowhere"]}' }));
+    const handler = auditHandler(consoleMfa, () => auditRuntime({ OPSBOTS_STAGE: 'dev', OPSBOTS_CONFIG: '{"regions":["nowhere"]}' }, consoleMfa.audits));
     await expect(handler({ dryRun: true })).rejects.toThrow(/regions\.0/);
     expect(awsCalls()).toBe(0);
   });

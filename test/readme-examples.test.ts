@@ -28,4 +28,14 @@ describe('README examples', () => {
     expect(normalise('readme', raw).operator.targets.staging).toMatchObject({ tokenParameter: '/opsbots/staging/token', maxRunHours: 10 });
     expect(Object.keys(buildDeployment('readme', raw).functions).sort()).toEqual(['operatorConsole', 'operatorDeny', 'operatorGuard', 'operatorStagingStart', 'operatorStagingState', 'operatorStagingStop']);
   });
+
+  it('the Security Hub and chat example is a valid stage file whose roles read exactly the named parameters', () => {
+    const raw = yamlUnder('Security Hub and chat');
+    const config = normalise('readme', raw);
+    expect(config.securityHub).toEqual({ enabled: true, region: 'eu-west-1' });
+    expect(config.notify?.webhooks.map((w) => w.urlParameter)).toEqual(['/opsbots/prod/slack-webhook', '/opsbots/prod/teams-webhook']);
+    const text = JSON.stringify(buildDeployment('readme', raw).resources);
+    expect(text).toContain('securityhub:BatchImportFindings');
+    expect(text).toContain('parameter/opsbots/prod/slack-webhook');
+  });
 });

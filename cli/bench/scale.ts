@@ -24,12 +24,14 @@ export async function runEmulated(spec: AccountSpec) {
   const config = benchConfig(spec);
   const clients = new EmulatedClients(spec);
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const report = await runAudits({ config, auditIds: ['all'], clients, log: new MemoryLog(), dryRun: true, now: new Date('2026-11-20T08:00:00Z') });
   if (report.notEvaluated.length > 0) throw new Error(`bench: the emulated account left sources unread: ${JSON.stringify(report.notEvaluated)}`);
   const delivered = await deliverReport({ config, report, clients, dryRun: true });
   const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
   const timings = { ...report.timings, ...delivered.timings };
-  const phases = `phases (ms): ${(['collect', 'evaluate', 'act', 'render'] as const).map((p) => `${p} ${Math.round(timings[p] ?? 0)}`).join(', ')}`;
+  const phases = `phases (ms): ${(['collect', 'evaluate', 'act', 'render'] as const).map((p) => `${p} ${Math.round(timings[p] ?? 0)}`).join(', ')}; CPU ${((used.user + used.system) / 1e6).toFixed(2)} s (wall time counts other processes' load)`;
   return { config, clients, report, delivered, seconds, phases };
 }
 

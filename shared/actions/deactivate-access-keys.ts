@@ -1,5 +1,5 @@
 import { IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { z } from 'zod';
+import * as z from 'zod';
 import { GLOBAL_SERVICE_REGION } from '../aws/clients';
 import type { Finding } from '../model';
 import { runGuarded } from './guard';

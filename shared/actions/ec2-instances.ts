@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, format } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 import { CreateTagsCommand, DeleteTagsCommand, EC2Client, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseISO } from 'date-fns';
 import { GLOBAL_REGION, finding, type Finding } from '../model';
 import type { Inventory } from '../collect/inventory';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { finding, SEVERITIES, type Finding, type Severity } from '../model';
 import type { Inventory } from '../collect/inventory';
 import type { IngressRule, SecurityGroup, SecurityGroupsRegion } from '../collect/ec2-security-groups';

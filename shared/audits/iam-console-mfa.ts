@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { finding, type Finding } from '../model';
 import type { Inventory } from '../collect/inventory';
 import { daysSince, identityBase, identityView, noUsersFinding, pendingFindings, shown, userEvidence, type ViewUser } from './identity';

@@ -7,7 +7,8 @@ import { certificateExpiry } from './certificate-expiry';
 import { ec2RequiredTags } from './ec2-required-tags';
 import { ec2OpenSecurityGroups } from './ec2-open-security-groups';
 import { COLLECTORS } from '../collect/index';
-import { REGION_ACTIONS, ACCOUNT_ACTIONS } from '../collect/account';
+import { ACCOUNT_ACTIONS } from '../collect/account';
+import { REGION_ACTIONS } from '../collect/regions';
 
 /** Every audit, in report order. Adding an audit = one module + one line here. */
 export const AUDITS: readonly Audit[] = [

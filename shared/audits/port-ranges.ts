@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An inclusive port range. */
 export type PortRange = readonly [number, number];

@@ -15,6 +15,7 @@ import { isoOrNull, utcDaysUntil } from '../dates';
 import type { Regional } from './outcome';
 import { perRegion } from './regional';
 import type { CollectContext, Collector } from './types';
+import { resolveRegions } from './regions';
 import type { RegionalCollectorOptions } from './deadline';
 
 /** One ACM certificate as the audit needs it. `null` = AWS did not report the value. */
@@ -161,7 +162,7 @@ export function acmCertificatesCollector(options: AcmOptions = {}): Collector<'a
   return {
     id: 'acm.certificates',
     iamActions: ['acm:ListCertificates', 'acm:DescribeCertificate'],
-    regional: true,
+    regional: resolveRegions,
     collect: (ctx: CollectContext) =>
       perRegion(ctx, 'acm.certificates', (region) =>
         listAcmCertificates(ctx.clients.get(ACMClient, 'acm', region), ctx.now, options), options.regionDeadlineMs),

@@ -2,6 +2,7 @@ import { EC2Client, paginateDescribeInstances, type Instance, type Tag } from '@
 import type { Regional } from './outcome';
 import { perRegion } from './regional';
 import type { Collector, CollectContext } from './types';
+import { resolveRegions } from './regions';
 import type { RegionalCollectorOptions } from './deadline';
 
 /** Every instance state but `terminated` (terminated instances linger in DescribeInstances for about an hour). */
@@ -104,7 +105,7 @@ export function ec2InstancesCollector(options: RegionalCollectorOptions = {}): C
   return {
     id: 'ec2.instances',
     iamActions: ['ec2:DescribeInstances'],
-    regional: true,
+    regional: resolveRegions,
     collect: (ctx: CollectContext) =>
       perRegion(ctx, 'ec2.instances', (region) =>
         readInstances(ctx.clients.get(EC2Client, 'ec2', region), region, ctx.account.id, ctx.account.partition), options.regionDeadlineMs),

@@ -2,6 +2,7 @@ import { EC2Client, paginateDescribeNetworkInterfaces, type NetworkInterface as 
 import { perRegion } from './regional';
 import type { Regional } from './outcome';
 import type { Collector, CollectContext } from './types';
+import { resolveRegions } from './regions';
 import type { RegionalCollectorOptions } from './deadline';
 
 /** DescribeNetworkInterfaces accepts at most 1000 per page. */
@@ -54,7 +55,7 @@ export function networkInterfacesCollector(options: RegionalCollectorOptions = {
   return {
     id: 'ec2.networkInterfaces',
     iamActions: ['ec2:DescribeNetworkInterfaces'],
-    regional: true,
+    regional: resolveRegions,
     collect: (ctx: CollectContext) =>
       perRegion(ctx, 'ec2.networkInterfaces', (region) => readNetworkInterfaces(ctx.clients.get(EC2Client, 'ec2', region)), options.regionDeadlineMs),
   };

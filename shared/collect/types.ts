@@ -2,6 +2,7 @@ import type { Clients } from '../aws/clients';
 import type { Log } from '../logger';
 import type { RunBudget } from '../deadline';
 import type { AccountInfo, SourceId, Sources } from './inventory';
+import type { RegionResolver } from './regions';
 
 /**
  * What the run's audits need of a source beyond "everything", from their settings (e.g. which access keys
@@ -36,7 +37,10 @@ export interface Collector<K extends SourceId = SourceId> {
   readonly id: K;
   /** Read-only IAM actions it calls. */
   readonly iamActions: readonly string[];
-  /** Regional collectors need the region list resolved first (ec2:DescribeRegions unless configured). */
-  readonly regional: boolean;
+  /**
+   * `false`, or how the regions are resolved before it runs (ec2:DescribeRegions unless configured): a regional
+   * collector brings the resolver, so a function without one does not carry the EC2 client for it.
+   */
+  readonly regional: false | RegionResolver;
   collect(ctx: CollectContext): Promise<Sources[K]>;
 }

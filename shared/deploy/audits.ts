@@ -1,5 +1,6 @@
 import { AUDITS, readActions } from '../audits/index';
 import type { Config, StageInput } from '../config/index';
+import { auditRunShape } from '../config/audit-run';
 import { functionKey, logicalPrefix } from './names';
 import { roleName, roleResource, type Statement } from './iam';
 import type { DeploymentPart } from './part';
@@ -21,15 +22,14 @@ export function sesStatement(config: Config): Statement | null {
   return { Effect: 'Allow', Action: ['ses:SendEmail'], Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:ses:${region}:\${AWS::AccountId}:identity/*` } };
 }
 
-/** The stage config a function carries in OPSBOTS_CONFIG: only its own audits, no other functions' settings. */
-/** Stage sections that belong to other functions (operator endpoints, warmer): never in an audit's env. */
-const NOT_FOR_AUDITS = ['operator', 'warmer'] as const;
-
+/**
+ * The stage config an audit function carries in OPSBOTS_CONFIG: the sections it validates at cold start
+ * (config/audit-run.ts) with only its own audits; no other function's settings (operator, warmer, alerts...).
+ */
 export function functionConfig(raw: StageInput, auditIds: readonly string[]): string {
   const audits = Object.fromEntries(Object.entries(raw.audits ?? {}).filter(([id]) => auditIds.includes(id)));
-  const rest: Record<string, unknown> = { ...raw };
-  for (const key of NOT_FOR_AUDITS) delete rest[key];
-  return JSON.stringify({ ...rest, audits });
+  const own = Object.fromEntries(Object.entries(raw).filter(([key]) => Object.hasOwn(auditRunShape, key)));
+  return JSON.stringify({ ...own, audits });
 }
 
 export function alarm(key: string): Record<string, unknown> {

@@ -2,7 +2,8 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 
 export interface Attachment {
   readonly filename: string;
-  readonly content: string;
+  /** Text, or its UTF-8 bytes (a large CSV is kept as bytes). */
+  readonly content: string | Buffer;
   readonly contentType: string;
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parameterNameSchema } from '../config/schemas';
 
 export const WEBHOOK_KINDS = ['slack', 'teams'] as const;

@@ -1,8 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { coreShape, type CoreConfig } from '../config/core';
+import { parseOrThrow } from '../config/issues';
 import { emailSchema, parameterNameSchema, regionSchema, scheduleSchema } from '../config/schemas';
+import { TARGET_NAME } from './http';
 
-/** A target's name: it becomes part of a URL path and of Lambda/CloudFormation names. */
-export const TARGET_NAME = /^[a-z][a-z0-9-]{0,29}$/;
+export { TARGET_NAME };
 
 export const targetNameSchema = z.string().regex(TARGET_NAME, 'target names are lowercase letters, digits and -, starting with a letter, at most 30 characters');
 
@@ -54,3 +56,15 @@ export const operatorSchema = z.strictObject({
 export type OperatorConfig = z.output<typeof operatorSchema>;
 export type Target = z.output<typeof targetSchema>;
 export type TargetNotify = NonNullable<Target['notify']>;
+
+/** What an operator function (endpoints, guard) reads of the stage file: the core settings and `operator:`. */
+export interface OperatorRunConfig extends CoreConfig {
+  readonly operator: OperatorConfig;
+}
+
+const operatorRunSchema = z.strictObject({ ...coreShape, operator: operatorSchema.prefault({}) });
+
+/** An operator function's cold start: its part of the stage file, closed, validated before any AWS call. */
+export function normaliseOperatorRun(stage: string, input: unknown): OperatorRunConfig {
+  return { ...parseOrThrow(`config for stage ${stage}`, operatorRunSchema, input ?? {}), stage };
+}

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
-import { TARGET_NAME } from './config';
-import { BASE_HEADERS, type HttpResponse } from './http';
+import { BASE_HEADERS, TARGET_NAME, type HttpResponse } from './http';
 import { CONSOLE_SCRIPT, CONSOLE_STYLE } from './console-script';
 
 const cspHash = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;

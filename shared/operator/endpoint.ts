@@ -1,4 +1,4 @@
-import type { Config } from '../config/index';
+import type { OperatorRunConfig as Config } from './config';
 import type { Log } from '../logger';
 import { settleOnAbort, withAbortDeadline } from '../aws/abort-deadline';
 import { errorMessage } from '../errors';

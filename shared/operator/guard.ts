@@ -1,9 +1,9 @@
 import { addMinutes, differenceInMinutes } from 'date-fns';
 import escapeHtml from 'escape-html';
-import { z } from 'zod';
+import * as z from 'zod';
 import { withAbortDeadline } from '../aws/abort-deadline';
 import type { Clients } from '../aws/clients';
-import type { Config } from '../config/index';
+import type { OperatorRunConfig as Config } from './config';
 import { parseOrThrow } from '../config/issues';
 import { ActionError, errorMessage, type ActionFailure } from '../errors';
 import type { Log } from '../logger';

@@ -1,5 +1,8 @@
 import type { InstanceState } from './transitions';
 
+/** A target's name: it becomes part of a URL path and of Lambda/CloudFormation names. */
+export const TARGET_NAME = /^[a-z][a-z0-9-]{0,29}$/;
+
 /** The parts of an API Gateway HTTP API (payload 2.0) event the operator endpoints read. */
 export interface HttpEvent {
   readonly rawPath?: string;

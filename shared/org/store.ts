@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clients } from '../aws/clients';
 import { OpsbotsError, errorCode, errorMessage } from '../errors';
 import type { AccountResult, Discovery } from './types';

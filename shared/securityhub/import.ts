@@ -10,6 +10,8 @@ import { generatorId } from '../../reports/finding-id';
 /** BatchImportFindings accepts at most 100 findings per call. */
 export const BATCH_IMPORT_MAX = 100;
 
+const FILTER_VALUES_MAX = 20;
+
 export interface ImportFailure {
   /** The finding's Id, or `batch N` when a whole call failed. */
   readonly id: string;
@@ -63,7 +65,8 @@ export function planImport(report: Report, previous: readonly AwsSecurityFinding
     if (!prev.Id || activeIds.has(prev.Id)) continue;
     const auditId = prev.ProductFields?.['opsbots/auditId'];
     const prevRegion = prev.ProductFields?.['opsbots/region'];
-    if (!auditId || !prevRegion) continue; // not ours to judge
+    // Not ours to judge: another tool's finding, or an audit this run did not run.
+    if (!auditId || !prevRegion || !report.audits.some((a) => a.id === auditId)) continue;
     const auditFindings = report.findings.filter((f) => f.auditId === auditId);
     if (!regionEvaluated(prevRegion, auditFindings, report.regions)) continue;
     const now = byId.get(prev.Id);
@@ -88,14 +91,13 @@ async function previousFindings(client: SecurityHubClient, report: Report, regio
   const eq = (Value: string): StringFilter => ({ Value, Comparison: 'EQUALS' });
   const accounts = [...new Set(report.findings.map((f) => f.account).concat(report.account.id))];
   const found: AwsSecurityFinding[] = [];
+  // GetFindings takes at most 20 values per filter attribute.
+  const generators = chunks(report.audits.map((a) => eq(generatorId(report.stage, a.id))), FILTER_VALUES_MAX);
   for (const account of accounts) {
-    const Filters = {
-      ProductArn: [eq(productArn(report.account.partition, region, account))],
-      AwsAccountId: [eq(account)],
-      GeneratorId: report.audits.map((a) => eq(generatorId(report.stage, a.id))),
-      RecordState: [eq('ACTIVE')],
-    };
-    for await (const page of paginateGetFindings({ client, pageSize: 100 }, { Filters })) found.push(...(page.Findings ?? []));
+    for (const GeneratorId of generators) {
+      const Filters = { ProductArn: [eq(productArn(report.account.partition, region, account))], AwsAccountId: [eq(account)], GeneratorId, RecordState: [eq('ACTIVE')] };
+      for await (const page of paginateGetFindings({ client, pageSize: 100 }, { Filters })) found.push(...(page.Findings ?? []));
+    }
   }
   return found;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES, STATUSES, type Finding } from '../model';
 
 /** What a run keeps of one audit's findings for the next run: the problems only, small and stable. */

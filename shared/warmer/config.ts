@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { coreShape, type CoreConfig } from '../config/core';
+import { parseOrThrow } from '../config/issues';
 import { scheduleSchema } from '../config/schemas';
 import { parseActiveHours } from './active-hours';
 import { MAX_HOLD_MS } from './is-warmup';
@@ -96,3 +98,15 @@ export const warmerEventSchema = z.strictObject({
   source: z.literal('opsbots.schedule').optional(),
   dryRun: z.boolean().default(false),
 });
+
+/** What the warmer function reads of the stage file: the core settings and `warmer:`. */
+export interface WarmerRunConfig extends CoreConfig {
+  readonly warmer: WarmerConfig;
+}
+
+const warmerRunSchema = z.strictObject({ ...coreShape, warmer: warmerSchema.prefault({}) });
+
+/** The warmer's cold start: its part of the stage file, closed, validated before any AWS call. */
+export function normaliseWarmerRun(stage: string, input: unknown): WarmerRunConfig {
+  return { ...parseOrThrow(`config for stage ${stage}`, warmerRunSchema, input ?? {}), stage };
+}

@@ -1,8 +1,8 @@
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
-import { parseOrThrow } from '../config/index';
+import { parseOrThrow } from '../config/issues';
 import { OpsbotsError } from '../errors';
 import { createRuntime, type Runtime } from '../runtime';
-import { warmerEventSchema } from './config';
+import { normaliseWarmerRun, warmerEventSchema, type WarmerRunConfig } from './config';
 import { warm, type Invoker, type TickResult } from './fan-out';
 import { answerWarmup, coldStartTracker, type WarmupResponse } from './is-warmup';
 import { planTargets } from './plan';
@@ -27,14 +27,19 @@ export function lambdaClientFor(maxSockets: number): new (config: LambdaClientCo
   };
 }
 
+/** The warmer's cold start: the core settings and `warmer:` only, validated before any AWS call. */
+export function warmerRuntime(env: NodeJS.ProcessEnv, overrides: Partial<Runtime<WarmerRunConfig>> = {}): Runtime<WarmerRunConfig> {
+  return createRuntime(env, normaliseWarmerRun, overrides);
+}
+
 /**
  * The warmer Lambda: answers a warm-up itself, validates env and stage config at cold start and the event
  * before any AWS call, runs one tick, logs one structured line, and fails the invocation when any warm-up
  * call failed (after logging it) so nothing is swallowed. `{"dryRun": true}` returns the plan, invoking nothing.
  */
-export function warmerHandler(inject: () => Runtime = () => createRuntime(process.env)) {
+export function warmerHandler(inject: () => Runtime<WarmerRunConfig> = () => warmerRuntime(process.env)) {
   const wasCold = coldStartTracker();
-  let runtime: Runtime | undefined;
+  let runtime: Runtime<WarmerRunConfig> | undefined;
   let Client: ReturnType<typeof lambdaClientFor> | undefined;
   return async (event: unknown): Promise<TickResult | WarmupResponse> => {
     const answer = await answerWarmup(event, wasCold());

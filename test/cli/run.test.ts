@@ -5,6 +5,9 @@ import { main } from '../../cli/main';
 import { parseSet } from '../../cli/args';
 import { RecordingStore } from '../../shared/aws/recording';
 import { localEndpoint } from '../aws/local-endpoint';
+import { mockClient } from 'aws-sdk-client-mock';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 
 const SAMPLE = join(__dirname, '../../sample');
 const SAMPLE_CONFIG = join(__dirname, '../../config/sample.yml');
@@ -133,5 +136,47 @@ describe('cli: opsbots run', () => {
   it('parses --set values as JSON, or as plain strings', () => {
     expect(parseSet(['a.n=3', 'a.s=hello', 'b.l=[1,2]'])).toEqual({ a: { n: 3, s: 'hello' }, b: { l: [1, 2] } });
     expect(() => parseSet(['novalue'])).toThrow(/auditId\.setting=VALUE/);
+  });
+});
+
+describe('cli: opsbots run delivers to Security Hub and chat', () => {
+  let ssm: ReturnType<typeof mockClient>;
+  let ses: ReturnType<typeof mockClient>;
+  beforeAll(() => {
+    ssm = mockClient(SSMClient);
+    ses = mockClient(SESv2Client);
+  });
+  afterAll(() => {
+    ssm.restore();
+    ses.restore();
+  });
+
+  it('exits 4 when a webhook refuses the report, naming the parameter and not the URL', async () => {
+    const server = await localEndpoint(() => ({ status: 404, body: 'no_service' }));
+    try {
+      ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+      ssm.on(GetParameterCommand).resolves({ Parameter: { Value: `${server.url}/services/T0/B0/hidden` } });
+      const dir = mkdtempSync(join(tmpdir(), 'opsbots-'));
+      const config = join(dir, 'stage.yml');
+      writeFileSync(config, `${readFileSync(SAMPLE_CONFIG, 'utf8').replace('notify:\n', 'notify:\n  webhooks: [{ kind: slack, urlParameter: /opsbots/sample/slack }]\n')}`);
+      const r = await cli('run', 'iam-console-mfa', '--replay', SAMPLE, '--config', config, '--json', join(dir, 'f.json'));
+      expect(r.code).toBe(4);
+      expect(r.out).toContain('NOT DELIVERED: slack webhook (/opsbots/sample/slack): webhook answered HTTP 404');
+      expect(r.out + r.err).not.toContain('hidden');
+      // The findings were still written.
+      expect(JSON.parse(readFileSync(join(dir, 'f.json'), 'utf8')).findings.length).toBeGreaterThan(0);
+      expect(server.requests()).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a dry run sends nothing and says what it would have done', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-'));
+    const config = join(dir, 'stage.yml');
+    writeFileSync(config, `${readFileSync(SAMPLE_CONFIG, 'utf8')}securityHub: { enabled: true }\n`);
+    const r = await cli('run', 'iam-console-mfa', '--replay', SAMPLE, '--config', config, '--dry-run');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('security hub: not sent: dry run: nothing sent (5 findings)');
   });
 });

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { readStageFile } from '../../shared/config/load';
+import { buildDeployment } from '../../shared/deploy/template';
+import { functionKey } from '../../shared/deploy/names';
 import type { AuditResult } from '../../shared/handler';
 
 const ROOT = join(__dirname, '..', '..');
@@ -12,7 +14,8 @@ describe('function: iam-unused-credentials', () => {
 
   it('on a dry run with the sample stage reports the keys it would deactivate and changes none', async () => {
     process.env.OPSBOTS_STAGE = 'sample';
-    process.env.OPSBOTS_CONFIG = JSON.stringify(readStageFile(join(ROOT, 'config', 'sample.yml')));
+    const { functions } = buildDeployment('sample', readStageFile(join(ROOT, 'config', 'sample.yml')));
+    process.env.OPSBOTS_CONFIG = (functions[functionKey('iam-unused-credentials')] as { environment: { OPSBOTS_CONFIG: string } }).environment.OPSBOTS_CONFIG;
     process.env.OPSBOTS_REPLAY = join(ROOT, 'sample');
     const { handler } = await import('../../functions/iam-unused-credentials');
     const res = (await handler({ dryRun: true })) as AuditResult;

@@ -2,8 +2,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { auditHandler, type AuditResult } from '../../shared/handler';
-import { createRuntime } from '../../shared/runtime';
+import { auditHandler, auditRuntime, type AuditResult } from '../../shared/handler';
+import { definition as consoleMfa } from '../../functions/iam-console-mfa';
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
 import { S3StateStore } from '../../shared/state/store';
@@ -28,7 +28,7 @@ function changesFunction() {
   const clients = new Clients({ maxAttempts: 1 });
   const log = new MemoryLog();
   const state = new S3StateStore(clients, 'opsbots-prod-state', 'iamConsoleMfa', 'us-east-1');
-  return { handler: auditHandler(['iam-console-mfa'], () => createRuntime({}, { config, clients, log, state })), log };
+  return { handler: auditHandler(consoleMfa, () => auditRuntime({}, consoleMfa.audits, { config, clients, log, state })), log };
 }
 
 const run = async (handler: ReturnType<typeof changesFunction>['handler'], event: object = { source: 'opsbots.schedule' }) => (await handler(event)) as AuditResult;

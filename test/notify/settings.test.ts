@@ -3,8 +3,9 @@ import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient,
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { simpleParser } from 'mailparser';
-import { auditHandler, type AuditResult } from '../../shared/handler';
-import { createRuntime } from '../../shared/runtime';
+import { auditHandler, auditRuntime, type AuditResult } from '../../shared/handler';
+import { definition as consoleMfa } from '../../functions/iam-console-mfa';
+import { definition as digest } from '../../functions/digest';
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
 import { ConfigError } from '../../shared/errors';
@@ -37,7 +38,7 @@ describe('notify settings: validated at cold start', () => {
     [{ ...notify, sendWhen: 'sometimes' }, 'notify.sendWhen'],
     [{ ...notify, sesRegion: 'mars-1' }, 'notify.sesRegion'],
   ])('rejects %j naming %s, before any AWS call', async (bad, field) => {
-    const handler = auditHandler(['iam-console-mfa'], () => createRuntime(env({ notify: bad })));
+    const handler = auditHandler(consoleMfa, () => auditRuntime(env({ notify: bad }), consoleMfa.audits));
     const error = await handler({ dryRun: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues.map((i) => i.field)).toContain(field);
@@ -57,17 +58,17 @@ describe('notify settings: validated at cold start', () => {
 
   it('builds the state store from the deploy\'s environment only when both bucket and prefix are set', () => {
     const config = { notify: { ...notify, sendWhen: 'changes' } };
-    expect(createRuntime({ ...env(config), OPSBOTS_STATE_BUCKET: 'b-1', OPSBOTS_STATE_PREFIX: 'iamConsoleMfa' }).state).toBeInstanceOf(S3StateStore);
-    expect(createRuntime(env(config)).state).toBeUndefined();
-    expect(() => createRuntime({ ...env(config), OPSBOTS_STATE_BUCKET: 'b-1', OPSBOTS_STATE_PREFIX: '../other' })).toThrow(/OPSBOTS_STATE_PREFIX/);
+    expect(auditRuntime({ ...env(config), OPSBOTS_STATE_BUCKET: 'b-1', OPSBOTS_STATE_PREFIX: 'iamConsoleMfa' }, consoleMfa.audits).state).toBeInstanceOf(S3StateStore);
+    expect(auditRuntime(env(config), consoleMfa.audits).state).toBeUndefined();
+    expect(() => auditRuntime({ ...env(config), OPSBOTS_STATE_BUCKET: 'b-1', OPSBOTS_STATE_PREFIX: '../other' }, consoleMfa.audits)).toThrow(/OPSBOTS_STATE_PREFIX/);
   });
 });
 
 describe('handler seam: recipients per audit', () => {
   it('sends an audit function\'s email to that audit\'s own `to`, and another audit\'s to the stage\'s', async () => {
     const config = buildConfig({ notify, audits: { 'iam-console-mfa': { to: ['iam-team@example.com'] }, 'iam-root-mfa': {} } });
-    const runtime = () => createRuntime({}, { config, clients: new Clients({ maxAttempts: 1 }), log: new MemoryLog() });
-    const own = (await auditHandler(['iam-console-mfa'], runtime)({ source: 'opsbots.schedule' })) as AuditResult;
+    const runtime = () => auditRuntime({}, consoleMfa.audits, { config, clients: new Clients({ maxAttempts: 1 }), log: new MemoryLog() });
+    const own = (await auditHandler(consoleMfa, runtime)({ source: 'opsbots.schedule' })) as AuditResult;
     expect(own.delivery).toMatchObject({ sent: true, to: ['iam-team@example.com'] });
     expect(ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Destination?.ToAddresses).toEqual(['iam-team@example.com']);
     expect(recipients(config, ['iam-root-mfa'])).toEqual(['sec@example.com']);
@@ -81,7 +82,7 @@ describe('handler seam: the digest', () => {
 
   it('runs every deployed audit and sends one email to the digest\'s recipients', async () => {
     expect(digestAuditIds(config)).toEqual(['iam-console-mfa']);
-    const handler = auditHandler(digestAuditIds, () => createRuntime({}, { config, clients: new Clients({ maxAttempts: 1 }), log: new MemoryLog() }), digestRecipients);
+    const handler = auditHandler(digest, () => auditRuntime({}, digest.audits, { config, clients: new Clients({ maxAttempts: 1 }), log: new MemoryLog() }));
     const res = (await handler({ source: 'opsbots.schedule' })) as AuditResult;
     expect(res.delivery).toMatchObject({ sent: true, to: ['digest@example.com'] });
     expect(ses.calls()).toHaveLength(1);

@@ -1,8 +1,7 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { DescribeInstancesCommand, EC2Client, StartInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { operatorDeps, operatorHandler } from '../../shared/operator/handler';
-import { createRuntime } from '../../shared/runtime';
+import { operatorDeps, operatorHandler, operatorRuntime } from '../../shared/operator/handler';
 import type { HttpResponse } from '../../shared/operator/http';
 import { NO_TARGET_PARAMETER } from '../../shared/operator/token';
 import { bearer, httpEvent, operatorConfig, operatorSetup, post, STAGING, TOKEN } from './fixtures';
@@ -198,7 +197,7 @@ describe('operator endpoints: handler seam', () => {
   });
 
   it('fails at cold start on a bad stage config naming the field, before any AWS call', async () => {
-    const handler = operatorHandler('start', () => operatorDeps(createRuntime({ OPSBOTS_STAGE: 't', OPSBOTS_CONFIG: JSON.stringify({ operator: { targets: { staging: { ...STAGING, instanceId: 'i-xyz' } } } }) })));
+    const handler = operatorHandler('start', () => operatorDeps(operatorRuntime({ OPSBOTS_STAGE: 't', OPSBOTS_CONFIG: JSON.stringify({ operator: { targets: { staging: { ...STAGING, instanceId: 'i-xyz' } } } }) })));
     await expect(handler(post('/instances/staging/start'))).rejects.toThrow(/operator\.targets\.staging\.instanceId/);
     expect(awsCalls()).toBe(0);
   });

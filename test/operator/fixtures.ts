@@ -4,9 +4,8 @@ import type { StageInput } from '../../shared/config/index';
 import type { HttpEvent, HttpResponse } from '../../shared/operator/http';
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
-import { createRuntime } from '../../shared/runtime';
 import type { OperatorDeadlines } from '../../shared/operator/deadline';
-import { operatorDeps, operatorHandler } from '../../shared/operator/handler';
+import { operatorDeps, operatorHandler, operatorRuntime } from '../../shared/operator/handler';
 import type { Action } from '../../shared/operator/transitions';
 
 export const TOKEN = 'tok-4f9c2a7e1b8d4c6f9a0e3b5d7c1f2a8e';
@@ -39,7 +38,7 @@ export function operatorStageYaml(operator: NonNullable<StageInput['operator']>)
  */
 export function operatorSetup(action: Action | 'from-path', config = operatorConfig(), deadlines?: OperatorDeadlines, clients = new Clients({ maxAttempts: 1 })) {
   const log = new MemoryLog();
-  const handler = operatorHandler(action, () => operatorDeps(createRuntime({}, { config, clients, log }), deadlines));
+  const handler = operatorHandler(action, () => operatorDeps(operatorRuntime({}, { config, clients, log }), deadlines));
   const call = async (event: HttpEvent) => (await handler(event)) as HttpResponse;
   return { handler, call, log };
 }

@@ -3,8 +3,8 @@ import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient,
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { BatchImportFindingsCommand, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { auditHandler, type AuditResult } from '../../shared/handler';
-import { createRuntime } from '../../shared/runtime';
+import { auditHandler, auditRuntime, type AuditResult } from '../../shared/handler';
+import { definition as consoleMfa } from '../../functions/iam-console-mfa';
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
 import { NotifyError } from '../../shared/errors';
@@ -19,7 +19,7 @@ const CSV = 'user,arn,user_creation_time,password_enabled,password_last_used,mfa
 function handler() {
   const config = buildConfig({ notify: { from: 'bots@example.com', to: ['sec@example.com'] }, securityHub: { enabled: true } });
   const log = new MemoryLog();
-  return { run: auditHandler(['iam-console-mfa'], () => createRuntime({}, { config, clients: new Clients({ maxAttempts: 1 }), log })), log };
+  return { run: auditHandler(consoleMfa, () => auditRuntime({}, consoleMfa.audits, { config, clients: new Clients({ maxAttempts: 1 }), log })), log };
 }
 
 beforeEach(() => {

@@ -86,6 +86,19 @@ describe('security hub sink: BatchImportFindings', () => {
     expect(d).toMatchObject({ archived: 2 });
   });
 
+  it('never archives a finding of an audit this run did not run', () => {
+    const r = report([], {}, TWO_AUDITS.slice(0, 1));
+    const other = asffFinding(report([], {}, TWO_AUDITS), sg('sg-1'), { region: REGION });
+    expect(planImport(r, [other], REGION, NOW.toISOString()).findings).toEqual([]);
+  });
+
+  it('asks for at most 20 generator ids per GetFindings filter', async () => {
+    accepted();
+    const audits = Array.from({ length: 45 }, (_, i) => ({ id: `audit-${i}`, title: `Audit ${i}`, severity: 'high' as const }));
+    await importToSecurityHub({ report: report([], {}, audits), clients: new Clients({ maxAttempts: 1 }), region: REGION, dryRun: false, now: NOW });
+    expect(hub.commandCalls(GetFindingsCommand).map((c) => c.args[0].input.Filters?.GeneratorId?.length)).toEqual([20, 20, 5]);
+  });
+
   it('leaves alone an earlier finding whose region was not evaluated this time (not seen is not resolved)', () => {
     const r = report([sourceErrorFinding('ec2-open-security-groups', 'ec2.securityGroups', 'us-east-1')], { regions: ['eu-west-1', 'us-east-1'] }, TWO_AUDITS);
     const prev = (id: string, region: string) => asffFinding(r, sg(id, { region }), { region: REGION });

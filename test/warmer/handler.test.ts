@@ -1,8 +1,7 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { lambdaClientFor, warmerHandler, WarmerError } from '../../shared/warmer/handler';
+import { lambdaClientFor, warmerHandler, warmerRuntime, WarmerError } from '../../shared/warmer/handler';
 import type { TickResult } from '../../shared/warmer/fan-out';
-import { createRuntime } from '../../shared/runtime';
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
 import { ConfigError } from '../../shared/errors';
@@ -15,7 +14,7 @@ const WARMER = { enabled: true, targets: [{ function: 'iamConsoleMfa', concurren
 function handlerWith(warmer: Record<string, unknown> = WARMER) {
   const log = new MemoryLog();
   const env = { OPSBOTS_STAGE: 'prod', OPSBOTS_CONFIG: JSON.stringify({ region: 'us-east-1', warmer }) };
-  const handler = warmerHandler(() => createRuntime(env, { clients: new Clients({ maxAttempts: 1 }), log }));
+  const handler = warmerHandler(() => warmerRuntime(env, { clients: new Clients({ maxAttempts: 1 }), log }));
   return { handler, log };
 }
 

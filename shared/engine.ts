@@ -1,0 +1,155 @@
+import type { Clients } from './aws/clients';
+import type { Audit } from './audits/types';
+import { collectFrom, type CollectorSet } from './collect/from';
+import type { CollectScope } from './collect/types';
+import type { Inventory, SourceId } from './collect/inventory';
+import type { AuditRunConfig } from './config/audit-run';
+import { ActionError } from './errors';
+import { evaluateAudit } from './evaluate';
+import { applyExemptions } from './exemptions';
+import type { Log } from './logger';
+import type { Finding } from './model';
+import type { ActionResult } from './actions/types';
+import { reportState, summarise, type Report } from './report';
+import { timed, type Timings } from './timing';
+import { RunBudget, runWithin } from './deadline';
+
+export interface EngineOptions {
+  readonly config: AuditRunConfig;
+  /** The audits to run, in report order. */
+  readonly audits: readonly Audit[];
+  /** At least the collectors of those audits' sources (a function carries only its own). */
+  readonly collectors: CollectorSet;
+  readonly clients: Clients;
+  readonly log: Log;
+  readonly dryRun: boolean;
+  /** Overrides the stage's regions for this run. */
+  readonly regions?: readonly string[];
+  /** Audit a saved inventory instead of collecting. */
+  readonly inventory?: Inventory;
+  readonly now?: Date;
+  /** The run's time budget (the handler derives it from the Lambda's remaining time). Default: from config.deadlines. */
+  readonly budget?: RunBudget;
+}
+
+/**
+ * The run's narrowing hints: each audit's scope() from its settings, lists concatenated per source. A
+ * source some audit reads without giving a scope is read in full (its entry is left out).
+ */
+export function collectScope(audits: readonly Audit[], config: Pick<AuditRunConfig, 'audits'>): Partial<CollectScope> {
+  const merged: Record<string, unknown[]> = {};
+  const full = new Set<string>();
+  for (const audit of audits) {
+    const given = (audit.scope?.(config.audits[audit.id]?.settings ?? audit.settings.parse({})) ?? {}) as Record<string, unknown[] | undefined>;
+    for (const source of audit.sources) {
+      const hints = given[source];
+      if (hints === undefined) full.add(source);
+      else (merged[source] ??= []).push(...hints);
+    }
+  }
+  for (const source of full) delete merged[source];
+  return merged as Partial<CollectScope>;
+}
+
+/** Per-resource failures of one remediation, gathered into one typed error and logged once. */
+function logFailures(log: Log, auditId: string, results: readonly ActionResult[]): void {
+  const failed = results.filter((r) => r.outcome === 'failed');
+  if (failed.length === 0) return;
+  const error = new ActionError(
+    `${auditId}: ${failed.length} of ${results.length} remediation steps failed`,
+    failed.map((r) => ({ resource: r.resourceId, action: r.action, code: r.code ?? 'UnknownError', message: r.message })),
+  );
+  log.error('remediation failures', { auditId, error: error.message, failures: error.failures });
+}
+
+/**
+ * One structured line per remediation step, whatever its outcome: what was (or would have been) changed
+ * and the undo, so the log alone is enough to reverse a run.
+ */
+function logActions(log: Log, dryRun: boolean, results: readonly ActionResult[]): void {
+  for (const r of results) {
+    const line = { auditId: r.auditId, resource: r.resource, resourceId: r.resourceId, region: r.region, action: r.action, outcome: r.outcome, message: r.message, dryRun, undo: r.undo ?? null };
+    if (r.outcome === 'failed') log.warn('action', line);
+    else log.info('action', line);
+  }
+}
+
+/**
+ * config -> collect -> evaluate -> act: the run shared by every handler and the CLI, on the audits and
+ * collectors it is given (it imports no registry, so a function's bundle holds only its own). Rendering and
+ * delivery come after, on the Report. Remediation runs only where the stage enabled it, in dry-run form
+ * when `dryRun`.
+ */
+export async function runEngine(opts: EngineOptions): Promise<Report> {
+  const budget = opts.budget ?? new RunBudget(opts.config.deadlines);
+  try {
+    return await runWithinBudget(opts, budget);
+  } finally {
+    if (!opts.budget) budget.dispose();
+  }
+}
+
+async function runWithinBudget(opts: EngineOptions, budget: RunBudget): Promise<Report> {
+  const { audits } = opts;
+  const timings: Timings = {};
+  const startedAt = (opts.now ?? new Date()).toISOString();
+  const clock = performance.now();
+  const sources = [...new Set(audits.flatMap((a) => a.sources))] as SourceId[];
+  const inventory =
+    opts.inventory ??
+    (await timed(timings, 'collect', () =>
+      collectFrom(opts.collectors, sources, {
+        clients: opts.clients,
+        regions: opts.regions ?? opts.config.regions,
+        concurrency: opts.config.concurrency,
+        iamConcurrency: opts.config.iamConcurrency,
+        accountAlias: opts.config.account.alias,
+        log: opts.log,
+        now: opts.now,
+        scope: collectScope(audits, opts.config),
+        budget,
+      }),
+    ));
+  const now = new Date(inventory.collectedAt);
+  const findings: Finding[] = await timed(timings, 'evaluate', () =>
+    audits.flatMap((audit) => {
+      const started = performance.now();
+      const settings = opts.config.audits[audit.id]?.settings ?? {};
+      const result = applyExemptions(evaluateAudit(audit, inventory, settings), opts.config.exemptions, opts.config.exemptionTag, now);
+      opts.log.info('evaluated', { auditId: audit.id, findings: result.length, fail: result.filter((f) => f.status === 'FAIL').length, durationMs: Math.round(performance.now() - started) });
+      return result;
+    }),
+  );
+  const actions: ActionResult[] = await timed(timings, 'act', async () => {
+    const results: ActionResult[] = [];
+    for (const audit of audits) {
+      const remediation = opts.config.audits[audit.id]?.remediation;
+      const action = audit.action;
+      if (!action || !remediation) continue;
+      const allFindings = findings.filter((f) => f.auditId === audit.id);
+      const targets = allFindings.filter((f) => f.status === 'FAIL' && !f.suppressed);
+      const ctx = { clients: opts.clients, inventory, dryRun: opts.dryRun, log: opts.log, now, allFindings };
+      // Remediation calls end with collection's share of the budget, so the report is still delivered.
+      const done = await runWithin(budget.workSignal, () => action.run(ctx, targets, remediation));
+      logActions(opts.log, opts.dryRun, done);
+      logFailures(opts.log, audit.id, done);
+      results.push(...done);
+    }
+    return results;
+  });
+  const notEvaluated = inventory.errors.filter((e) => findings.some((f) => f.status === 'ERROR' && f.resourceId === e.source && f.region === e.region));
+  return {
+    stage: opts.config.stage,
+    account: inventory.account,
+    regions: inventory.regions,
+    startedAt,
+    finishedAt: new Date(Date.parse(startedAt) + Math.round(performance.now() - clock)).toISOString(),
+    dryRun: opts.dryRun,
+    state: reportState(findings, notEvaluated),
+    audits: summarise(audits, findings, opts.config.audits),
+    findings,
+    actions,
+    notEvaluated,
+    timings,
+  };
+}
