@@ -9,7 +9,7 @@ import type { Changes } from '../shared/state/diff';
 import type { Log } from '../shared/logger';
 import type { Report } from '../shared/report';
 import type { Rendered } from '../reports/index';
-import { EXIT } from './output';
+import { EXIT, oneLine } from './output';
 import { RunBudget } from '../shared/deadline';
 
 export interface CliRunOptions {
@@ -45,12 +45,6 @@ export class UndeliveredError extends OpsbotsError {
   constructor(cause: unknown) {
     super(`report produced but not delivered: ${oneLine(errorMessage(cause))}`, { cause });
   }
-}
-
-/** The first line of a message, at most `max` characters: an error from a send must never flood the terminal. */
-export function oneLine(message: string, max = 300): string {
-  const first = message.split(/\r?\n/, 1)[0] ?? '';
-  return first.length > max ? `${first.slice(0, max - 1)}…` : first;
 }
 
 /**
