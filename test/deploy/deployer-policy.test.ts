@@ -44,7 +44,7 @@ function missing(types: Iterable<string>): string[] {
   return gaps;
 }
 
-const typesOf = (t: { Resources: Record<string, { Type: string }> }) => new Set(Object.values(t.Resources).map((r) => r.Type));
+const typesOf = (t: { Resources: Record<string, unknown> }) => new Set(Object.values(t.Resources).map((r) => (r as { Type: string }).Type));
 
 describe('deploy: the deployer policy (deploy/deployer-policy.json)', () => {
   it('grants no service-wide wildcard and names a resource in every statement', () => {
