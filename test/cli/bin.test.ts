@@ -45,6 +45,12 @@ describe('the opsbots command (package bin) as a process', () => {
     expect(bad).toMatchObject({ code: 3, stderr: expect.stringMatching(/--regions: "moon-1"/) });
   }, 30_000);
 
+  it('runs the same when started as `node dist/cli.js` (the bundle the bin loads): output and exit code', async () => {
+    const direct = await exec([join(ROOT, 'dist', 'cli.js'), 'run', 'iam-root-mfa', '--replay', 'sample', '--dry-run']);
+    expect(direct).toMatchObject({ code: 1, stdout: expect.stringMatching(/state: findings/) });
+    expect(await exec([join(ROOT, 'dist', 'cli.js'), 'run', 'iam-root-mfa', '--regions', 'moon-1'])).toMatchObject({ code: 3, stderr: expect.stringMatching(/--regions: "moon-1"/) });
+  }, 30_000);
+
   it('runs compiled JavaScript: no TypeScript compiler is loaded', async () => {
     const loaded = await packagesLoadedBy('run', 'iam-root-mfa', '--replay', 'sample', '--dry-run');
     expect(loaded).toContain('@aws-sdk/client-iam'); // the probe sees what a run loads
