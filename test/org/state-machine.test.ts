@@ -6,6 +6,7 @@ import { orgHandlers, orgRuntime, type OrgRuntime } from '../../shared/org/handl
 import { MemoryOrgStore, OrgStoreError } from '../../shared/org/store';
 import type { AccountResult } from '../../shared/org/types';
 import { orgDefinition, STATES } from '../../shared/deploy/state-machine';
+import { DISCOVERY_ACTIONS } from '../../shared/org/discover';
 import { consoleUser, useOrgMocks, type Member } from './org-fixture';
 
 /** Deployed as two audits in every member; the sandbox OU holds the suspended and closing accounts. */
@@ -33,6 +34,8 @@ interface Run {
   readonly store: MemoryOrgStore;
   /** Most account steps running at once. */
   readonly peak: number;
+  /** IAM actions of the Organizations calls made (by discover). */
+  readonly orgActions: string[];
 }
 
 /**
@@ -41,7 +44,7 @@ interface Run {
  * in-memory results store. The distributed Map runs as an inline Map with its MaxConcurrency and Catch.
  */
 async function execute(members: Readonly<Record<string, Member>>, opts: { failFor?: string[]; accountConcurrency?: number } = {}): Promise<Run> {
-  install(members);
+  const { mocks } = install(members);
   const log = new MemoryLog();
   const store = new FailingStore(opts.failFor ?? []);
   const rt: OrgRuntime = orgRuntime(env, { clients: new Clients({ maxAttempts: 1 }), log, store, memberClients: (_id, credentials) => new Clients({ maxAttempts: 1, credentials }) });
@@ -67,7 +70,9 @@ async function execute(members: Readonly<Record<string, Member>>, opts: { failFo
       retryIntervalOverrides: { [STATES.discover]: 0, [STATES.account]: 0, [STATES.aggregate]: 0 },
     },
   });
-  return { output: (await run.result) as unknown as Run['output'], log, store, peak };
+  const output = (await run.result) as unknown as Run['output'];
+  const orgActions = [...new Set(mocks.org.calls().map((c) => `organizations:${(c.args[0] as object).constructor.name.replace(/Command$/, '')}`))].sort();
+  return { output, log, store, peak, orgActions };
 }
 
 const notAuditedLine = (log: MemoryLog) => (log.lines.find((l) => l.message === 'org report')?.data[0] as { notAudited: { id: string; reason: string }[] }).notAudited;
@@ -88,6 +93,9 @@ describe('organization state machine (generated ASL, run with aws-local-stepfunc
     expect(run.output).toMatchObject({ state: 'clean', accounts: { audited: 2, skipped: 2, notAudited: 0 } });
     expect([...run.store.objects.keys()].sort()).toEqual([`${run.output.runId}/accounts/222222222222.json`, `${run.output.runId}/accounts/333333333333.json`, `${run.output.runId}/discovery.json`]);
     expect(run.peak).toBe(1);
+    // The discover role grants DISCOVERY_ACTIONS (test/deploy/organization.test.ts): the code calls nothing else.
+    expect(DISCOVERY_ACTIONS).toEqual(expect.arrayContaining(run.orgActions));
+    expect(run.orgActions).toEqual(expect.arrayContaining(['organizations:ListAccounts', 'organizations:ListParents']));
   });
 
   it('runs accounts in parallel up to accountConcurrency', async () => {
