@@ -86,7 +86,10 @@ export const accountEventSchema = z.strictObject({
   dryRun: z.boolean().default(false),
 });
 
-export const aggregateEventSchema = z.strictObject({ runId: runIdSchema, dryRun: z.boolean().default(false) });
+/** One account's outcome in the Map (shared/deploy/state-machine.ts): its state, or the error its step failed with. */
+const outcomeSchema = z.strictObject({ accountId: accountIdSchema, state: z.string().optional(), error: z.string().max(256).optional() });
+
+export const aggregateEventSchema = z.strictObject({ runId: runIdSchema, dryRun: z.boolean().default(false), outcomes: z.array(outcomeSchema).default([]) });
 
 /** What aggregate returns to the execution history: small, the report itself was delivered. */
 export interface AggregateOutput {
@@ -140,7 +143,8 @@ export function orgHandlers(inject: () => OrgRuntime = () => orgRuntime(process.
       if ('warm' in s) return s.warm;
       const e = parseOrThrow('event', aggregateEventSchema, event);
       const { rt } = s;
-      const report = await aggregateStep(stepsOf(rt, e.dryRun), { runId: e.runId });
+      const failures = new Map(e.outcomes.flatMap((o) => (o.error === undefined ? [] : [[o.accountId, o.error] as const])));
+      const report = await aggregateStep(stepsOf(rt, e.dryRun), { runId: e.runId, failures });
       const accounts = report.accounts ?? [];
       const tally = { audited: accounts.filter((a) => a.status === 'audited').length, skipped: accounts.filter((a) => a.status === 'skipped').length, notAudited: accounts.filter((a) => a.status === 'error').length };
       rt.log.info('org report', { runId: e.runId, state: report.state, accounts: tally, notAudited: accounts.filter((a) => a.status === 'error').map((a) => ({ id: a.id, reason: a.reason })) });

@@ -56,9 +56,9 @@ export async function accountStep(steps: OrgSteps, item: AccountItem): Promise<A
 }
 
 /** Aggregate step: one report for the organization. Rendering and delivery follow, as for any Report. */
-export function aggregateStep(steps: OrgSteps, input: { runId: string }): Promise<Report> {
+export function aggregateStep(steps: OrgSteps, input: { runId: string; failures?: ReadonlyMap<string, string> }): Promise<Report> {
   const runId = parseOrThrow('aggregate input', runIdSchema, input.runId, ['runId']);
-  return aggregate({ store: steps.store, runId, config: steps.config, auditIds: steps.auditIds, dryRun: steps.dryRun, log: steps.log, now: steps.now });
+  return aggregate({ store: steps.store, runId, config: steps.config, auditIds: steps.auditIds, dryRun: steps.dryRun, log: steps.log, now: steps.now, ...(input.failures ? { failures: input.failures } : {}) });
 }
 
 /**
