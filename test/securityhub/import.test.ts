@@ -133,7 +133,7 @@ describe('security hub sink: BatchImportFindings', () => {
     const d = await run(users(6), { batchSize: 2, deadlineMs: 50 });
     const calls = hub.commandCalls(BatchImportFindingsCommand);
     expect(calls).toHaveLength(2);
-    expect((calls[1]?.args[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal?.aborted).toBe(true);
+    expect(((calls[1]?.args as unknown[] | undefined)?.[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal?.aborted).toBe(true);
     expect(d).toMatchObject({ sent: true, imported: 2, calls: 2 });
     expect(d.sent && d.failed).toEqual([{ id: 'deadline', code: 'Timeout', message: 'import cut short after 2 findings imported: Security Hub did not answer within 50 ms' }]);
   });
