@@ -135,4 +135,9 @@ describe('organization state machine (generated ASL, run with aws-local-stepfunc
     expect(stored.result.report.notEvaluated).toContainEqual(expect.objectContaining({ source: 'iam.credentialReport', region: 'global', code: 'Timeout' }));
     expect(stored.result.report.findings.filter((f) => f.status === 'PASS')).toEqual([]);
   });
+
+  it('a stage whose organization.id is not the organization read fails at Discover, naming both ids (the execution fails: its alarm fires)', async () => {
+    const running = execute({ '222222222222': { users: [] } }, { stage: { organization: { id: 'o-other00000' } } });
+    await expect(running).rejects.toThrow(/organization\.id: the stage says o-other00000 but these credentials belong to organization o-abc1234567/);
+  });
 });
