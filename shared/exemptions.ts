@@ -29,6 +29,11 @@ export function splitPattern(match: string): [string, string, string] | null {
   return [match.slice(0, first), match.slice(first + 1, second), match.slice(second + 1)];
 }
 
+/** An exemption stops applying at the start (UTC) of its `expires` date. */
+export function isExpired(exemption: Exemption, now: Date): boolean {
+  return exemption.expires !== undefined && new Date(exemption.expires) <= now;
+}
+
 export function compileExemptions(exemptions: readonly Exemption[]): Compiled[] {
   return exemptions.map((exemption) => {
     const parts = splitPattern(exemption.match);
@@ -42,7 +47,7 @@ export function compileExemptions(exemptions: readonly Exemption[]): Compiled[] 
  * dropped. ERROR findings are never suppressed: what was not seen cannot be excused.
  */
 export function applyExemptions(findings: readonly Finding[], exemptions: readonly Exemption[], exemptionTag: string | undefined, now: Date): Finding[] {
-  const compiled = compileExemptions(exemptions.filter((e) => !e.expires || new Date(e.expires) > now));
+  const compiled = compileExemptions(exemptions.filter((e) => !isExpired(e, now)));
   return findings.map((f) => {
     if (f.status === 'ERROR') return f;
     let suppressed: Suppression | undefined;
