@@ -119,14 +119,14 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     });
   const rec = cmd
     .command('record')
-    .description('record a real account (read-only calls, secrets redacted) for --replay')
+    .description('record a real account (read-only calls, secrets redacted) for --replay: exit 0 recorded, 2 something could not be read (named), nothing written when the account cannot be identified')
     .requiredOption('--out <dir>', 'folder to write the recording to')
     .option('--stage <name>', 'read config/<name>.yml')
     .option('--config <file>', 'a settings file')
     .option('--regions <r1,r2>', 'record only these regions');
   orgOptions(rec)
     .action(async (o: { out: string; stage?: string; config?: string; regions?: string } & OrgFlags) => {
-      const [{ loadConfig }, { parseRegions }, { record, recordOrg }, { MemoryLog }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger'), import('./org')]);
+      const [{ loadConfig }, { parseRegions }, { record, recordOrg, unreadable }, { MemoryLog }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger'), import('./org')]);
       const config = loadConfig({ stage: o.stage, file: o.config });
       if (org.isOrgRun(o)) {
         const recorded = await recordOrg({ config, org: org.orgSettings(config.organization, o), dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
@@ -137,9 +137,11 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
         return;
       }
       const recorded = await record({ config, dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
-      out(`recorded ${recorded.operations} operations into ${o.out}`);
-      for (const e of recorded.errors) out(`  not readable: ${e.source}@${e.region} ${e.code}`);
-      setCode(EXIT.clean);
+      out(`recorded ${recorded.operations} operations of account ${recorded.account} into ${o.out}`);
+      for (const e of recorded.errors) out(`  not readable: ${unreadable(e)}`);
+      // What could not be read is recorded too (a replay reports it), but the recording is not whole: exit 2.
+      if (recorded.errors.length > 0) err(`opsbots: recording incomplete: ${recorded.errors.length} not readable: ${recorded.errors.map(unreadable).join(', ')}`);
+      setCode(recorded.errors.length > 0 ? EXIT.incomplete : EXIT.clean);
     });
   cmd
     .command('demo')

@@ -10,6 +10,12 @@ import { actionLines } from '../reports/actions';
 /** 0 clean, 1 findings, 2 incomplete, 3 bad input, 4 the report was produced (files written, summary printed) but not delivered. */
 export const EXIT = { clean: 0, findings: 1, incomplete: 2, badInput: 3, notDelivered: 4 } as const;
 
+/** The first line of a message, at most `max` characters: an error from a send must never flood the terminal. */
+export function oneLine(message: string, max = 300): string {
+  const first = message.split(/\r?\n/, 1)[0] ?? '';
+  return first.length > max ? `${first.slice(0, max - 1)}…` : first;
+}
+
 export function writeOut(dir: string, rendered: Rendered, eml?: Buffer): string[] {
   mkdirSync(dir, { recursive: true });
   const files: [string, string | Buffer][] = [

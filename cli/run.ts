@@ -9,7 +9,7 @@ import type { Changes } from '../shared/state/diff';
 import type { Log } from '../shared/logger';
 import type { Report } from '../shared/report';
 import type { Rendered } from '../reports/index';
-import { EXIT } from './output';
+import { EXIT, oneLine } from './output';
 import { RunBudget } from '../shared/deadline';
 
 export interface CliRunOptions {
@@ -47,12 +47,6 @@ export class UndeliveredError extends OpsbotsError {
   }
 }
 
-/** The first line of a message, at most `max` characters: an error from a send must never flood the terminal. */
-export function oneLine(message: string, max = 300): string {
-  const first = message.split(/\r?\n/, 1)[0] ?? '';
-  return first.length > max ? `${first.slice(0, max - 1)}…` : first;
-}
-
 /**
  * Delivers `run` with the CLI's guarantee: `onReady` sees the outputs before any send, and a failure after
  * that is an UndeliveredError (exit 4). Shared by the account and organization runs.
@@ -79,7 +73,7 @@ export interface CliRunResult {
   readonly rendered: Rendered;
   readonly clients: Clients;
   readonly delivery: Delivery;
-  /** Security Hub and chat webhooks; `failures` makes the exit code 4 (not delivered). Absent: an organization run (not wired yet). */
+  /** Security Hub and chat webhooks; `failures` makes the exit code 4 (not delivered). */
   readonly sinks?: SinkResults;
   /** The MIME message that was (or, on a dry run, would have been) sent. */
   readonly eml?: Buffer;
@@ -101,21 +95,30 @@ export async function cliRun(opts: CliRunOptions): Promise<CliRunResult> {
   const budget = new RunBudget(config.deadlines);
   try {
     const run = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now, budget });
-    let delivered: Awaited<ReturnType<typeof deliverAfterOutputs>> | undefined;
-    let emailFailed: UndeliveredError | undefined;
-    try {
-      delivered = await deliverAfterOutputs({ config, run, clients, dryRun: opts.dryRun, log: opts.log, onReady: opts.onReady, budget });
-    } catch (error) {
-      if (!(error instanceof UndeliveredError)) throw error;
-      emailFailed = error;
-    }
-    // The other channels get their chance even when the email failed (they never throw).
-    const sinks = await deliverSinks({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log, changes: delivered?.changes, fetch: opts.fetch });
-    if (emailFailed || !delivered) throw sinks.failures.length > 0 ? new UndeliveredError(`${errorMessage(emailFailed?.cause)}; also ${sinks.failures.join('; ')}`) : emailFailed;
-    return { ...delivered, clients, sinks, exitCode: sinks.failures.length > 0 ? EXIT.notDelivered : exitCodeFor(delivered.report) };
+    return await deliverRun({ ...opts, config, run, clients, budget });
   } finally {
     // No timer or socket outlives the run: the process ends as soon as the output is written.
     budget.dispose();
     clients.destroy();
   }
+}
+
+/**
+ * After a run (one account or an organization): the email (outputs handed to `onReady` first), then
+ * Security Hub and the webhooks even when the email failed, and the exit code.
+ */
+export async function deliverRun(opts: Pick<CliRunOptions, 'dryRun' | 'log' | 'onReady' | 'fetch'> & { config: Config; run: Report; clients: Clients; budget?: RunBudget }): Promise<CliRunResult> {
+  const { config, run, clients } = opts;
+  let delivered: Awaited<ReturnType<typeof deliverAfterOutputs>> | undefined;
+  let emailFailed: UndeliveredError | undefined;
+  try {
+    delivered = await deliverAfterOutputs({ config, run, clients, dryRun: opts.dryRun, log: opts.log, onReady: opts.onReady, ...(opts.budget ? { budget: opts.budget } : {}) });
+  } catch (error) {
+    if (!(error instanceof UndeliveredError)) throw error;
+    emailFailed = error;
+  }
+  // The other channels get their chance even when the email failed (they never throw).
+  const sinks = await deliverSinks({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log, changes: delivered?.changes, fetch: opts.fetch });
+  if (emailFailed || !delivered) throw sinks.failures.length > 0 ? new UndeliveredError(`${errorMessage(emailFailed?.cause)}; also ${sinks.failures.join('; ')}`) : emailFailed;
+  return { ...delivered, clients, sinks, exitCode: sinks.failures.length > 0 ? EXIT.notDelivered : exitCodeFor(delivered.report) };
 }

@@ -1,7 +1,7 @@
 import type { ActionResult } from '../actions/types';
 import type { Audit } from '../audits/types';
 import type { SourceError } from '../collect/outcome';
-import type { Config } from '../config/index';
+import type { AuditRunConfig as Config } from '../config/audit-run';
 import type { Log } from '../logger';
 import { GLOBAL_REGION, countFindings, emptyCounts, finding, STATUSES, type Counts, type Finding } from '../model';
 import { reportState, type AuditSummary, type Report } from '../report';
