@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, OpsbotsError } from '../shared/errors';
 import { EXIT, accountsTable, actionsText, sinkLines, statsTable, summaryTable, writeFile, writeOut } from './output';
 import type { OrgFlags } from './org';
+import type { ProgressTerminal } from './progress';
 import { TOOL } from '../shared/version';
 
 // Each subcommand imports what it needs when it runs (`await import`), so `opsbots --help` and a mistyped
@@ -28,7 +29,7 @@ const ORG_HELP = `
 Organization runs (--org, --accounts, or --replay of an organization recording) exit 2 when any account in
 scope was not audited for a reason other than being suspended or closed; the JSON names every account.`;
 
-function program(out: (s: string) => void, setCode: (n: number) => void, err: (s: string) => void): Command {
+function program(out: (s: string) => void, setCode: (n: number) => void, err: (s: string) => void, terminal: ProgressTerminal): Command {
   const cmd = new Command('opsbots')
     .description('AWS operations and compliance bots')
     .version(TOOL.version, '-V, --version', 'print the version (package.json)')
@@ -88,7 +89,10 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       const say = toStdout ? err : out;
       const config = loadConfig({ stage: o.stage, file: o.config });
       // Files and the summary come before the send: a failed delivery loses nothing (exit 4).
+      // On a terminal, a long collection says how far it is (sources and regions read of the total), on stderr.
+      const progress = o.quiet ? undefined : (await import('./progress')).progressLine(terminal);
       const onReady = async ({ report, rendered, eml }: import('./run').ReadyOutput) => {
+        progress?.clear();
         const table = o.quiet ? '' : findingsTable(report, filter);
         if (table) say(`${table}\n`);
         if (report.accounts && report.accounts.length > 1 && !o.quiet) say(accountsTable(report.accounts));
@@ -102,11 +106,12 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
         if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(report, { region: config.securityHub.region ?? config.region }));
         if (o.out) say(`wrote ${writeOut(o.out, rendered, eml).join(', ')}`);
       };
-      const common = { config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog(), onReady };
+      const common = { config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog(), onReady, ...(progress ? { onProgress: progress.onProgress } : {}) };
       let result: import('./run').CliRunResult;
       try {
         result = org.isOrgRun(o, o.replay) ? await org.cliOrgRun({ ...common, org: org.orgSettings(config.organization, o), ...(o.results ? { resultsDir: o.results } : {}) }) : await cliRun(common);
       } catch (error) {
+        progress?.clear();
         if (!(error instanceof UndeliveredError)) throw error;
         err(`opsbots: ${error.message}`);
         setCode(EXIT.notDelivered);
@@ -193,10 +198,15 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
 }
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
-export async function main(argv: readonly string[], out: (s: string) => void = (s) => console.log(s), err: (s: string) => void = (s) => console.error(s)): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out: (s: string) => void = (s) => console.log(s),
+  err: (s: string) => void = (s) => console.error(s),
+  terminal: ProgressTerminal = { isTTY: Boolean(process.stderr.isTTY), write: (t) => void process.stderr.write(t) },
+): Promise<number> {
   let code: number = EXIT.clean;
   try {
-    await program(out, (n) => (code = n), err).parseAsync([...argv]);
+    await program(out, (n) => (code = n), err, terminal).parseAsync([...argv]);
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -6,6 +6,7 @@ import { AUDITS } from '../../shared/audits/index';
 import { TOOL } from '../../shared/version';
 import type { AuditListing } from '../../cli/list';
 import { cli } from './invoke';
+import { main } from '../../cli/main';
 
 const SAMPLE_CONFIG = join(__dirname, '../../config/sample.yml');
 const tmp = () => mkdtempSync(join(tmpdir(), 'opsbots-commands-'));
@@ -149,5 +150,33 @@ describe('cli: opsbots run prints the findings people act on', () => {
     expect(readFileSync(file, 'utf8').trimEnd()).toBe(stdout.out);
     expect(written.out).toMatch(/^state: incomplete/m);
     expect(await run('--json', '-', '--csv', '-')).toMatchObject({ code: 3, err: expect.stringContaining('only one document can go to stdout') });
+  });
+});
+
+describe('cli: progress on a terminal', () => {
+  const args = ['node', 'opsbots', 'run', 'all', '--replay', 'sample', '--config', SAMPLE_CONFIG, '--dry-run'];
+
+  it('shows the sources and regions read of the total on stderr, then erases the line before the table', async () => {
+    const writes: string[] = [];
+    const out: string[] = [];
+    const code = await main(args, (s) => out.push(s), () => undefined, { isTTY: true, write: (t) => void writes.push(t) });
+    expect(code).toBe(2);
+    const steps = writes.flatMap((w) => /^\r\x1b\[Kcollecting (\d+)\/(\d+): (\S+) (\S+)$/.exec(w) ?? []).length;
+    expect(steps).toBeGreaterThan(0);
+    const seen = writes.map((w) => /collecting (\d+)\/(\d+)/.exec(w)).filter((m) => m !== null).map((m) => [Number(m[1]), Number(m[2])]);
+    const total = seen[0]?.[1] ?? 0;
+    // Each global source once, each regional source once per region: counted up to the total, once each.
+    expect(seen.map(([done]) => done)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(seen.every(([, t]) => t === total)).toBe(true);
+    expect(writes.some((w) => /: ec2\.instances eu-west-1$/.test(w))).toBe(true);
+    expect(writes.at(-1)).toBe('\r\x1b[K');
+    expect(out.join('\n')).not.toContain('collecting');
+  });
+
+  it('writes nothing off a terminal, nor with --quiet', async () => {
+    const writes: string[] = [];
+    await main(args, () => undefined, () => undefined, { isTTY: false, write: (t) => void writes.push(t) });
+    await main([...args, '--quiet'], () => undefined, () => undefined, { isTTY: true, write: (t) => void writes.push(t) });
+    expect(writes).toEqual([]);
   });
 });
