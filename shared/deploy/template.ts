@@ -8,6 +8,7 @@ import { SERVICE } from './iam';
 import type { PartBuilder } from './part';
 import { stateBucket } from './state';
 import { digestFunction } from './digest';
+import { organizationPart } from './organization';
 
 export interface Deployment {
   readonly region: string;
@@ -16,7 +17,7 @@ export interface Deployment {
 }
 
 /** Every area's contribution; adding one = one module + one line here. */
-export const PARTS: readonly PartBuilder[] = [auditFunctions, operatorFunctions, stateBucket, digestFunction, warmerPart];
+export const PARTS: readonly PartBuilder[] = [auditFunctions, operatorFunctions, stateBucket, digestFunction, organizationPart, warmerPart];
 
 /**
  * Everything serverless.yml deploys for a stage, generated from the registry and config/<stage>.yml.

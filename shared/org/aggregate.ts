@@ -35,6 +35,8 @@ export interface AggregateOptions {
   readonly dryRun: boolean;
   readonly log: Log;
   readonly now?: Date;
+  /** Accounts whose step failed for good, with the error (the state machine's Catch): named in their ERROR findings. */
+  readonly failures?: ReadonlyMap<string, string>;
 }
 
 /** OU lines: every OU on some account's path, counting the accounts below it (children included). */
@@ -93,7 +95,9 @@ export async function aggregate(opts: AggregateOptions): Promise<Report> {
     }
     const stored = await opts.store.getResult(opts.runId, a.id);
     if (stored.kind === 'missing') {
-      notAudited(a, 'NoResult', "no result was stored for this account: its run did not finish (timeout or failure; see the account step's log)");
+      const failed = opts.failures?.get(a.id);
+      if (failed !== undefined) notAudited(a, failed, `its account step failed (${failed}) and stored no result: see the account function's log`);
+      else notAudited(a, 'NoResult', "no result was stored for this account: its run did not finish (timeout or failure; see the account step's log)");
       continue;
     }
     if (stored.kind === 'unreadable') {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { scheduleSchema } from '../config/schemas';
 
 const ACCOUNT_ID = /^\d{12}$/;
 
@@ -37,6 +38,9 @@ const accountsSchema = z
     return z.NEVER;
   });
 
+/** An AWS Organizations id: `o-` and 10-32 lowercase letters or digits. */
+export const organizationIdSchema = z.string().regex(/^o-[a-z0-9]{10,32}$/, 'an organization id: o- and 10 to 32 lowercase letters or digits (aws organizations describe-organization)');
+
 export const DEFAULT_MEMBER_ROLE = 'OpsbotsAudit';
 /** STS's cap on a chained role session (a Lambda's own credentials are a role, so chaining applies). */
 export const ROLE_CHAINING_MAX_SECONDS = 3600;
@@ -49,6 +53,13 @@ export const ROLE_CHAINING_MAX_SECONDS = 3600;
  * account rule then take accounts out.
  */
 export const organizationSchema = z.strictObject({
+  /**
+   * The organization's id (`o-xxxxxxxxxx`). Required to deploy the state machine: the account Lambda may assume
+   * the member role only in accounts of this organization (IAM condition aws:ResourceOrgID).
+   */
+  id: organizationIdSchema.optional(),
+  /** When the deployed state machine runs (EventBridge); `false`: deployed, started by hand only. */
+  schedule: z.union([scheduleSchema, z.literal(false)]).default('rate(1 day)'),
   accounts: accountsSchema,
   includeOus: z.array(ouIdSchema).default([]),
   excludeOus: z.array(ouIdSchema).default([]),
