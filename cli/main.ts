@@ -137,7 +137,11 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
         const recorded = await recordOrg({ config, org: org.orgSettings(config.organization, o), dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
         out(`recorded the organization into ${o.out}: ${recorded.accounts.length} accounts in scope`);
         for (const e of recorded.discoveryErrors) out(`  not readable: ${e.source} ${e.code}: ${e.message}`);
-        for (const a of recorded.accounts) out(`  ${a.id} ${a.plan === 'audit' ? 'recorded' : `${a.plan}: ${a.reason ?? ''}`}${a.errors.map((e) => `; not readable: ${e.source}@${e.region} ${e.code}`).join('')}`);
+        for (const a of recorded.accounts) {
+          const assume = a.errors.find((e) => e.source === 'sts.assumeRole');
+          const what = assume ? `NOT RECORDED: could not assume its role: ${assume.code}` : a.plan === 'audit' ? `recorded${a.errors.map((e) => `; not readable: ${e.source}@${e.region} ${e.code}`).join('')}` : `${a.plan}: ${a.reason ?? ''}`;
+          out(`  ${a.id} ${what}`);
+        }
         setCode(EXIT.clean);
         return;
       }
