@@ -8,6 +8,7 @@ import { SERVICE } from './iam';
 import type { PartBuilder } from './part';
 import { stateBucket } from './state';
 import { digestFunction } from './digest';
+import { applySizing } from './lambda';
 
 export interface Deployment {
   readonly region: string;
@@ -43,6 +44,7 @@ export function buildDeployment(stage: string, rawInput?: unknown): Deployment {
       throw new ConfigError(`invalid config for stage ${stage}: ${ref.field}: no function "${ref.functionKey}" in this stage (deployed: ${known})`, [{ field: ref.field, message: 'unknown function' }]);
     }
   }
+  applySizing(stage, config.lambda, functions);
   if (config.alerts.enabled) {
     resources.AlertsTopic = {
       Type: 'AWS::SNS::Topic',
