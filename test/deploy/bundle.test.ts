@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -12,6 +12,7 @@ import { remediationActions } from '../../shared/deploy/audits';
 import { normalise } from '../../shared/config/index';
 import { logicalPrefix } from '../../shared/deploy/names';
 import { packageBundles, type PackagedBundles } from './package';
+import { bundleFigures } from '../../cli/bench/bundles';
 
 /** The prod stage as shipped, plus every other audit, a digest and Security Hub: every kind of function, packaged. */
 const STAGE = 'zzbundles';
@@ -107,6 +108,18 @@ describe('deploy: what each packaged function bundles (esbuild metafiles of `ser
     expect(fn('digest')).toEqual({ key: 'digest', memory: 2048, timeout: 900 });
     expect(fn('operatorStagingStart')).toEqual({ key: 'operatorStagingStart', memory: 512, timeout: 15 });
     expect(fn('operatorStagingStop')).toEqual({ key: 'operatorStagingStop', memory: 256, timeout: 15 });
+  });
+
+  it('the bench prints every zip\'s size and its bundle\'s require time next to the target of its kind', () => {
+    const lines: string[] = [];
+    bundleFigures(pkg.dir, (l) => lines.push(l), 1);
+    const zips = readdirSync(pkg.dir).filter((f) => f.endsWith('.zip'));
+    expect(lines).toHaveLength(zips.length * 2);
+    expect(lines.find((l) => l.includes('operatorDeny.zip'))).toMatch(/\d+ KB\s+target <= 300 KB: (met|MISSED)$/);
+    expect(lines.find((l) => l.includes('warmer.zip'))).toMatch(/target <= 300 KB/);
+    const audit = lines.findIndex((l) => l.includes('iamConsoleMfa.zip'));
+    expect(lines[audit]).toMatch(/target <= 1000 KB/);
+    expect(lines[audit + 1]).toMatch(/require, CPU \(median of 1; wall \d+ ms\)\s+\d+ ms\s+target <= 300 ms: (met|MISSED)$/);
   });
 
   it('a packaged bundle throws a named error whose stack points at the TypeScript source, with no sources inlined', () => {
