@@ -27,7 +27,11 @@ export function parseRegions(value: string | undefined): string[] | undefined {
   const regions = value.split(',').map((r) => r.trim()).filter(Boolean);
   if (regions.length === 0) throw new ConfigError('--regions: empty list', [{ field: '--regions', message: 'empty' }]);
   for (const r of regions) {
-    if (!regionSchema.safeParse(r).success) throw new ConfigError(`--regions: "${r}" is not an AWS region name`, [{ field: '--regions', message: `bad region ${r}` }]);
+    const parsed = regionSchema.safeParse(r);
+    if (!parsed.success) {
+      const why = parsed.error.issues[0]?.message ?? '';
+      throw new ConfigError(`--regions: ${why.startsWith('"') ? why : `"${r}" is ${why}`}`, [{ field: '--regions', message: `bad region ${r}` }]);
+    }
   }
   return regions;
 }

@@ -34,6 +34,7 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: 'instances', title: 'EC2 instances (ec2-required-tags)', run: async (o) => (await import('./bench/instances')).benchInstances(o) },
   { id: 'security-groups', title: 'security groups', run: async (o) => (await import('./bench/security-groups')).benchSecurityGroups(o) },
   { id: 'warmer', title: 'warmer fan-out', run: async (o) => (await import('./bench/warmer')).benchWarmer(o) },
+  { id: 'org', title: 'organization: 1,000 member accounts x 200 findings through the CLI fan-out (stub clients)', run: async (o) => (await import('./bench/org')).benchOrg(o), peakRss: { max: 1024 } },
   { id: 'sample-run', title: 'run all on the sample account (dry run): requests and phases', run: async (o) => (await import('./bench/sample-run')).benchSampleRun(o) },
 ];
 

@@ -7,7 +7,8 @@ import { MemoryLog } from '../shared/logger';
 import { cliRun } from './run';
 import { cliOrgRun, orgSettings } from './org';
 import type { Config } from '../shared/config/index';
-import { accountsTable, statsTable, summaryTable, writeFile, writeOut } from './output';
+import type { ActionResult } from '../shared/actions/types';
+import { accountsTable, actionsText, statsTable, summaryTable, writeFile, writeOut } from './output';
 
 export { SAMPLE_DIR };
 
@@ -30,9 +31,18 @@ async function demoOrganization(config: Config, opts: { out: string; print: (s: 
   opts.print(accountsTable(result.report.accounts ?? []));
   opts.print(summaryTable(result.report));
   opts.print(`state: ${result.report.state}`);
+  printChanges(result.report.actions, opts.print);
   if (!result.delivery.sent) throw new Error(`demo organization email not delivered: ${result.delivery.reason}`);
   opts.print(`email "${result.rendered.subject}" delivered to the local SES server (${result.delivery.to.join(', ')})`);
   opts.print(`wrote ${writeOut(join(opts.out, 'org'), result.rendered, result.eml).join(', ')}`);
+}
+
+/** Every change carries its undo: the demo shows the command that reverses each change it made. */
+function printChanges(actions: readonly ActionResult[], print: (s: string) => void): void {
+  const changed = actions.filter((a) => a.undo !== undefined);
+  if (changed.length > 0) print(actionsText(changed, 'changes made on the sample (replayed: nothing real changed), each with the command that undoes it:'));
+  const unchanged = actions.length - changed.length;
+  if (unchanged > 0) print(`  (${unchanged} more remediation steps changed nothing: skipped or refused, with why, in report.txt)`);
 }
 
 /**
@@ -52,6 +62,7 @@ export async function demo(opts: { out: string; print: (s: string) => void }): P
     opts.print(summaryTable(result.report));
     opts.print(`state: ${result.report.state}`);
     for (const e of result.report.notEvaluated) opts.print(`  not evaluated: ${e.source} in ${e.region}: ${e.code}`);
+    printChanges(result.report.actions, opts.print);
     const files = writeOut(opts.out, result.rendered);
     const delivery = result.delivery;
     if (!delivery.sent) throw new Error(`demo email not delivered: ${delivery.reason}`);

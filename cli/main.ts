@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, OpsbotsError } from '../shared/errors';
-import { EXIT, accountsTable, sinkLines, statsTable, summaryTable, writeFile, writeOut } from './output';
+import { EXIT, accountsTable, actionsText, sinkLines, statsTable, summaryTable, writeFile, writeOut } from './output';
 import type { OrgFlags } from './org';
 
 // Each subcommand imports what it needs when it runs (`await import`), so `opsbots --help` and a mistyped
@@ -27,11 +27,11 @@ const ORG_HELP = `
 Organization runs (--org, --accounts, or --replay of an organization recording) exit 2 when any account in
 scope was not audited for a reason other than being suspended or closed; the JSON names every account.`;
 
-function program(out: (s: string) => void, setCode: (n: number) => void): Command {
+function program(out: (s: string) => void, setCode: (n: number) => void, err: (s: string) => void): Command {
   const cmd = new Command('opsbots').description('AWS operations and compliance bots').exitOverride();
   const run = cmd
     .command('run')
-    .description('run audits: exit 0 clean, 1 findings, 2 incomplete, 3 bad input')
+    .description('run audits: exit 0 clean, 1 findings, 2 incomplete, 3 bad input, 4 produced but not delivered')
     .argument('<audits...>', 'audit ids, or "all"')
     .option('--stage <name>', 'read config/<name>.yml')
     .option('--config <file>', 'a settings file of the same schema as a stage')
@@ -49,32 +49,44 @@ function program(out: (s: string) => void, setCode: (n: number) => void): Comman
   orgOptions(run)
     .option('--results <dir>', '--org: keep every account\'s full result under this folder')
     .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; out?: string; ocsf?: string; asff?: string; replay?: string; stats: boolean; verbose: boolean; results?: string } & OrgFlags) => {
-      const [{ loadConfig }, { parseRegions, parseSet }, { cliRun }, { MemoryLog, createLogger }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./run'), import('../shared/logger'), import('./org')]);
+      const [{ loadConfig }, { parseRegions, parseSet }, { cliRun, UndeliveredError }, { MemoryLog, createLogger }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./run'), import('../shared/logger'), import('./org')]);
       const config = loadConfig({ stage: o.stage, file: o.config });
-      const common = { config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog() };
-      const result = org.isOrgRun(o, o.replay) ? await org.cliOrgRun({ ...common, org: org.orgSettings(config.organization, o), ...(o.results ? { resultsDir: o.results } : {}) }) : await cliRun(common);
-      if (result.report.accounts && result.report.accounts.length > 1) out(accountsTable(result.report.accounts));
-      out(summaryTable(result.report));
-      out(`state: ${result.report.state}${result.report.notEvaluated.length > 0 ? ` (not evaluated: ${result.report.notEvaluated.map((e) => `${e.account ? `${e.account}:` : ''}${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
+      // Files and the summary come before the send: a failed delivery loses nothing (exit 4).
+      const onReady = async ({ report, rendered, eml }: import('./run').ReadyOutput) => {
+        if (report.accounts && report.accounts.length > 1) out(accountsTable(report.accounts));
+        out(summaryTable(report));
+        out(`state: ${report.state}${report.notEvaluated.length > 0 ? ` (not evaluated: ${report.notEvaluated.map((e) => `${e.account ? `${e.account}:` : ''}${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
+        if (report.actions.length > 0) out(actionsText(report.actions));
+        if (o.json) writeFile(o.json, rendered.json);
+        if (o.ocsf) writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJson(report));
+        if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(report, { region: config.securityHub.region ?? config.region }));
+        if (o.out) out(`wrote ${writeOut(o.out, rendered, eml).join(', ')}`);
+      };
+      const common = { config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog(), onReady };
+      let result: import('./run').CliRunResult;
+      try {
+        result = org.isOrgRun(o, o.replay) ? await org.cliOrgRun({ ...common, org: org.orgSettings(config.organization, o), ...(o.results ? { resultsDir: o.results } : {}) }) : await cliRun(common);
+      } catch (error) {
+        if (!(error instanceof UndeliveredError)) throw error;
+        err(`opsbots: ${error.message}`);
+        setCode(EXIT.notDelivered);
+        return;
+      }
       out(result.delivery.sent ? `email sent to ${result.delivery.to.join(', ')} (${result.delivery.messageId})` : `email not sent: ${result.delivery.reason}`);
       if (result.sinks) for (const line of sinkLines(result.sinks)) out(line);
-      if (o.json) writeFile(o.json, result.rendered.json);
-      if (o.ocsf) writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJson(result.report));
-      if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(result.report, { region: config.securityHub.region ?? config.region }));
-      if (o.out) out(`wrote ${writeOut(o.out, result.rendered, result.eml).join(', ')}`);
       if (o.stats) out(statsTable(result.clients.stats, result.report));
       setCode(result.exitCode);
     });
   const rec = cmd
     .command('record')
-    .description('record a real account (read-only calls, secrets redacted) for --replay')
+    .description('record a real account (read-only calls, secrets redacted) for --replay: exit 0 recorded, 2 something could not be read (named), nothing written when the account cannot be identified')
     .requiredOption('--out <dir>', 'folder to write the recording to')
     .option('--stage <name>', 'read config/<name>.yml')
     .option('--config <file>', 'a settings file')
     .option('--regions <r1,r2>', 'record only these regions');
   orgOptions(rec)
     .action(async (o: { out: string; stage?: string; config?: string; regions?: string } & OrgFlags) => {
-      const [{ loadConfig }, { parseRegions }, { record, recordOrg }, { MemoryLog }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger'), import('./org')]);
+      const [{ loadConfig }, { parseRegions }, { record, recordOrg, unreadable }, { MemoryLog }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger'), import('./org')]);
       const config = loadConfig({ stage: o.stage, file: o.config });
       if (org.isOrgRun(o)) {
         const recorded = await recordOrg({ config, org: org.orgSettings(config.organization, o), dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
@@ -85,9 +97,11 @@ function program(out: (s: string) => void, setCode: (n: number) => void): Comman
         return;
       }
       const recorded = await record({ config, dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
-      out(`recorded ${recorded.operations} operations into ${o.out}`);
-      for (const e of recorded.errors) out(`  not readable: ${e.source}@${e.region} ${e.code}`);
-      setCode(EXIT.clean);
+      out(`recorded ${recorded.operations} operations of account ${recorded.account} into ${o.out}`);
+      for (const e of recorded.errors) out(`  not readable: ${unreadable(e)}`);
+      // What could not be read is recorded too (a replay reports it), but the recording is not whole: exit 2.
+      if (recorded.errors.length > 0) err(`opsbots: recording incomplete: ${recorded.errors.length} not readable: ${recorded.errors.map(unreadable).join(', ')}`);
+      setCode(recorded.errors.length > 0 ? EXIT.incomplete : EXIT.clean);
     });
   cmd
     .command('demo')
@@ -142,7 +156,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void): Comman
 export async function main(argv: readonly string[], out: (s: string) => void = (s) => console.log(s), err: (s: string) => void = (s) => console.error(s)): Promise<number> {
   let code: number = EXIT.clean;
   try {
-    await program(out, (n) => (code = n)).parseAsync([...argv]);
+    await program(out, (n) => (code = n), err).parseAsync([...argv]);
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -13,5 +13,8 @@ if (!existsSync(bundle)) {
     .main(process.argv)
     .then((code) => {
       process.exitCode = code;
+      // Every timer and socket of opsbots is closed by now, but the AWS SDK leaves the timer of a retry
+      // pause pending when a deadline aborts the call (up to its backoff): end once the output is out.
+      process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
     });
 }

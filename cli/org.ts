@@ -7,15 +7,12 @@ import { Clients } from '../shared/aws/clients';
 import { recordedAt } from '../shared/aws/recording';
 import { withOverrides } from '../shared/config/index';
 import { ConfigError } from '../shared/errors';
-import { deliverReport } from '../shared/deliver';
 import { resolveAuditIds } from '../shared/run';
-import type { Report } from '../shared/report';
 import { accountIdSchema, defaultOrganization, organizationSchema, ouIdSchema, roleNameSchema, externalIdSchema, type OrganizationSettings } from '../shared/org/config';
 import { DirOrgStore } from '../shared/org/store';
 import { MANAGEMENT_DIR, memberDir, orgRecording, requireOrgRecording } from '../shared/org/recording';
 import { newRunId, runOrganization } from '../shared/org/steps';
-import { EXIT } from './output';
-import type { CliRunOptions, CliRunResult } from './run';
+import { deliverRun, type CliRunOptions, type CliRunResult } from './run';
 
 /** The `--org` family of options, as commander gives them. */
 export interface OrgFlags {
@@ -92,7 +89,7 @@ export async function cliOrgRun(opts: CliOrgRunOptions): Promise<CliRunResult> {
   const config = withOverrides(opts.config, opts.set, '--set');
   const meta = opts.replayDir ? requireOrgRecording(opts.replayDir) : undefined;
   const replay = (sub: string) => (opts.replayDir ? { replayDir: sub } : {});
-  const base = { maxAttempts: config.maxAttempts, passthrough: opts.passthrough, defaultRegion: config.region };
+  const base = { maxAttempts: config.maxAttempts, passthrough: opts.passthrough, defaultRegion: config.region, requestTimeoutMs: config.deadlines.requestSeconds * 1000 };
   const clients = new Clients({ ...base, ...replay(join(opts.replayDir ?? '', MANAGEMENT_DIR)) });
   // Members count into the caller's stats (one --stats table), but share nothing else.
   const memberClients = (id: string, credentials: AwsCredentialIdentityProvider) =>
@@ -103,10 +100,9 @@ export async function cliOrgRun(opts: CliOrgRunOptions): Promise<CliRunResult> {
     const now = opts.replayDir ? recordedAt(opts.replayDir) : undefined;
     const steps = { config, org: opts.org, auditIds: opts.auditIds, clients, memberClients, store: new DirOrgStore(resultsDir), log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now };
     const run = await runOrganization(steps, meta?.runId ?? newRunId(now));
-    const { rendered, delivery, eml, changes, timings } = await deliverReport({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log });
-    const report: Report = { ...run, timings: { ...run.timings, ...timings } };
-    return { report, rendered, clients, delivery, ...(eml ? { eml } : {}), ...(changes ? { changes } : {}), exitCode: EXIT[report.state] };
+    return await deliverRun({ ...opts, config, run, clients });
   } finally {
+    clients.destroy();
     if (temporary) rmSync(resultsDir, { recursive: true, force: true });
   }
 }

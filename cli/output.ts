@@ -4,8 +4,17 @@ import type { Rendered } from '../reports/index';
 import { PHASES, type AccountStatus, type Report } from '../shared/report';
 import type { RequestStats } from '../shared/aws/stats';
 import type { SinkResults } from '../shared/sinks';
+import type { ActionResult } from '../shared/actions/types';
+import { actionLines } from '../reports/actions';
 
+/** 0 clean, 1 findings, 2 incomplete, 3 bad input, 4 the report was produced (files written, summary printed) but not delivered. */
 export const EXIT = { clean: 0, findings: 1, incomplete: 2, badInput: 3, notDelivered: 4 } as const;
+
+/** The first line of a message, at most `max` characters: an error from a send must never flood the terminal. */
+export function oneLine(message: string, max = 300): string {
+  const first = message.split(/\r?\n/, 1)[0] ?? '';
+  return first.length > max ? `${first.slice(0, max - 1)}…` : first;
+}
 
 export function writeOut(dir: string, rendered: Rendered, eml?: Buffer): string[] {
   mkdirSync(dir, { recursive: true });
@@ -61,4 +70,9 @@ export function sinkLines(sinks: SinkResults): string[] {
 export function accountsTable(accounts: readonly AccountStatus[]): string {
   const width = Math.max(...accounts.map((a) => (a.alias ?? '').length), 4);
   return ['accounts:', ...accounts.map((a) => `  ${a.id}  ${(a.alias ?? '').padEnd(width)}  ${a.status === 'error' ? 'NOT AUDITED' : a.status}${a.reason ? `: ${a.reason}` : ''}`)].join('\n');
+}
+
+/** The remediation steps of a run, each with the command that reverses it (as in the report's text body). */
+export function actionsText(actions: readonly ActionResult[], title = 'remediation:'): string {
+  return [title, ...actions.flatMap((a) => actionLines(a))].join('\n');
 }

@@ -8,7 +8,10 @@ import type { Log } from '../shared/logger';
 import type { SourceId } from '../shared/collect/inventory';
 import type { SourceError } from '../shared/collect/outcome';
 import type { Inventory } from '../shared/collect/inventory';
-import { STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { OpsbotsError } from '../shared/errors';
+import { capture } from '../shared/collect/outcome';
+import { oneLine } from './output';
 import { mapLimit } from '../shared/concurrency';
 import { GLOBAL_REGION } from '../shared/model';
 import type { OrganizationSettings } from '../shared/org/config';
@@ -18,18 +21,42 @@ import { MANAGEMENT_DIR } from '../shared/org/recording';
 import { newRunId } from '../shared/org/steps';
 import { auditItems } from '../shared/org/types';
 
+/** The recording was refused: nothing was written (exit 2). */
+export class NotRecordedError extends OpsbotsError {}
+
+/** `source@region code`: how record names what it could not read. */
+export const unreadable = (e: SourceError): string => `${e.source}@${e.region} ${e.code}`;
+
+/**
+ * Who is being recorded, before anything is written: a recording without its account id would replay as
+ * nobody's account. Without credentials (or with an expired session) this is where it stops.
+ */
+async function identify(config: Config): Promise<string> {
+  const probe = new Clients({ maxAttempts: config.maxAttempts, defaultRegion: config.region });
+  try {
+    const me = await capture('sts.callerIdentity', GLOBAL_REGION, () => probe.get(STSClient, 'sts').send(new GetCallerIdentityCommand({})));
+    if (!me.ok) throw new NotRecordedError(`nothing recorded: the account could not be identified: ${unreadable(me.error)}: ${oneLine(me.error.message, 200)}`);
+    if (!me.value.Account) throw new NotRecordedError('nothing recorded: sts GetCallerIdentity returned no account id');
+    return me.value.Account;
+  } finally {
+    probe.destroy();
+  }
+}
+
 /**
  * Records every read call the registered audits' collectors make (responses redacted of secrets) into
  * `dir`, in the layout `--replay` reads. Returns the number of operations recorded and the sources and
- * regions that answered an error (recorded too: a replay reports them the same way).
+ * regions that answered an error (recorded too: a replay reports them the same way). Refuses, writing
+ * nothing, when the account cannot be identified (NotRecordedError).
  */
-export async function record(opts: { config: Config; dir: string; regions?: readonly string[]; log: Log }): Promise<{ operations: number; errors: readonly SourceError[] }> {
+export async function record(opts: { config: Config; dir: string; regions?: readonly string[]; log: Log }): Promise<{ account: string; operations: number; errors: readonly SourceError[] }> {
+  const account = await identify(opts.config);
   mkdirSync(opts.dir, { recursive: true });
   const clients = new Clients({ maxAttempts: opts.config.maxAttempts, recordDir: opts.dir, defaultRegion: opts.config.region });
   const now = new Date();
   const inventory = await recordAccount(clients, opts.config, opts.regions, opts.log, now);
-  writeFileSync(join(opts.dir, 'meta.json'), `${JSON.stringify({ description: 'opsbots recording', recordedAt: now.toISOString(), account: inventory.account.id }, null, 2)}\n`);
-  return { operations: clients.stats.rows().length, errors: inventory.errors };
+  writeFileSync(join(opts.dir, 'meta.json'), `${JSON.stringify({ description: 'opsbots recording', recordedAt: now.toISOString(), account }, null, 2)}\n`);
+  return { account, operations: clients.stats.rows().length, errors: inventory.errors };
 }
 
 /** Every source the registered audits read, through `clients` (which record). */
@@ -52,7 +79,7 @@ export interface OrgRecorded {
  */
 export async function recordOrg(opts: { config: Config; org: OrganizationSettings; dir: string; regions?: readonly string[]; log: Log }): Promise<OrgRecorded> {
   mkdirSync(opts.dir, { recursive: true });
-  const base = { maxAttempts: opts.config.maxAttempts, defaultRegion: opts.config.region };
+  const base = { maxAttempts: opts.config.maxAttempts, defaultRegion: opts.config.region, requestTimeoutMs: opts.config.deadlines.requestSeconds * 1000 };
   const clients = new Clients({ ...base, recordDir: join(opts.dir, MANAGEMENT_DIR) });
   const now = new Date();
   const runId = newRunId(now);

@@ -2,13 +2,14 @@ import { recordedAt } from '../shared/aws/recording';
 import { Clients } from '../shared/aws/clients';
 import { withOverrides, type Config } from '../shared/config/index';
 import { resolveAuditIds, runAudits } from '../shared/run';
-import { deliverReport, type Delivery } from '../shared/deliver';
+import { deliverReport, type Delivery, type Ready } from '../shared/deliver';
+import { OpsbotsError, errorMessage } from '../shared/errors';
 import { deliverSinks, type SinkResults } from '../shared/sinks';
 import type { Changes } from '../shared/state/diff';
 import type { Log } from '../shared/logger';
 import type { Report } from '../shared/report';
 import type { Rendered } from '../reports/index';
-import { EXIT } from './output';
+import { EXIT, oneLine } from './output';
 import { RunBudget } from '../shared/deadline';
 
 export interface CliRunOptions {
@@ -23,6 +24,48 @@ export interface CliRunOptions {
   readonly fetch?: typeof fetch;
   /** Services that bypass the replay (the demo's local SES). */
   readonly passthrough?: readonly string[];
+  /**
+   * Called with the run's outputs before anything is sent (write files, print the summary here): a failed
+   * delivery then loses nothing. An error it throws is its own, not a delivery failure.
+   */
+  readonly onReady?: (ready: ReadyOutput) => void | Promise<void>;
+}
+
+/** The run's outputs before delivery. */
+export interface ReadyOutput extends Ready {
+  readonly report: Report;
+  readonly clients: Clients;
+}
+
+/**
+ * The report was produced (and handed to `onReady`) but could not be delivered: exit 4. The message is
+ * one line naming the cause; the cause itself is kept in `cause`.
+ */
+export class UndeliveredError extends OpsbotsError {
+  constructor(cause: unknown) {
+    super(`report produced but not delivered: ${oneLine(errorMessage(cause))}`, { cause });
+  }
+}
+
+/**
+ * Delivers `run` with the CLI's guarantee: `onReady` sees the outputs before any send, and a failure after
+ * that is an UndeliveredError (exit 4). Shared by the account and organization runs.
+ */
+export async function deliverAfterOutputs(opts: Pick<CliRunOptions, 'dryRun' | 'log' | 'onReady'> & { config: Config; run: Report; clients: Clients; budget?: RunBudget }): Promise<Omit<CliRunResult, 'exitCode' | 'clients'>> {
+  let ready = false;
+  const beforeSend = async (r: Ready) => {
+    await opts.onReady?.({ ...r, report: opts.run, clients: opts.clients });
+    ready = true;
+  };
+  try {
+    const { rendered, delivery, eml, changes, timings } = await deliverReport({ config: opts.config, report: opts.run, clients: opts.clients, dryRun: opts.dryRun, log: opts.log, beforeSend, ...(opts.budget ? { budget: opts.budget } : {}) });
+    // The report's phases end at `act`; render and notify happen on it, so their times are added after.
+    const report: Report = { ...opts.run, timings: { ...opts.run.timings, ...timings } };
+    return { report, rendered, delivery, ...(eml ? { eml } : {}), ...(changes ? { changes } : {}) };
+  } catch (error) {
+    if (ready) throw new UndeliveredError(error);
+    throw error;
+  }
 }
 
 export interface CliRunResult {
@@ -30,7 +73,7 @@ export interface CliRunResult {
   readonly rendered: Rendered;
   readonly clients: Clients;
   readonly delivery: Delivery;
-  /** Security Hub and chat webhooks; `failures` makes the exit code 4 (not delivered). Absent: an organization run (not wired yet). */
+  /** Security Hub and chat webhooks; `failures` makes the exit code 4 (not delivered). */
   readonly sinks?: SinkResults;
   /** The MIME message that was (or, on a dry run, would have been) sent. */
   readonly eml?: Buffer;
@@ -52,14 +95,30 @@ export async function cliRun(opts: CliRunOptions): Promise<CliRunResult> {
   const budget = new RunBudget(config.deadlines);
   try {
     const run = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now, budget });
-    const { rendered, delivery, eml, changes, timings } = await deliverReport({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log, budget });
-    const sinks = await deliverSinks({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log, changes, fetch: opts.fetch });
-    // The report's phases end at `act`; render and notify happen on it, so their times are added after.
-    const report: Report = { ...run, timings: { ...run.timings, ...timings } };
-    return { report, rendered, clients, delivery, sinks, ...(eml ? { eml } : {}), ...(changes ? { changes } : {}), exitCode: sinks.failures.length > 0 ? EXIT.notDelivered : exitCodeFor(report) };
+    return await deliverRun({ ...opts, config, run, clients, budget });
   } finally {
     // No timer or socket outlives the run: the process ends as soon as the output is written.
     budget.dispose();
     clients.destroy();
   }
+}
+
+/**
+ * After a run (one account or an organization): the email (outputs handed to `onReady` first), then
+ * Security Hub and the webhooks even when the email failed, and the exit code.
+ */
+export async function deliverRun(opts: Pick<CliRunOptions, 'dryRun' | 'log' | 'onReady' | 'fetch'> & { config: Config; run: Report; clients: Clients; budget?: RunBudget }): Promise<CliRunResult> {
+  const { config, run, clients } = opts;
+  let delivered: Awaited<ReturnType<typeof deliverAfterOutputs>> | undefined;
+  let emailFailed: UndeliveredError | undefined;
+  try {
+    delivered = await deliverAfterOutputs({ config, run, clients, dryRun: opts.dryRun, log: opts.log, onReady: opts.onReady, ...(opts.budget ? { budget: opts.budget } : {}) });
+  } catch (error) {
+    if (!(error instanceof UndeliveredError)) throw error;
+    emailFailed = error;
+  }
+  // The other channels get their chance even when the email failed (they never throw).
+  const sinks = await deliverSinks({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log, changes: delivered?.changes, fetch: opts.fetch });
+  if (emailFailed || !delivered) throw sinks.failures.length > 0 ? new UndeliveredError(`${errorMessage(emailFailed?.cause)}; also ${sinks.failures.join('; ')}`) : emailFailed;
+  return { ...delivered, clients, sinks, exitCode: sinks.failures.length > 0 ? EXIT.notDelivered : exitCodeFor(delivered.report) };
 }

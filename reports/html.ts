@@ -5,7 +5,7 @@ import type { StateEntry } from '../shared/state/snapshot';
 import { evidenceText } from './order';
 import { consoleLink } from './links';
 import { subject } from './subject';
-import { capped, cutNote, layout, type RenderOptions } from './layout';
+import { capped, cutNote, layout, listedActions, moreActionsNote, type RenderOptions } from './layout';
 import { actionItemHtml } from './actions';
 import { renderOrgHtml } from './org';
 
@@ -75,8 +75,9 @@ export function renderHtml(report: Report, opts: RenderOptions = {}): string {
   if (l.suppressed.length > 0) {
     parts.push(`<h2 ${H2}>Suppressed (${l.suppressed.length + l.suppressedMore})</h2><ul>${l.suppressed.map((f) => `<li>${e(f.auditId)} ${e(f.resourceId)} (${e(f.status)}) by <code>${e(f.suppressed?.by)}</code>${f.suppressed?.reason ? `: ${e(f.suppressed.reason)}` : ''}${f.suppressed?.expires ? ` (until ${e(f.suppressed.expires)})` : ''}</li>`).join('')}</ul>${l.suppressedMore > 0 ? `<p><b>${l.suppressedMore} more suppressed in the attachment</b> (findings.csv, column suppressedBy).</p>` : ''}`);
   }
+  const steps = listedActions(report, opts);
   if (report.actions.length > 0) {
-    parts.push(`<h2 ${H2}>Remediation</h2><ul>${report.actions.map(actionItemHtml).join('')}</ul>`);
+    parts.push(`<h2 ${H2}>Remediation</h2><ul>${steps.shown.map(actionItemHtml).join('')}</ul>${steps.more > 0 ? `<p>${e(moreActionsNote(steps.more))}</p>` : ''}`);
   }
   return `<!doctype html><html><head><meta charset="utf-8"><title>${e(subject(report))}</title></head><body style="font-family:Arial,Helvetica,sans-serif;color:#101828;max-width:1100px">${parts.join('\n')}</body></html>\n`;
 }

@@ -1,3 +1,4 @@
+import type { ActionResult } from '../shared/actions/types';
 import type { SourceError } from '../shared/collect/outcome';
 import { SEVERITIES, type Finding, type Severity } from '../shared/model';
 import type { Report } from '../shared/report';
@@ -80,6 +81,25 @@ export function cutNote(cut: AttachmentCut): string {
     ? `The attachment was cut to fit SES's ${mb} MB message limit: findings.csv holds the first ${cut.included} of ${cut.total} findings (most important first); the full list is in the function's log and the CLI's --out files.${dropped}`
     : `The message was trimmed to fit SES's ${mb} MB message limit.${dropped} findings.csv holds all ${cut.total} findings.`;
 }
+
+/** Steps that attempted nothing (so have nothing to undo). */
+const NOTHING_ATTEMPTED: ReadonlySet<ActionResult['outcome']> = new Set(['skipped', 'refused']);
+
+/**
+ * The remediation steps the bodies list: all of them, or, in a trimmed report (`topPerAudit`), every step
+ * that was made, would have been made or failed (each with its undo) and at most `topPerAudit` of those that
+ * attempted nothing; `more` counts the rest (also in findings.csv's remediation column).
+ */
+export function listedActions(report: Report, opts: RenderOptions): { shown: readonly ActionResult[]; more: number } {
+  if (opts.topPerAudit === undefined) return { shown: report.actions, more: 0 };
+  const idle = report.actions.filter((a) => NOTHING_ATTEMPTED.has(a.outcome));
+  const kept = new Set(capped(idle, opts.topPerAudit).shown);
+  const shown = report.actions.filter((a) => !NOTHING_ATTEMPTED.has(a.outcome) || kept.has(a));
+  return { shown, more: report.actions.length - shown.length };
+}
+
+/** The line under a trimmed remediation list, shared by both bodies. */
+export const moreActionsNote = (n: number) => `${n} more steps skipped or refused (nothing attempted, nothing to undo): see the remediation column of findings.csv`;
 
 /** At most `n` of `list` (all when n is undefined), and how many were left out. */
 export function capped<T>(list: readonly T[], n: number | undefined): { shown: readonly T[]; more: number } {

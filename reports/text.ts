@@ -4,7 +4,7 @@ import type { StateEntry } from '../shared/state/snapshot';
 import { evidenceText } from './order';
 import { consoleLink } from './links';
 import { subject } from './subject';
-import { capped, cutNote, layout, type RenderOptions } from './layout';
+import { capped, cutNote, layout, listedActions, moreActionsNote, type RenderOptions } from './layout';
 import { actionLines } from './actions';
 import { renderOrgText } from './org';
 
@@ -68,8 +68,9 @@ export function renderText(report: Report, opts: RenderOptions = {}): string {
   if (l.suppressed.length > 0) {
     add(out, '', 'Suppressed', l.suppressed.map((f) => `  - ${f.auditId} ${f.resourceId} (${f.status}) by ${f.suppressed?.by}${f.suppressed?.reason ? `: ${f.suppressed.reason}` : ''}${f.suppressed?.expires ? ` (until ${f.suppressed.expires})` : ''}`), l.suppressedMore > 0 ? [`  ... ${l.suppressedMore} more suppressed in the attachment (findings.csv, column suppressedBy)`] : []);
   }
+  const steps = listedActions(report, opts);
   if (report.actions.length > 0) {
-    add(out, '', 'Remediation', report.actions.flatMap((a) => actionLines(a)));
+    add(out, '', 'Remediation', steps.shown.flatMap((a) => actionLines(a)), steps.more > 0 ? [`  ... ${moreActionsNote(steps.more)}`] : []);
   }
   return `${out.join('\n')}\n`;
 }

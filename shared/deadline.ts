@@ -92,6 +92,8 @@ export class RunBudget {
       return t;
     };
     this.timers = [at(this.work, ms - this.reserveMs), at(this.whole, ms)];
+    // Every source and region in flight listens on these two: many listeners are expected, not a leak
+    // (Node would otherwise print a MaxListenersExceededWarning on stderr).
     setMaxListeners(0, this.work.signal, this.whole.signal);
   }
 

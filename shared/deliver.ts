@@ -41,6 +41,11 @@ export interface DeliverOptions {
   readonly state?: StateStore;
   /** Default SES_MAX_BYTES. */
   readonly maxBytes?: number;
+  /**
+   * Called once the report is rendered (and the message built), before anything is sent: the CLI writes its
+   * files and prints its summary here, so a failed send loses nothing.
+   */
+  readonly beforeSend?: (ready: Ready) => void | Promise<void>;
   /** The run's time budget: each step (state read, send, state write) gets deliverySeconds within it. */
   readonly budget?: RunBudget;
 }
@@ -50,6 +55,9 @@ function step<T>(opts: Pick<DeliverOptions, 'budget' | 'config'>, what: string, 
   const ms = opts.budget ? opts.budget.deliveryMs() : opts.config.deadlines.deliverySeconds * 1000;
   return withDeadline(ms, opts.budget?.signal, () => new NotifyError(`${what} did not answer within ${duration(ms)}`, 'Timeout'), fn);
 }
+
+/** What exists before the send: the renderings, and the MIME message when there is one. */
+export type Ready = Pick<Delivered, 'rendered' | 'eml' | 'changes'>;
 
 export interface Delivered {
   readonly rendered: Rendered;
@@ -99,6 +107,7 @@ export async function deliverReport(opts: DeliverOptions): Promise<Delivered> {
   if (changes) opts.log?.info('changes', { added: changes.added.length, resolved: changes.resolved.map((r) => r.key), unchecked: changes.unchecked.map((r) => r.key), firstRun: changes.firstRun, unreadable: changes.unreadable });
   if (!n) {
     const rendered = render(report, { changes });
+    await opts.beforeSend?.({ rendered, ...(changes ? { changes } : {}) });
     return { rendered, delivery: { sent: false, reason: 'no notify settings for this stage' }, stateSaved: false, timings: { render: elapsedMs(start), notify: 0 } };
   }
   const to = opts.to ?? recipients(config, report.audits.map((a) => a.id));
@@ -108,6 +117,7 @@ export async function deliverReport(opts: DeliverOptions): Promise<Delivered> {
   if (trimmed) opts.log?.warn('report trimmed to fit the message size limit', { maxBytes, ...trimmed, findings: report.findings.length });
   const base = { rendered: fitted.rendered, eml: fitted.raw, ...(changes ? { changes } : {}), ...(trimmed ? { trimmed } : {}) };
   const renderMs = elapsedMs(start);
+  await opts.beforeSend?.(base);
   if (opts.dryRun) return { ...base, delivery: { sent: false, reason: 'dry run: nothing sent' }, stateSaved: false, timings: { render: renderMs, notify: 0 } };
   const notifyStart = performance.now();
   const skip = skipReason(config, report, changes);

@@ -1,4 +1,5 @@
-import { AUDITS, getAudit } from './audits/index';
+import { AUDITS, AUDIT_IDS, getAudit } from './audits/index';
+import { didYouMean } from './suggest';
 import type { Audit } from './audits/types';
 import { COLLECTORS } from './collect/index';
 import { ConfigError } from './errors';
@@ -18,7 +19,7 @@ export function resolveAuditIds(ids: readonly string[]): Audit[] {
   if (ids.includes('all')) return [...AUDITS];
   return ids.map((id) => {
     const audit = getAudit(id);
-    if (!audit) throw new ConfigError(`unknown audit "${id}" (known: ${AUDITS.map((a) => a.id).join(', ')})`, [{ field: 'audits', message: `unknown audit ${id}` }]);
+    if (!audit) throw new ConfigError(`unknown audit "${id}"${didYouMean(id, AUDIT_IDS)} (known: ${AUDIT_IDS.join(', ')})`, [{ field: 'audits', message: `unknown audit ${id}` }]);
     return audit;
   });
 }

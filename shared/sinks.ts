@@ -4,8 +4,8 @@ import { skipReason } from './deliver';
 import type { Log } from './logger';
 import type { Report } from './report';
 import type { Changes } from './state/diff';
-import { importToSecurityHub, type SecurityHubDelivery } from './securityhub/import';
-import { sendWebhooks, type WebhookDelivery } from './notify/webhook';
+import type { SecurityHubDelivery } from './securityhub/import';
+import type { WebhookDelivery } from './notify/webhook';
 
 /** The deliveries next to the email: Security Hub and the chat webhooks. */
 export interface SinkResults {
@@ -44,22 +44,27 @@ function securityHubFailures(d: SecurityHubDelivery | undefined): string[] {
 export async function deliverSinks(opts: SinkOptions): Promise<SinkResults> {
   const { config, report } = opts;
   const hub = config.securityHub;
-  const [securityHub, webhooks] = await Promise.all([
+  const webhooksOf = config.notify?.webhooks ?? [];
+  // Each is loaded only where the stage uses it: a cold start without them never loads their SDK clients.
+  const importing = async () =>
     hub.enabled
-      ? importToSecurityHub({ report, clients: opts.clients, region: hub.region ?? config.region, dryRun: opts.dryRun, log: opts.log, batchSize: opts.securityHubBatchSize, now: opts.now })
-      : Promise.resolve(undefined),
-    sendWebhooks({
-      webhooks: config.notify?.webhooks ?? [],
-      report,
-      clients: opts.clients,
-      region: config.region,
-      skip: opts.dryRun ? 'dry run: nothing sent' : skipReason(config, report, opts.changes),
-      changes: opts.changes,
-      log: opts.log,
-      deadlineMs: opts.webhookDeadlineMs,
-      fetch: opts.fetch,
-    }),
-  ]);
+      ? (await import('./securityhub/import')).importToSecurityHub({ report, clients: opts.clients, region: hub.region ?? config.region, dryRun: opts.dryRun, log: opts.log, batchSize: opts.securityHubBatchSize, now: opts.now })
+      : undefined;
+  const posting = async () =>
+    webhooksOf.length === 0
+      ? []
+      : (await import('./notify/webhook')).sendWebhooks({
+          webhooks: webhooksOf,
+          report,
+          clients: opts.clients,
+          region: config.region,
+          skip: opts.dryRun ? 'dry run: nothing sent' : skipReason(config, report, opts.changes),
+          changes: opts.changes,
+          log: opts.log,
+          deadlineMs: opts.webhookDeadlineMs,
+          fetch: opts.fetch,
+        });
+  const [securityHub, webhooks] = await Promise.all([importing(), posting()]);
   const failures = [...securityHubFailures(securityHub), ...webhooks.flatMap((w) => (!w.sent && w.failed ? [`${w.kind} webhook (${w.urlParameter}): ${w.reason}`] : []))];
   return { ...(securityHub ? { securityHub } : {}), webhooks, failures };
 }

@@ -38,4 +38,13 @@ describe('README examples', () => {
     expect(text).toContain('securityhub:BatchImportFindings');
     expect(text).toContain('parameter/opsbots/prod/slack-webhook');
   });
+  it('the stage file from scratch in "Deploy your first stage" is valid and deploys one function per audit, remediation off', () => {
+    const raw = yamlUnder('Deploy your first stage');
+    const config = normalise('readme', raw);
+    expect(Object.values(config.audits).filter((a) => a.deployed).map((a) => a.id).sort()).toEqual(['certificate-expiry', 'ec2-open-security-groups', 'iam-access-key-age', 'iam-console-mfa', 'iam-root-mfa']);
+    expect(Object.values(config.audits).every((a) => a.remediation === null)).toBe(true);
+    const deployment = buildDeployment('readme', raw);
+    expect(Object.keys(deployment.functions).sort()).toEqual(['certificateExpiry', 'ec2OpenSecurityGroups', 'iamAccessKeyAge', 'iamConsoleMfa', 'iamRootMfa']);
+    expect(JSON.stringify(deployment.resources)).toContain('oncall@acme.example');
+  });
 });

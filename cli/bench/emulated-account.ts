@@ -3,7 +3,7 @@ import type { InitializeHandlerArguments, InitializeHandlerOutput, MetadataBeare
 import { Clients, type ClientOptions, type SdkClient } from '../../shared/aws/clients';
 import { ReplayedServiceError } from '../../shared/aws/middleware';
 
-const ACCOUNT = '123456789012';
+const DEFAULT_ACCOUNT = '123456789012';
 const CREATED = '2024-01-01T00:00:00+00:00';
 const HEADER =
   'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
@@ -18,19 +18,24 @@ export interface AccountSpec {
   readonly certificates?: number;
   /** How long every request takes to answer, as a round trip would. Default 0. */
   readonly latencyMs?: number;
+  /** The account's id (IAM ARNs, the caller identity). Default 123456789012. */
+  readonly account?: string;
 }
+
+/** How an emulated account answers one call (`answer` below, or a bench's own, e.g. an organization's). */
+export type Answer = (spec: AccountSpec, report: () => string, service: string, region: string, operation: string, input: Record<string, unknown>) => unknown;
 
 const userName = (i: number) => `user-${i}`;
 /** One user in three holds an active key; one holder in ten has one old enough to report. */
 const holdsKey = (i: number) => i % 3 === 0;
 const keyCreated = (i: number) => (i % 30 === 0 ? CREATED : '2026-10-01T00:00:00+00:00');
 
-function credentialReport(users: number): string {
-  const rows: string[] = [`${HEADER}\n<root_account>,arn:aws:iam::${ACCOUNT}:root,${CREATED},not_supported,N/A,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n`];
+function credentialReport(users: number, account: string): string {
+  const rows: string[] = [`${HEADER}\n<root_account>,arn:aws:iam::${account}:root,${CREATED},not_supported,N/A,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n`];
   for (let i = 0; i < users; i++) {
     const key = holdsKey(i) ? `true,${keyCreated(i)},2026-11-19T00:00:00+00:00,us-east-1,s3` : 'false,N/A,N/A,N/A,N/A';
     const mfa = i % 10 !== 0; // one user in ten fails iam-console-mfa
-    rows.push(`${userName(i)},arn:aws:iam::${ACCOUNT}:user/${userName(i)},${CREATED},true,2026-11-10T00:00:00+00:00,${CREATED},N/A,${mfa},${key},false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n`);
+    rows.push(`${userName(i)},arn:aws:iam::${account}:user/${userName(i)},${CREATED},true,2026-11-10T00:00:00+00:00,${CREATED},N/A,${mfa},${key},false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n`);
   }
   return rows.join('');
 }
@@ -50,7 +55,7 @@ function rulesOf(region: string, g: number) {
   if (g % 25 === 0) rules.push({ IpProtocol: 'tcp', FromPort: 0, ToPort: 1024, CidrIpv6: '::/0' });
   if (g % 50 === 0) rules.push({ IpProtocol: '-1', CidrIpv4: '0.0.0.0/0' });
   if (g % 7 === 0) rules.push({ IpProtocol: 'tcp', FromPort: 9200, ToPort: 9200, PrefixListId: `pl-${g % 4}` });
-  return rules.map((r, k) => ({ ...r, SecurityGroupRuleId: `sgr-${region.length}${g.toString(16).padStart(12, '0')}${k}`, GroupId: groupId(g), GroupOwnerId: ACCOUNT, IsEgress: false }));
+  return rules.map((r, k) => ({ ...r, SecurityGroupRuleId: `sgr-${region.length}${g.toString(16).padStart(12, '0')}${k}`, GroupId: groupId(g), GroupOwnerId: DEFAULT_ACCOUNT, IsEgress: false }));
 }
 const groupId = (g: number) => `sg-${g.toString(16).padStart(17, '0')}`;
 
@@ -84,11 +89,12 @@ function instance(region: string, i: number, spec: AccountSpec) {
 
 function certificate(region: string, c: number) {
   const day = 86_400_000;
-  return { CertificateArn: `arn:aws:acm:${region}:${ACCOUNT}:certificate/${c}`, DomainName: `site-${c}.example.com`, Status: 'ISSUED', Type: 'AMAZON_ISSUED', KeyAlgorithm: 'RSA_2048', NotAfter: new Date(Date.parse('2026-11-20T08:00:00Z') + (c * 70 + 20) * day), InUse: true, RenewalEligibility: 'ELIGIBLE' };
+  return { CertificateArn: `arn:aws:acm:${region}:${DEFAULT_ACCOUNT}:certificate/${c}`, DomainName: `site-${c}.example.com`, Status: 'ISSUED', Type: 'AMAZON_ISSUED', KeyAlgorithm: 'RSA_2048', NotAfter: new Date(Date.parse('2026-11-20T08:00:00Z') + (c * 70 + 20) * day), InUse: true, RenewalEligibility: 'ELIGIBLE' };
 }
 
 /** What AWS would answer for `operation` of `service` in `region`, generated page by page from `spec`. */
 export function answer(spec: AccountSpec, report: () => string, service: string, region: string, operation: string, input: Record<string, unknown>): unknown {
+  const ACCOUNT = spec.account ?? DEFAULT_ACCOUNT;
   const certificates = spec.certificates ?? 5;
   switch (`${service}:${operation}`) {
     case 'sts:GetCallerIdentity':
@@ -153,10 +159,11 @@ export class EmulatedClients extends Clients {
   constructor(
     readonly spec: AccountSpec,
     options: ClientOptions = {},
+    private readonly answerOf: Answer = answer,
   ) {
     super({ maxAttempts: 1, ...options });
     let csv: string | undefined;
-    this.report = () => (csv ??= credentialReport(spec.users));
+    this.report = () => (csv ??= credentialReport(spec.users, spec.account ?? DEFAULT_ACCOUNT));
   }
 
   override get<C extends SdkClient>(Ctor: new (config: { region: string; retryMode: string; maxAttempts: number }) => C, service: string, region?: string): C {
@@ -170,14 +177,14 @@ export class EmulatedClients extends Clients {
   }
 
   private plugin(service: string, region: () => Promise<string>): Pluggable<object, object> {
-    const { spec, report } = this;
+    const { spec, report, answerOf } = this;
     return {
       applyToStack(stack) {
         stack.add(
           (_next, context) => async (args: InitializeHandlerArguments<object>) => {
             const operation = String(context.commandName).replace(/Command$/, '');
             if (spec.latencyMs) await sleep(spec.latencyMs);
-            const output = answer(spec, report, service, await region(), operation, args.input as Record<string, unknown>) as object;
+            const output = answerOf(spec, report, service, await region(), operation, args.input as Record<string, unknown>) as object;
             return { output: { ...output, $metadata: { attempts: 1 } }, response: {} } as InitializeHandlerOutput<MetadataBearer>;
           },
           { step: 'initialize', priority: 'low', name: 'benchEmulatedAccount' },

@@ -53,7 +53,18 @@ export class ReplayedServiceError extends Error {
   }
 }
 
-/** Answers every call from a recording, never reaching the network; an unrecorded call fails loudly. */
+/**
+ * What a request carried, for messages and logs: its field names and its size, never its values (a request
+ * body can be a whole report, or hold what the audited account would not want in a log).
+ */
+export function describeInput(input: unknown): string {
+  const fields = input && typeof input === 'object' ? Object.keys(input) : [];
+  const bytes = Buffer.byteLength(JSON.stringify(input ?? {}) ?? '');
+  const size = bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} bytes`;
+  return `${fields.length} field${fields.length === 1 ? '' : 's'}${fields.length > 0 ? `: ${fields.join(', ')}` : ''}; ${size}`;
+}
+
+/** Answers every call from a recording, never reaching the network; an unrecorded call fails loudly (naming the input's fields, not its values). */
 export function replayPlugin(id: ClientIdentity, store: RecordingStore): Pluggable<object, object> {
   return {
     applyToStack(stack) {
@@ -64,7 +75,7 @@ export function replayPlugin(id: ClientIdentity, store: RecordingStore): Pluggab
           if (!call) {
             throw new ReplayedServiceError(
               'NotRecorded',
-              `no recorded response for ${id.service}:${operation} in ${id.region} with input ${JSON.stringify(args.input)}`,
+              `no recorded response for ${id.service}:${operation} in ${id.region} for this input (${describeInput(args.input)})`,
               500,
             );
           }

@@ -92,49 +92,70 @@ function tagMap(tags: readonly { Key?: string; Value?: string }[] | undefined): 
   return Object.fromEntries((tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key as string, t.Value ?? '']));
 }
 
+/** What a group's inbound rules say, gathered from DescribeSecurityGroupRules pages as they arrive. */
+interface RulesByGroup {
+  readonly byGroup: Map<string, IngressRule[]>;
+  readonly owners: Map<string, string>;
+}
+
+/** A group as DescribeSecurityGroups gives it, reduced to what the join and the audits read. */
+type ListedGroup = Omit<SecurityGroup, 'ingress'> & { readonly permissions: NonNullable<Parameters<typeof crossCheck>[1]> };
+
+function addRules(into: RulesByGroup, rules: readonly SdkRule[]): void {
+  for (const r of rules) {
+    if (r.IsEgress || !r.GroupId) continue;
+    const list = into.byGroup.get(r.GroupId) ?? [];
+    list.push(toIngressRule(r));
+    into.byGroup.set(r.GroupId, list);
+    if (r.GroupOwnerId) into.owners.set(r.GroupId, r.GroupOwnerId);
+  }
+}
+
+function listedGroup(g: SdkGroup): ListedGroup {
+  return {
+    groupId: g.GroupId as string,
+    groupName: g.GroupName ?? '',
+    vpcId: g.VpcId ?? null,
+    ownerId: g.OwnerId ?? '',
+    tags: tagMap(g.Tags),
+    permissions: (g.IpPermissions ?? []).flatMap((p) => permissionSources(p).map((src) => ({ ...portsOf(p), ...src }))),
+  };
+}
+
+function join(listed: readonly ListedGroup[], rules: RulesByGroup): SecurityGroup[] {
+  const known = new Set(listed.map((g) => g.groupId));
+  const joined: SecurityGroup[] = listed.map(({ permissions, ...g }) => ({ ...g, ingress: crossCheck(rules.byGroup.get(g.groupId) ?? [], permissions) }));
+  const rulesOnly = [...rules.byGroup.keys()].filter((id) => !known.has(id));
+  return [...joined, ...rulesOnly.map((id) => ({ groupId: id, groupName: '', vpcId: null, ownerId: rules.owners.get(id) ?? '', tags: {}, ingress: crossCheck(rules.byGroup.get(id) ?? [], null) }))];
+}
+
 /**
  * Joins groups with their inbound rules (rule ids exist only in DescribeSecurityGroupRules), cross-checked
  * against each group's IpPermissions: the two reads are not atomic, so a rule either read shows counts, and a
  * group only the rules read shows (created between the reads) is kept with what its rules say of it.
  */
 export function joinGroups(groups: readonly SdkGroup[], rules: readonly SdkRule[]): SecurityGroup[] {
-  const byGroup = new Map<string, IngressRule[]>();
-  const owners = new Map<string, string>();
-  for (const r of rules) {
-    if (r.IsEgress || !r.GroupId) continue;
-    const list = byGroup.get(r.GroupId) ?? [];
-    list.push(toIngressRule(r));
-    byGroup.set(r.GroupId, list);
-    if (r.GroupOwnerId) owners.set(r.GroupId, r.GroupOwnerId);
-  }
-  const listed = groups.filter((g) => g.GroupId);
-  const known = new Set(listed.map((g) => g.GroupId));
-  const joined: SecurityGroup[] = listed.map((g) => ({
-    groupId: g.GroupId as string,
-    groupName: g.GroupName ?? '',
-    vpcId: g.VpcId ?? null,
-    ownerId: g.OwnerId ?? '',
-    tags: tagMap(g.Tags),
-    ingress: crossCheck(byGroup.get(g.GroupId as string) ?? [], (g.IpPermissions ?? []).flatMap((p) => permissionSources(p).map((s) => ({ ...portsOf(p), ...s })))),
-  }));
-  const rulesOnly = [...byGroup.keys()].filter((id) => !known.has(id));
-  return [...joined, ...rulesOnly.map((id) => ({ groupId: id, groupName: '', vpcId: null, ownerId: owners.get(id) ?? '', tags: {}, ingress: crossCheck(byGroup.get(id) ?? [], null) }))];
+  const byRule: RulesByGroup = { byGroup: new Map(), owners: new Map() };
+  addRules(byRule, rules);
+  return join(groups.filter((g) => g.GroupId).map(listedGroup), byRule);
 }
 
-async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const page of pages) out.push(page);
-  return out;
-}
-
-/** Every security group of one region with its inbound rules and the prefix lists those rules reference. */
+/**
+ * Every security group of one region with its inbound rules and the prefix lists those rules reference.
+ * Each page is reduced as it arrives, so a region of tens of thousands of groups never holds the SDK's pages.
+ */
 export async function readSecurityGroups(ec2: EC2Client, region: string, prefixLists: PrefixListCache): Promise<SecurityGroupsRegion> {
   const paging = { client: ec2, pageSize: SECURITY_GROUP_PAGE_SIZE };
-  const [groupPages, rulePages] = await Promise.all([all(paginateDescribeSecurityGroups(paging, {})), all(paginateDescribeSecurityGroupRules(paging, {}))]);
-  const groups = joinGroups(
-    groupPages.flatMap((p) => p.SecurityGroups ?? []),
-    rulePages.flatMap((p) => p.SecurityGroupRules ?? []),
-  );
+  const listed: ListedGroup[] = [];
+  const rules: RulesByGroup = { byGroup: new Map(), owners: new Map() };
+  const readGroups = async () => {
+    for await (const page of paginateDescribeSecurityGroups(paging, {})) for (const g of page.SecurityGroups ?? []) if (g.GroupId) listed.push(listedGroup(g));
+  };
+  const readRules = async () => {
+    for await (const page of paginateDescribeSecurityGroupRules(paging, {})) addRules(rules, page.SecurityGroupRules ?? []);
+  };
+  await Promise.all([readGroups(), readRules()]);
+  const groups = join(listed, rules);
   const ids = [...new Set(groups.flatMap((g) => g.ingress.flatMap((r) => (r.prefixListId ? [r.prefixListId] : []))))].sort();
   const resolved = await prefixLists.resolve(ec2, region, ids);
   return { groups, prefixLists: resolved };

@@ -91,10 +91,16 @@ export function matchSlots(slots: readonly ReportAccessKey[], listed: readonly L
   const complete = slots.every((s) => s.lastRotated.at !== null || (!s.active && s.lastRotated.raw === 'N/A'));
   const all = pairings(dated, candidates).filter((p) => !complete || [...claimed].every((id) => [...p.values()].some((k) => k?.id === id)));
   const possible = all.filter((p) => dated.every((s) => { const k = p.get(s.slot); return !k || fit(s, k) !== 'impossible'; }));
-  const unchanged = possible.filter((p) => dated.every((s) => { const k = p.get(s.slot); return k !== null && k !== undefined && fit(s, k) === 'exact'; }));
+  // The tie-break looks only at the slots the pairings left disagree on.
+  const open = dated.filter((s) => new Set(possible.map((p) => p.get(s.slot)?.id ?? null)).size > 1);
+  const unchanged = possible.filter((p) => open.every((s) => { const k = p.get(s.slot); return k !== null && k !== undefined && fit(s, k) === 'exact'; }));
   const kept = unchanged.length === 1 ? unchanged : possible;
   const out = new Map<1 | 2, SlotMatch>();
   for (const s of dated) {
+    if ((candidates.get(s.slot) ?? []).length === 0) {
+      out.set(s.slot, { kind: 'gone' });
+      continue;
+    }
     const options = new Map(kept.map((p) => { const k = p.get(s.slot) ?? null; return [k?.id ?? null, k] as const; }));
     const only = options.size === 1 ? [...options.values()][0] : undefined;
     if (only !== undefined) out.set(s.slot, only ? { kind: 'key', key: only } : { kind: 'gone' });

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import type { Audit } from '../audits/types';
 import { ConfigError } from '../errors';
-import { parseOrThrow } from './issues';
+import { parseOrThrow, toConfigError } from './issues';
+import { didYouMean } from '../suggest';
 import { recipientsSchema } from './notify';
 import { scheduleSchema } from './schemas';
 
@@ -62,7 +63,7 @@ export function normaliseAudits(stage: string, entries: Readonly<Record<string, 
       throw new ConfigError(`invalid config for stage ${stage}: audits.${id}.to: needs a notify block (from) to send this audit's email`, [{ field: `audits.${id}.to`, message: 'needs notify' }]);
     }
     if (!audits.some((a) => a.id === id)) {
-      throw new ConfigError(`invalid config for stage ${stage}: audits.${id}: unknown audit (known: ${audits.map((a) => a.id).join(', ')})`, [{ field: `audits.${id}`, message: 'unknown audit' }]);
+      throw new ConfigError(`invalid config for stage ${stage}: audits.${id}: unknown audit${didYouMean(id, audits.map((a) => a.id))} (known: ${audits.map((a) => a.id).join(', ')})`, [{ field: `audits.${id}`, message: 'unknown audit' }]);
     }
   }
   const result: Record<string, AuditConfig> = {};
@@ -93,8 +94,34 @@ export function applyOverrides<C extends { readonly audits: Readonly<Record<stri
   for (const [id, values] of Object.entries(overrides)) {
     const audit = audits.find((a) => a.id === id);
     const current = result[id];
-    if (!audit || !current) throw new ConfigError(`invalid ${fieldPrefix}: ${fieldPrefix}.${id}: unknown audit`, [{ field: `${fieldPrefix}.${id}`, message: 'unknown audit' }]);
-    result[id] = { ...current, settings: auditSettings(audit, { ...current.settings, ...values }, [fieldPrefix, id]) };
+    if (!audit || !current) throw new ConfigError(`invalid ${fieldPrefix}: ${fieldPrefix}.${id}: unknown audit${didYouMean(id, audits.map((a) => a.id))}`, [{ field: `${fieldPrefix}.${id}`, message: 'unknown audit' }]);
+    const parsed = audit.settings.safeParse({ ...current.settings, ...values });
+    if (!parsed.success) throw overrideError(audit, current.settings, values, parsed.error, fieldPrefix);
+    result[id] = { ...current, settings: parsed.data as Record<string, unknown> };
   }
   return { ...config, audits: result };
+}
+
+/**
+ * An override that conflicts with a setting it did not name (`maxAgeDays=30` against the default
+ * `warnAgeDays` of 80) says which value it conflicts with, where that value comes from, and what to add.
+ */
+function overrideError(audit: Audit, current: Readonly<Record<string, unknown>>, values: Readonly<Record<string, unknown>>, error: z.ZodError, fieldPrefix: string): ConfigError {
+  const plain = toConfigError(`${fieldPrefix} for ${audit.id}`, error, [fieldPrefix, audit.id], audit.settings);
+  const defaults = audit.settings.safeParse({});
+  const merged: Record<string, unknown> = { ...current, ...values };
+  const given = Object.entries(values).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+  const issues = plain.issues.map((issue, i) => {
+    const zodIssue = error.issues[i];
+    const key = String(zodIssue?.path[0] ?? '');
+    if (zodIssue?.code === 'unrecognized_keys' || key === '' || key in values || !(key in current)) return issue;
+    const isDefault = defaults.success && JSON.stringify((defaults.data as Record<string, unknown>)[key]) === JSON.stringify(current[key]);
+    // "must be less than maxAgeDays" becomes the hint "<less than 30>": the other setting's value, as overridden.
+    const wanted = issue.message.startsWith('must be ')
+      ? `<${issue.message.slice('must be '.length).replace(/\b[a-z][A-Za-z]*\b/g, (w) => (w in merged && w !== key ? JSON.stringify(merged[w]) : w))}>`
+      : 'VALUE';
+    const flag = fieldPrefix === '--set' ? `--set ${audit.id}.${key}=${wanted}` : `${fieldPrefix}.${audit.id}.${key} = ${wanted}`;
+    return { field: issue.field, message: `${key} is ${JSON.stringify(current[key])} (${isDefault ? 'the default' : "the stage's value"}) and ${issue.message}, which ${given} breaks: also set ${flag}` };
+  });
+  return new ConfigError(`invalid ${fieldPrefix} for ${audit.id}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues, { cause: error });
 }

@@ -9,6 +9,7 @@ import { applyOverrides } from './audits';
 import { auditRunShape, finishAuditRun, type AuditRunConfig } from './audit-run';
 import { stageFromEnv } from './env';
 import { parseOrThrow, toConfigError } from './issues';
+import { checkExemptionAudits } from './exemption-audits';
 
 // The whole stage file, for the deploy and the CLI. A Lambda never imports this module: each function kind
 // validates only its own sections (config/audit-run.ts, operator/config.ts, warmer/config.ts), so its bundle
@@ -52,7 +53,10 @@ export interface Config extends AuditRunConfig {
  * undefined. Throws a ConfigError naming each bad field (unknown keys included) before any AWS call.
  */
 export function normalise(stage: string, input: unknown): Config {
-  return finishAuditRun(stage, parseOrThrow(`config for stage ${stage}`, stageSchema, input ?? {}), AUDITS);
+  const parsed = parseOrThrow(`config for stage ${stage}`, stageSchema, input ?? {});
+  // Against the whole registry, here (deploy, CLI): a function's cold start knows only its own audits.
+  checkExemptionAudits(stage, parsed.exemptions, AUDITS.map((a) => a.id));
+  return finishAuditRun(stage, parsed, AUDITS);
 }
 
 /** The whole stage from a function-style environment (OPSBOTS_STAGE, OPSBOTS_CONFIG). */

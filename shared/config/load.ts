@@ -1,20 +1,29 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join, basename, extname } from 'node:path';
 import { CONFIG_DIR } from '../paths';
 import { parse } from 'yaml';
 import { ConfigError } from '../errors';
+import { didYouMean } from '../suggest';
 import { normalise, type Config } from './index';
 
 export { CONFIG_DIR };
 
 /** Reads a stage file (YAML or JSON) without validating it. */
 export function readStageFile(path: string): unknown {
-  if (!existsSync(path)) throw new ConfigError(`config file not found: ${path}`, [{ field: 'config', message: 'not found' }]);
+  if (!existsSync(path)) {
+    const stages = knownStages();
+    throw new ConfigError(`config file not found: ${path}${didYouMean(basename(path, extname(path)), stages)}; the stages there are: ${stages.join(', ') || '(none)'} (${CONFIG_DIR}/<stage>.yml)`, [{ field: 'config', message: 'not found' }]);
+  }
   try {
     return parse(readFileSync(path, 'utf8')) ?? {};
   } catch (error) {
     throw new ConfigError(`config file ${path} is not valid YAML/JSON: ${(error as Error).message}`, [{ field: 'config', message: 'not YAML' }], { cause: error });
   }
+}
+
+/** The stages of config/: each `<stage>.yml`. */
+export function knownStages(): string[] {
+  return existsSync(CONFIG_DIR) ? readdirSync(CONFIG_DIR).filter((f) => f.endsWith('.yml')).map((f) => basename(f, '.yml')).sort() : [];
 }
 
 export function stageFile(stage: string): string {

@@ -1,10 +1,18 @@
 import * as z from 'zod';
+import { unknownRegionProblem } from './regions';
 
 /** Field validators shared by every schema at the boundary. */
 
+const REGION = /^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de)-[a-z]+-\d{1,2}$/;
+
+/** A region name of the right shape that the SDK knows for its partition (shared/config/regions.ts). */
 export const regionSchema = z
   .string()
-  .regex(/^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-[a-z]+-\d{1,2}$/, 'not an AWS region name (e.g. eu-west-1)');
+  .regex(REGION, 'not an AWS region name (e.g. eu-west-1)')
+  .superRefine((region, ctx) => {
+    const problem = REGION.test(region) ? unknownRegionProblem(region) : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const emailSchema = z.email('not a valid email address');
 

@@ -18,25 +18,23 @@ export function logStatement(stage: string, key: string): Statement {
   };
 }
 
-/** One role per function, with exactly the statements given (plus its own logs). */
-export function roleResource(stage: string, key: string, statements: readonly Statement[]): Record<string, unknown> {
+/** A role `service` (lambda, states, events...) assumes in this account, with exactly `statements`. */
+export function serviceRole(service: string, policyName: string, statements: readonly Statement[]): Record<string, unknown> {
   return {
-    [`${logicalPrefix(key)}Role`]: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-        },
-        Policies: [
-          {
-            PolicyName: `${SERVICE}-${stage}-${key}`,
-            PolicyDocument: { Version: '2012-10-17', Statement: [logStatement(stage, key), ...statements.filter((s) => s.Action.length > 0)] },
-          },
-        ],
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: `${service}.amazonaws.com` }, Action: 'sts:AssumeRole', ...(service === 'lambda' ? {} : { Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }) }],
       },
+      Policies: [{ PolicyName: policyName, PolicyDocument: { Version: '2012-10-17', Statement: statements.filter((s) => s.Action.length > 0) } }],
     },
   };
+}
+
+/** One role per function, with exactly the statements given (plus its own logs). */
+export function roleResource(stage: string, key: string, statements: readonly Statement[]): Record<string, unknown> {
+  return { [`${logicalPrefix(key)}Role`]: serviceRole('lambda', `${SERVICE}-${stage}-${key}`, [logStatement(stage, key), ...statements]) };
 }
 
 export function roleName(key: string): string {

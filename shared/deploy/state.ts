@@ -1,4 +1,5 @@
 import type { Config } from '../config/index';
+import { ORG_RUNS_PREFIX } from '../org/handlers';
 import type { Statement } from './iam';
 import type { DeploymentPart } from './part';
 
@@ -27,9 +28,17 @@ export function stateEnvironment(key: string): Record<string, unknown> {
   return { OPSBOTS_STATE_BUCKET: { Ref: STATE_BUCKET }, OPSBOTS_STATE_PREFIX: key };
 }
 
+/** The bucket exists for `sendWhen: changes` and for an organization run's results (`org-runs/<runId>/`). */
+export function hasStateBucket(config: Config): boolean {
+  return usesState(config) || config.organization !== undefined;
+}
+
+/** Organization runs' results are kept this long (enough to look into a failed run), then expire. */
+export const ORG_RUNS_EXPIRE_DAYS = 30;
+
 /** The stage's state bucket: private, encrypted, TLS only; one small object per function and audit. */
 export function stateBucket(_stage: string, config: Config): DeploymentPart {
-  if (!usesState(config)) return { functions: {}, resources: {} };
+  if (!hasStateBucket(config)) return { functions: {}, resources: {} };
   return {
     functions: {},
     resources: {
@@ -41,6 +50,7 @@ export function stateBucket(_stage: string, config: Config): DeploymentPart {
           BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
           PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
           OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+          ...(config.organization ? { LifecycleConfiguration: { Rules: [{ Id: 'org-runs-expire', Status: 'Enabled', Prefix: `${ORG_RUNS_PREFIX}/`, ExpirationInDays: ORG_RUNS_EXPIRE_DAYS }] } } : {}),
         },
       },
       [`${STATE_BUCKET}Policy`]: {

@@ -8,6 +8,7 @@ import { SERVICE } from './iam';
 import type { PartBuilder } from './part';
 import { stateBucket } from './state';
 import { digestFunction } from './digest';
+import { organizationPart } from './organization';
 import { applySizing } from './lambda';
 
 export interface Deployment {
@@ -17,7 +18,7 @@ export interface Deployment {
 }
 
 /** Every area's contribution; adding one = one module + one line here. */
-export const PARTS: readonly PartBuilder[] = [auditFunctions, operatorFunctions, stateBucket, digestFunction, warmerPart];
+export const PARTS: readonly PartBuilder[] = [auditFunctions, operatorFunctions, stateBucket, digestFunction, organizationPart, warmerPart];
 
 /**
  * Everything serverless.yml deploys for a stage, generated from the registry and config/<stage>.yml.

@@ -1,4 +1,3 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Clients } from '../aws/clients';
 import { NotifyError, errorCode, errorMessage } from '../errors';
 import { buildMime, type Message } from './mime';
@@ -27,6 +26,8 @@ export async function sendEmail(clients: Clients, region: string, message: Messa
 /** Sends an already built MIME message (`raw`, from buildMime(message)); the envelope comes from `message`. */
 export async function sendRaw(clients: Clients, region: string, message: Message, raw: Buffer): Promise<{ messageId: string; bytes: number }> {
   try {
+    // Loaded when a message is sent: dry runs and runs that send nothing never load the SES client.
+    const { SESv2Client, SendEmailCommand } = await import('@aws-sdk/client-sesv2');
     const res = await clients.get(SESv2Client, 'sesv2', region).send(
       new SendEmailCommand({
         FromEmailAddress: message.from,

@@ -1,8 +1,9 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Clients } from '../aws/clients';
-import type { Config } from '../config/index';
+import type { AuditRunConfig as Config } from '../config/audit-run';
 import type { Log } from '../logger';
+import type { RunBudget } from '../deadline';
 import { GLOBAL_REGION } from '../model';
 import { notAuditedFindings } from './aggregate';
 import { reportState, summarise, type Report } from '../report';
@@ -27,6 +28,8 @@ export interface AccountRunOptions {
   readonly dryRun: boolean;
   readonly regions?: readonly string[];
   readonly now?: Date;
+  /** The account's time budget (a Lambda derives it from its remaining time); default: from config.deadlines. */
+  readonly budget?: RunBudget;
   /** Deadlines and clock of the role assumption (tests make them milliseconds). */
   readonly assume?: Pick<AssumeOptions, 'timeoutMs' | 'refreshMarginMs' | 'clock'>;
 }
@@ -84,7 +87,12 @@ export async function auditAccount(opts: AccountRunOptions, item: AccountItem): 
   const clients = opts.memberClients(item.account.id, access.credentials);
   // The organization's account name stands in for the alias: one IAM call fewer per account.
   const config: Config = { ...opts.config, account: { alias: item.account.name } };
-  const report = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now: opts.now });
+  let report: Report;
+  try {
+    report = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now: opts.now, ...(opts.budget ? { budget: opts.budget } : {}) });
+  } finally {
+    clients.destroy(); // the account's sockets end with its audit: nothing of it outlives it or serves another
+  }
   opts.log.info('account audited', { runId: item.runId, account: item.account.id, state: report.state, findings: report.findings.length, requests: clients.stats.total() });
   return { ...base, roleArn: memberRoleArn(item.partition, item.account.id, opts.org.roleName), assumed: true, report };
 }

@@ -1,7 +1,7 @@
 import type { ActionResult } from '../actions/types';
 import type { Audit } from '../audits/types';
 import type { SourceError } from '../collect/outcome';
-import type { Config } from '../config/index';
+import type { AuditRunConfig as Config } from '../config/audit-run';
 import type { Log } from '../logger';
 import { GLOBAL_REGION, countFindings, emptyCounts, finding, STATUSES, type Counts, type Finding } from '../model';
 import { reportState, type AuditSummary, type Report } from '../report';
@@ -35,6 +35,8 @@ export interface AggregateOptions {
   readonly dryRun: boolean;
   readonly log: Log;
   readonly now?: Date;
+  /** Accounts whose step failed for good, with the error (the state machine's Catch): named in their ERROR findings. */
+  readonly failures?: ReadonlyMap<string, string>;
 }
 
 /** OU lines: every OU on some account's path, counting the accounts below it (children included). */
@@ -93,7 +95,9 @@ export async function aggregate(opts: AggregateOptions): Promise<Report> {
     }
     const stored = await opts.store.getResult(opts.runId, a.id);
     if (stored.kind === 'missing') {
-      notAudited(a, 'NoResult', "no result was stored for this account: its run did not finish (timeout or failure; see the account step's log)");
+      const failed = opts.failures?.get(a.id);
+      if (failed !== undefined) notAudited(a, failed, `its account step failed (${failed}) and stored no result: see the account function's log`);
+      else notAudited(a, 'NoResult', "no result was stored for this account: its run did not finish (timeout or failure; see the account step's log)");
       continue;
     }
     if (stored.kind === 'unreadable') {

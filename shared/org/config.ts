@@ -1,7 +1,16 @@
 import * as z from 'zod';
+import { scheduleSchema } from '../config/schemas';
 
-/** A 12-digit AWS account id. */
-export const accountIdSchema = z.string().regex(/^\d{12}$/, 'not an AWS account id (12 digits)');
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * A 12-digit AWS account id. YAML reads an unquoted id as a number: one of 12 digits is taken as written; a
+ * shorter one lost its leading zeros, so it is refused with the fix.
+ */
+export const accountIdSchema = z.preprocess(
+  (v) => (typeof v === 'number' && ACCOUNT_ID.test(String(v)) ? String(v) : v),
+  z.string({ error: 'not an AWS account id (12 digits; quote it in YAML, e.g. "012345678901", or its leading zeros are lost)' }).regex(ACCOUNT_ID, 'not an AWS account id (12 digits)'),
+);
 
 /** An organizational unit id (`ou-xxxx-xxxxxxxx`) or the root (`r-xxxx`): an OU includes all its children. */
 export const ouIdSchema = z.string().regex(/^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/, 'not an OU id (ou-xxxx-xxxxxxxx) or root id (r-xxxx)');
@@ -15,6 +24,23 @@ export const externalIdSchema = z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'an E
 /** `Key: value` or `Key: [v1, v2]`: the account's tag must hold one of the values. */
 const tagFilterSchema = z.record(z.string().min(1).max(128), z.union([z.string(), z.array(z.string()).min(1)]).transform((v) => (typeof v === 'string' ? [v] : v)));
 
+const accountList = z.array(accountIdSchema).min(1, 'at least one account id, or "all"');
+
+/** `all` or a list of ids; a bad list names each bad entry (a plain union would only say "Invalid input"). */
+const accountsSchema = z
+  .union([z.literal('all'), z.array(z.unknown())], { error: '"all" or a list of 12-digit account ids' })
+  .default('all')
+  .transform((v, ctx): 'all' | string[] => {
+    if (v === 'all') return v;
+    const r = accountList.safeParse(v);
+    if (r.success) return r.data;
+    for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path as (string | number)[] });
+    return z.NEVER;
+  });
+
+/** An AWS Organizations id: `o-` and 10-32 lowercase letters or digits. */
+export const organizationIdSchema = z.string().regex(/^o-[a-z0-9]{10,32}$/, 'an organization id: o- and 10 to 32 lowercase letters or digits (aws organizations describe-organization)');
+
 export const DEFAULT_MEMBER_ROLE = 'OpsbotsAudit';
 /** STS's cap on a chained role session (a Lambda's own credentials are a role, so chaining applies). */
 export const ROLE_CHAINING_MAX_SECONDS = 3600;
@@ -27,7 +53,14 @@ export const ROLE_CHAINING_MAX_SECONDS = 3600;
  * account rule then take accounts out.
  */
 export const organizationSchema = z.strictObject({
-  accounts: z.union([z.literal('all'), z.array(accountIdSchema).min(1)]).default('all'),
+  /**
+   * The organization's id (`o-xxxxxxxxxx`). Required to deploy the state machine: the account Lambda may assume
+   * the member role only in accounts of this organization (IAM condition aws:ResourceOrgID).
+   */
+  id: organizationIdSchema.optional(),
+  /** When the deployed state machine runs (EventBridge); `false`: deployed, started by hand only. */
+  schedule: z.union([scheduleSchema, z.literal(false)]).default('rate(1 day)'),
+  accounts: accountsSchema,
   includeOus: z.array(ouIdSchema).default([]),
   excludeOus: z.array(ouIdSchema).default([]),
   includeAccounts: z.array(accountIdSchema).default([]),

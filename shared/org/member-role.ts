@@ -1,13 +1,8 @@
-import { AUDITS, readActions } from '../audits/index';
+import { readActions } from '../audits/index';
 import type { Config } from '../config/index';
+import { memberAudits } from './audits';
 import { remediationActions } from '../deploy/audits';
 import { DEFAULT_MEMBER_ROLE, ROLE_CHAINING_MAX_SECONDS } from './config';
-
-/** The audits a stage runs in its members: those it lists, or every registered one (what `run all --org` needs). */
-export function memberAudits(config: Config) {
-  const listed = AUDITS.filter((a) => config.audits[a.id]?.deployed);
-  return listed.length > 0 ? listed : [...AUDITS];
-}
 
 /** Read actions of the stage's audits, and write actions of the remediations the stage enables, each sorted. */
 export function memberActions(config: Config): { read: string[]; write: string[] } {

@@ -6,7 +6,6 @@ import { parseOrThrow } from '../config/issues';
 import type { Report, ReportState } from '../report';
 import { auditAccount, type AccountRunOptions } from './account';
 import { aggregate } from './aggregate';
-import { discover } from './discover';
 import { runIdSchema, type OrgResultStore } from './store';
 import { auditItems, type AccountItem } from './types';
 import { countFindings, type Counts } from '../model';
@@ -34,6 +33,8 @@ export interface DiscoverOutput {
 /** Discover step: reads the organization, stores the discovery under the run id, returns the accounts to audit. */
 export async function discoverStep(steps: OrgSteps, input: { runId?: string } = {}): Promise<DiscoverOutput> {
   const runId = input.runId === undefined ? newRunId(steps.now) : parseOrThrow('discover input', runIdSchema, input.runId, ['runId']);
+  // Loaded here: a run of one account never loads the Organizations client.
+  const { discover } = await import('./discover');
   const discovery = await discover({ clients: steps.clients, settings: steps.org, runId, log: steps.log, now: steps.now });
   await steps.store.putDiscovery(discovery);
   return { runId, items: auditItems(discovery) };
@@ -55,9 +56,9 @@ export async function accountStep(steps: OrgSteps, item: AccountItem): Promise<A
 }
 
 /** Aggregate step: one report for the organization. Rendering and delivery follow, as for any Report. */
-export function aggregateStep(steps: OrgSteps, input: { runId: string }): Promise<Report> {
+export function aggregateStep(steps: OrgSteps, input: { runId: string; failures?: ReadonlyMap<string, string> }): Promise<Report> {
   const runId = parseOrThrow('aggregate input', runIdSchema, input.runId, ['runId']);
-  return aggregate({ store: steps.store, runId, config: steps.config, auditIds: steps.auditIds, dryRun: steps.dryRun, log: steps.log, now: steps.now });
+  return aggregate({ store: steps.store, runId, config: steps.config, auditIds: steps.auditIds, dryRun: steps.dryRun, log: steps.log, now: steps.now, ...(input.failures ? { failures: input.failures } : {}) });
 }
 
 /**

@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod';
 import type { Clients } from '../aws/clients';
 import { OpsbotsError, errorCode, errorMessage } from '../errors';
@@ -148,15 +147,19 @@ export class S3OrgStore extends KeyedStore {
   ) {
     super();
   }
-  private s3(): S3Client {
-    return this.clients.get(S3Client, 's3', this.region);
+  /** The S3 client and commands, loaded on first use: the CLI's directory store never loads them. */
+  private async s3() {
+    const sdk = await import('@aws-sdk/client-s3');
+    return { client: this.clients.get(sdk.S3Client, 's3', this.region), sdk };
   }
   protected async put(key: string, text: string): Promise<void> {
-    await this.s3().send(new PutObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}/${key}`, Body: text, ContentType: 'application/json' }));
+    const { client, sdk } = await this.s3();
+    await client.send(new sdk.PutObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}/${key}`, Body: text, ContentType: 'application/json' }));
   }
   protected async get(key: string): Promise<string | null> {
     try {
-      const res = await this.s3().send(new GetObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}/${key}` }));
+      const { client, sdk } = await this.s3();
+      const res = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}/${key}` }));
       return (await res.Body?.transformToString('utf-8')) ?? '';
     } catch (error) {
       if (MISSING.has(errorCode(error))) return null;

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CreateTagsCommand, DeleteTagsCommand, EC2Client, RevokeSecurityGroupIngressCommand, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
@@ -7,8 +9,9 @@ import { MemoryLog } from '../../shared/logger';
 import { runAudits } from '../../shared/run';
 import { evaluateRequiredTags, requiredTagsSettings } from '../../shared/audits/ec2-required-tags';
 import { ec2OpenSecurityGroups, evaluateOpenSecurityGroups } from '../../shared/audits/ec2-open-security-groups';
-import { ec2InstanceRemediation, instanceRemediationSettings } from '../../shared/actions/ec2-instances';
-import { revokeIngress } from '../../shared/actions/revoke-ingress';
+import { ec2InstanceRemediation, instanceActionUndo, instanceRemediationSettings, markUndo } from '../../shared/actions/ec2-instances';
+import { reactivateKey } from '../../shared/actions/deactivate-access-keys';
+import { restoreUndo, revokeIngress } from '../../shared/actions/revoke-ingress';
 import { shellQuote, type Undo } from '../../shared/actions/undo';
 import type { ActionResult } from '../../shared/actions/types';
 import type { Ec2Instance } from '../../shared/collect/ec2-instances';
@@ -154,3 +157,21 @@ describe('undo: every change carries the command and API call that reverse it', 
 });
 
 const NOW_DATE = new Date(NOW);
+
+describe('README: the remediation sections show the undo commands the code builds', () => {
+  const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8').replace(/\s*\n\s*/g, ' ');
+  const at = { auditId: 'a', resource: 'arn', resourceId: 'I', region: 'R' };
+
+  it('for keys, stops, marks and revoked rules (values as the placeholders U, K, I, R, G)', () => {
+    expect(README).toContain(commandOf(reactivateKey({ userName: 'U', accessKeyId: 'K' })));
+    expect(README).toContain(commandOf(instanceActionUndo('stop', at)));
+    const mark = commandOf(markUndo({ ...at, instance: instance('I', { tags: {} }), mark: { action: 'stop', date: '2026-11-22' } }));
+    expect(README).toContain(mark.slice(0, mark.indexOf('stop@') + 'stop@'.length));
+    const revoke = commandOf(restoreUndo({ ...at, resourceId: 'G', groupName: 'g', rules: [] }));
+    expect(README).toContain(revoke.slice(0, revoke.indexOf("'")));
+  });
+
+  it('and the exit codes, 4 included', () => {
+    expect(README).toContain('Exit codes: 0 clean, 1 findings, 2 incomplete, 3 bad input, 4 produced but not delivered');
+  });
+});

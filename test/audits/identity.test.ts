@@ -81,6 +81,20 @@ describe('identity view: the credential report reconciled with ListUsers and Lis
     ]);
   });
 
+  it('judges an ambiguous same-second slot without an id, naming both candidates; inactive only when every candidate is', () => {
+    const at = '2026-05-04T10:00:00Z';
+    const u = keyUser('deployer', [accessKey(1, at), accessKey(2, at, null, { active: false })]);
+    const never = ok({ at: null, region: null, service: null });
+    const view = (statuses: ['Active' | 'Inactive', 'Active' | 'Inactive']) => {
+      const keys = ok(statuses.map((status, i) => ({ id: `K${i + 1}`, status, createdAt: at, lastUsed: never })));
+      return identityView(buildInventory({ users: [u], sources: { ...identitySources([u]), 'iam.accessKeys': ok({ byUser: { deployer: keys } }) } }))?.users[0];
+    };
+    // Both active now: slot 2 was re-activated, and nothing tells the two apart.
+    expect(view(['Active', 'Active'])).toMatchObject({ inactiveKeys: 0, activeKeys: [{ slot: 1, keyId: null, keyIdCandidates: ['K1', 'K2'] }, { slot: 2, keyId: null, keyIdCandidates: ['K1', 'K2'] }] });
+    // Both inactive now: deactivated since the report, whichever is which.
+    expect(view(['Inactive', 'Inactive'])).toMatchObject({ activeKeys: [], inactiveKeys: 2 });
+  });
+
   it('reports the report age in whole hours', () => {
     expect(identityView(buildInventory({ users: [], reportGeneratedAt: '2026-11-20T04:30:00Z' }))?.reportAgeHours).toBe(3);
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IAMClient, ListUsersCommand, paginateListUsers } from '@aws-sdk/client-iam';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { localEndpoint, LIST_USERS_XML } from './local-endpoint';
 import { Clients } from '../../shared/aws/clients';
 import { RecordingStore, redact } from '../../shared/aws/recording';
@@ -25,6 +26,16 @@ describe('aws: record and replay through the real SDK clients', () => {
     const iam = new Clients({ replayDir: dir }).get(IAMClient, 'iam', 'us-east-1');
     await expect(iam.send(new ListUsersCommand({}))).rejects.toMatchObject({ name: 'AccessDenied' });
     await expect(iam.send(new ListUsersCommand({ Marker: 'x' }))).rejects.toMatchObject({ name: 'NotRecorded' });
+  });
+
+  it('names an unrecorded call by its input fields and size, never its values (a body can be a whole report)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-rec-'));
+    const ses = new Clients({ replayDir: dir }).get(SESv2Client, 'sesv2', 'us-east-1');
+    const raw = Buffer.from(`Subject: secret findings\r\n\r\n${'x'.repeat(200_000)}`);
+    const error = (await ses.send(new SendEmailCommand({ FromEmailAddress: 'a@example.com', Content: { Raw: { Data: raw } } })).catch((e: unknown) => e)) as Error;
+    expect(error.name).toBe('NotRecorded');
+    expect(error.message).toMatch(/^no recorded response for sesv2:SendEmail in us-east-1 for this input \(2 fields: FromEmailAddress, Content; \d+ KB\)$/);
+    expect(error.message).not.toMatch(/secret|a@example\.com|xxx/);
   });
 
   it('records calls with secrets redacted, through the endpoint AWS_ENDPOINT_URL_IAM names', async () => {

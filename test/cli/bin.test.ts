@@ -50,6 +50,8 @@ describe('the opsbots command (package bin) as a process', () => {
     expect(loaded).toContain('@aws-sdk/client-iam'); // the probe sees what a run loads
     expect(loaded).not.toContain('tsx');
     expect(loaded).not.toContain('typescript');
+    // a dry run of one account sends nothing, stores nothing and reads no organization
+    for (const unused of ['@aws-sdk/client-sesv2', '@aws-sdk/client-s3', '@aws-sdk/client-organizations']) expect(loaded).not.toContain(unused);
   }, 30_000);
 
   it('--help loads no SDK client, local SES server, logger or mailer: subcommands load theirs when they run', async () => {

@@ -34,6 +34,12 @@ describe('npm run demo', () => {
     // The sample enables key deactivation for iam-unused-credentials: the two unsuppressed unused keys.
     expect(mail.text).toMatch(/deactivate access key AKIABOBKEY0000000002 \(global\): done/);
     expect(mail.text).toMatch(/deactivate access key AKIAOLDSVC0000000001 \(global\): done/);
+    // Every change the demo makes is printed with the command that undoes it, and the email says the same.
+    const printedText = printed.join('\n');
+    expect(printedText).toContain('  - deactivate access key AKIAOLDSVC0000000001 (global): done: deactivate access key done\n      undo: aws iam update-access-key --user-name old-svc --access-key-id AKIAOLDSVC0000000001 --status Active');
+    expect(printedText).toMatch(/stop i-0a00000000000000a \(us-east-1\): done: stop done\n {6}undo: aws ec2 start-instances --instance-ids i-0a00000000000000a --region us-east-1/);
+    expect(printedText).toContain(`undo: aws ec2 delete-tags --region us-east-1 --resources i-0a000000000000001 --tags '[{"Key":"opsbots:action","Value":"stop@2026-11-22"}]'`);
+    expect(mail.text).toContain('      undo: aws iam update-access-key --user-name old-svc --access-key-id AKIAOLDSVC0000000001 --status Active');
     expect(mail.html).toContain('bob');
     expect(mail.text).toContain('bob');
     // --stats' figures: wall time for every phase, the send to the local SES server included.

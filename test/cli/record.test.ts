@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +81,46 @@ type Row = { auditId: string; status: string; resourceId: string; region: string
 const outcome = (file: string) =>
   (JSON.parse(readFileSync(file, "utf8")) as { findings: Row[] }).findings.map((f) => `${f.auditId} ${f.region} ${f.resourceId} ${f.status}: ${f.reason}`).sort();
 
+describe('cli: opsbots record refuses a recording of nobody', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('without credentials exits 2 naming the identity call, its region and code, and writes nothing', async () => {
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ENDPOINT_URL']) delete process.env[name];
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-record-'));
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'no-credentials');
+    process.env.AWS_CONFIG_FILE = join(dir, 'no-config');
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    const config = join(dir, 'stage.yml');
+    writeFileSync(config, 'region: us-east-1\nregions: [us-east-1]\nmaxAttempts: 1\n');
+    const rec = join(dir, 'recording');
+    const r = await cli('record', '--out', rec, '--config', config);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.split('\n')).toEqual([expect.stringMatching(/^opsbots: nothing recorded: the account could not be identified: sts\.callerIdentity@global CredentialsProviderError: /)]);
+    expect(r.err.length).toBeLessThan(400);
+    expect(existsSync(rec)).toBe(false);
+  });
+
+  it('when the identity call is denied exits 2 the same way, before any read is recorded', async () => {
+    const server = await localEndpoint(() => ({ status: 403, body: '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error><RequestId>r</RequestId></ErrorResponse>' }));
+    process.env.AWS_ENDPOINT_URL = server.url;
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-record-'));
+    const config = join(dir, 'stage.yml');
+    writeFileSync(config, 'region: us-east-1\nregions: all\nmaxAttempts: 1\n');
+    try {
+      const r = await cli('record', '--out', join(dir, 'recording'), '--config', config);
+      expect(r).toMatchObject({ code: 2, out: '', err: expect.stringMatching(/^opsbots: nothing recorded: the account could not be identified: sts\.callerIdentity@global ExpiredToken: The security token included in the request is expired$/) });
+      expect(server.requests()).toBe(1);
+      expect(existsSync(join(dir, 'recording'))).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('cli: opsbots record', () => {
   const saved = { url: process.env.AWS_ENDPOINT_URL, token: process.env.AWS_SESSION_TOKEN };
   afterEach(() => {
@@ -101,10 +141,12 @@ describe('cli: opsbots record', () => {
     writeFileSync(config, 'region: us-east-1\nregions: all\nmaxAttempts: 1\n');
     try {
       const recorded = await cli('record', '--out', rec, '--config', config);
-      expect(recorded.err).toBe('');
-      expect(recorded.code).toBe(0);
-      expect(recorded.out).toMatch(/^recorded \d+ operations into /);
+      // Denied sources are recorded (a replay reports them), but the recording is not whole: exit 2, naming each.
+      expect(recorded.code).toBe(2);
+      expect(recorded.out).toMatch(/^recorded \d+ operations of account 123456789012 into /);
       expect(recorded.out).toContain('  not readable: ec2.instances@eu-west-1 UnauthorizedOperation');
+      expect(recorded.err.split('\n')).toEqual([expect.stringMatching(/^opsbots: recording incomplete: \d+ not readable: /)]);
+      for (const gap of ['ec2.instances@eu-west-1 UnauthorizedOperation', 'acm.certificates@eu-west-1 AccessDeniedException', 'iam.serverCertificates@global AccessDenied']) expect(recorded.err).toContain(gap);
       const live = await cli('run', 'all', '--config', config, '--dry-run', '--json', join(dir, 'live.json'));
       expect(live.code).toBe(2);
       const liveRequests = server.requests();

@@ -29,6 +29,12 @@ describe('key identity: report slots matched to listed keys one to one', () => {
     expect(shown(matchSlots(slots, [listed('OFF', SECOND, 'Inactive', never), listed('ON', SECOND, 'Active', never)]))).toEqual([[1, 'ON'], [2, 'OFF']]);
   });
 
+  it('does not guess when one of a same-second pair was deleted and a key created since (either could be the survivor)', () => {
+    const slots = [accessKey(1, SECOND, '2026-11-19T09:12:00Z'), accessKey(2, SECOND, null)];
+    const keys = [listed('OLD', SECOND, 'Active', usedAt('2026-11-20T07:59:00Z')), listed('NEW', '2026-11-20T07:55:00Z')];
+    expect(shown(matchSlots(slots, keys))).toEqual([[1, 'ambiguous:OLD'], [2, 'ambiguous:OLD']]);
+  });
+
   it('is ambiguous, naming both keys, when the facts fit either pairing; never one id for two slots', () => {
     const slots = [accessKey(1, SECOND, null), accessKey(2, SECOND, null)];
     const keys = [listed('A', SECOND, 'Active', never), listed('B', SECOND, 'Active', never)];

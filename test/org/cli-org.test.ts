@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validator, problems } from '../schemas/ajv';
 import { ROOT, cli, opsbots } from '../cli/invoke';
+import { parse } from 'yaml';
+import { normalise } from '../../shared/config/index';
 
 const SAMPLE_ORG = join(ROOT, 'sample', 'org');
 
@@ -50,5 +52,15 @@ describe('opsbots run --org on the bundled sample organization', () => {
   it('refuses --replay of a one-account recording with --org', async () => {
     const r = await cli('run', 'iam-root-mfa', '--org', '--replay', join(ROOT, 'sample'), '--dry-run');
     expect(r).toMatchObject({ code: 3, err: expect.stringMatching(/not an organization recording/) });
+  });
+
+  it('prints the accounts exactly as the README shows them, and the README\'s organization block is a valid stage block', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').split(/^## /m).find((s) => s.startsWith('Organization mode\n')) ?? '';
+    const shown = /```\n(accounts:\n[\s\S]*?)```/.exec(readme)?.[1]?.trimEnd();
+    const r = await cli('run', 'iam-root-mfa', '--replay', SAMPLE_ORG, '--dry-run');
+    expect(shown).toBeDefined();
+    expect(r.out).toContain(shown);
+    const block = parse(/```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '');
+    expect(normalise('readme', block).organization).toMatchObject({ includeOus: ['ou-a1b2-prod0001'], includeTags: { Environment: ['prod', 'staging'] }, excludeTags: { opsbots: ['skip'] } });
   });
 });

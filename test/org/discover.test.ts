@@ -30,6 +30,9 @@ describe('org config: the organization block', () => {
     expect(problem(() => normalise('dev', { organization: { includeOus: ['Prod'] } }))).toMatch(/organization\.includeOus\.0: not an OU id/);
     expect(problem(() => normalise('dev', { organization: { excludeAccounts: ['12345'] } }))).toMatch(/organization\.excludeAccounts\.0: not an AWS account id/);
     expect(problem(() => normalise('dev', { organization: { sessionSeconds: 7200 } }))).toMatch(/organization\.sessionSeconds/);
+    // YAML reads unquoted ids as numbers: 12 digits are taken as written, a lost leading zero is refused.
+    expect(normalise('dev', { organization: { excludeAccounts: [222222222222] } }).organization?.excludeAccounts).toEqual(['222222222222']);
+    expect(problem(() => normalise('dev', { organization: { accounts: [12345678901] } }))).toMatch(/organization\.accounts\.0: not an AWS account id \(12 digits; quote it in YAML/);
   });
 });
 

@@ -119,3 +119,19 @@ export function mockMembers(sts: ReturnType<typeof mockOrganization>['sts'], mem
   });
   return { iam, signedBy };
 }
+
+/** Installs the organization and member mocks per test (`install`) and restores them after each. */
+export function useOrgMocks() {
+  let current: { mocks: ReturnType<typeof mockOrganization>; members: ReturnType<typeof mockMembers> } | undefined;
+  afterEach(() => {
+    current?.mocks.org.restore();
+    current?.mocks.sts.restore();
+    current?.members.iam.restore();
+    current = undefined;
+  });
+  return (accounts: Readonly<Record<string, Member>>) => {
+    const mocks = mockOrganization();
+    current = { mocks, members: mockMembers(mocks.sts, accounts) };
+    return current;
+  };
+}

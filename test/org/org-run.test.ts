@@ -8,19 +8,14 @@ import { renderText } from '../../reports/text';
 import { subject } from '../../reports/subject';
 import { accountStep, aggregateStep, discoverStep, runOrganization, type OrgSteps } from '../../shared/org/steps';
 import { buildConfig } from '../builders';
-import { consoleUser, memberKey, mockMembers, mockOrganization, type Member } from './org-fixture';
+import { consoleUser, memberKey, mockMembers, mockOrganization, type Member, useOrgMocks } from './org-fixture';
 
+const install = useOrgMocks();
 let mocks: ReturnType<typeof mockOrganization>;
 let members: ReturnType<typeof mockMembers>;
-afterEach(() => {
-  mocks.org.restore();
-  mocks.sts.restore();
-  members.iam.restore();
-});
 
 function setup(accounts: Readonly<Record<string, Member>>, org: OrganizationInput = {}): OrgSteps & { store: MemoryOrgStore; log: MemoryLog } {
-  mocks = mockOrganization();
-  members = mockMembers(mocks.sts, accounts);
+  ({ mocks, members } = install(accounts));
   return {
     config: buildConfig({ regions: ['us-east-1'] }),
     org: organizationSchema.parse(org),

@@ -9,12 +9,14 @@ const SAMPLE = join(ROOT, 'sample');
 
 /**
  * The sample stage with everything that can change or send switched on: remediations, email with stored
- * state, the digest, an operator target the guard watches (and mails about), and an enabled warmer.
+ * state, the digest, Security Hub, a chat webhook, an operator target the guard watches (and mails about),
+ * and an enabled warmer.
  */
 const sample = readStageFile(join(CONFIG_DIR, 'sample.yml')) as { audits: Record<string, object>; notify: object };
 const STAGE = {
   ...sample,
-  notify: { ...sample.notify, sendWhen: 'changes' },
+  notify: { ...sample.notify, sendWhen: 'changes', webhooks: [{ kind: 'slack', urlParameter: '/opsbots/drysafe/slack' }] },
+  securityHub: { enabled: true },
   digest: {},
   audits: { ...sample.audits, 'ec2-open-security-groups': { remediation: { enabled: true, maxActions: 20 } } },
   operator: { targets: { staging: { ...STAGING, maxRunHours: 1, notify: { from: 'bots@example.com', to: ['client@example.com'] } } } },
@@ -61,7 +63,13 @@ async function invoke(fn: (typeof FUNCTIONS)[number], event: object): Promise<{ 
       jest.spyOn(Store.prototype, 'find').mockImplementation(function (this: RecordingStore, service, region, operation, input) {
         calls.push({ service, operation, input: (input ?? {}) as Record<string, unknown> });
         if (service === 'ec2' && region === STAGING.region && operation === 'DescribeInstances') return GUARDED_INSTANCE;
+        if (service === 'ssm' && operation === 'GetParameter') return { input: {}, output: { Parameter: { Value: 'https://chat.invalid/hook' } } };
         return original.call(this, service, region, operation, input);
+      });
+      // A chat webhook is an HTTP POST, not an SDK call: seen here, never sent.
+      jest.spyOn(globalThis, 'fetch').mockImplementation(async (_url, init) => {
+        calls.push({ service: 'http', operation: init?.method ?? 'GET', input: {} });
+        return new Response('ok');
       });
       const file = fn.handler.slice(0, fn.handler.lastIndexOf('.'));
       const handler = (require(join(ROOT, file)) as { handler: (event: unknown) => Promise<unknown> }).handler;
@@ -83,7 +91,7 @@ describe('safety: a dry run changes nothing and sends nothing, in every deployed
     const fn = FUNCTIONS.find((f) => f.key === 'iamUnusedCredentials');
     if (!fn) throw new Error('no iamUnusedCredentials');
     const writes = (await invoke(fn, { source: 'opsbots.schedule' })).calls.filter((c) => !changesNothing(c)).map((c) => `${c.service}:${c.operation}`);
-    expect(writes).toEqual(expect.arrayContaining(['iam:UpdateAccessKey']));
+    expect(writes).toEqual(expect.arrayContaining(['iam:UpdateAccessKey', 'securityhub:BatchImportFindings', 'http:POST']));
     for (const [key, write] of [['warmer', 'lambda:Invoke'], ['operatorGuard', 'ec2:StopInstances'], ['ec2OpenSecurityGroups', 'ec2:RevokeSecurityGroupIngress']] as const) {
       const other = FUNCTIONS.find((f) => f.key === key);
       if (!other) throw new Error(`no ${key}`);

@@ -1,0 +1,62 @@
+import { Clients } from '../../shared/aws/clients';
+import { MemoryLog } from '../../shared/logger';
+import { normaliseOrgRun, orgHandlers, orgRuntime, type OrgRuntime } from '../../shared/org/handlers';
+import { MemoryOrgStore } from '../../shared/org/store';
+import { configProblem as problem } from '../builders';
+import { consoleUser, mockMembers, mockOrganization, useOrgMocks } from './org-fixture';
+
+const install = useOrgMocks();
+let mocks: ReturnType<typeof mockOrganization>;
+let members: ReturnType<typeof mockMembers>;
+
+const STAGE = { regions: ['us-east-1'], audits: { 'iam-console-mfa': {}, 'iam-root-mfa': {} }, organization: { excludeOus: ['ou-ab12-sand0001'] } };
+const env = { OPSBOTS_STAGE: 'prod', OPSBOTS_CONFIG: JSON.stringify(STAGE), OPSBOTS_STATE_BUCKET: 'opsbots-prod-state' };
+
+function runtime(): OrgRuntime & { store: MemoryOrgStore; log: MemoryLog } {
+  ({ mocks, members } = install({ '222222222222': { users: [consoleUser('222222222222', 'bob', false)] }, '333333333333': { assume: 'AccessDenied' } }));
+  const log = new MemoryLog();
+  const store = new MemoryOrgStore();
+  return { ...orgRuntime(env, { clients: new Clients({ maxAttempts: 1 }), log, store, memberClients: (_id, credentials) => new Clients({ maxAttempts: 1, credentials }) }), store, log };
+}
+
+describe('org Lambdas: thin adapters over the same steps', () => {
+  it('discover -> account per item -> aggregate, as the state machine chains them', async () => {
+    const rt = runtime();
+    const h = orgHandlers(() => rt);
+    const d = (await h.discover({ runId: 'exec-1', dryRun: true })) as Awaited<ReturnType<typeof h.discover>> & { items: { account: { id: string } }[] };
+    expect(d).toMatchObject({ runId: 'exec-1', dryRun: true });
+    expect(d.items.map((i) => i.account.id)).toEqual(['222222222222', '333333333333']);
+    const outs = [];
+    for (const item of d.items) outs.push(await h.account({ ...item, dryRun: true }, { getRemainingTimeInMillis: () => 600_000 }));
+    expect(outs).toEqual([
+      expect.objectContaining({ accountId: '222222222222', assumed: true, state: 'findings' }),
+      expect.objectContaining({ accountId: '333333333333', assumed: false, state: 'incomplete' }),
+    ]);
+    const agg = await h.aggregate({ runId: 'exec-1', dryRun: true });
+    expect(agg).toMatchObject({ runId: 'exec-1', state: 'incomplete', accounts: { audited: 1, skipped: 0, notAudited: 1 }, delivery: { sent: false } });
+    expect([...rt.store.objects.keys()]).toEqual(['exec-1/discovery.json', 'exec-1/accounts/222222222222.json', 'exec-1/accounts/333333333333.json']);
+  });
+
+  it('refuses a bad event naming the field, before any AWS call', async () => {
+    const rt = runtime();
+    const h = orgHandlers(() => rt);
+    await expect(h.account({ runId: 'exec-1', partition: 'aws', account: { id: '22', name: 'x' } })).rejects.toThrow(/account\.id: not an AWS account id/);
+    await expect(h.aggregate({ runId: 'exec 1' })).rejects.toThrow(/runId: a run id/);
+    await expect(h.discover({ runID: 'x' })).rejects.toThrow(/runID: unknown key/);
+    expect(mocks.sts.calls()).toHaveLength(0);
+    expect(mocks.org.calls()).toHaveLength(0);
+  });
+
+  it('answers the warmer at once', async () => {
+    const h = orgHandlers(() => {
+      throw new Error('no runtime for a warm-up');
+    });
+    await expect(h.account({ source: 'opsbots.warmer', concurrency: 1, holdMs: 0 })).resolves.toMatchObject({ warmup: true });
+  });
+
+  it('validates its part of the stage at cold start: the organization block is required, a state bucket too', () => {
+    expect(problem(() => normaliseOrgRun('prod', { audits: {} }))).toMatch(/organization/);
+    expect(problem(() => normaliseOrgRun('prod', { organization: {}, operator: {} }))).toMatch(/operator: unknown key/);
+    expect(problem(() => orgRuntime({ OPSBOTS_STAGE: 'prod', OPSBOTS_CONFIG: JSON.stringify(STAGE) }))).toMatch(/OPSBOTS_STATE_BUCKET: required/);
+  });
+});

@@ -1,0 +1,119 @@
+import { StateMachine } from 'aws-local-stepfunctions';
+import aslValidator from 'asl-validator';
+import { Clients } from '../../shared/aws/clients';
+import { MemoryLog } from '../../shared/logger';
+import { orgHandlers, orgRuntime, type OrgRuntime } from '../../shared/org/handlers';
+import { MemoryOrgStore, OrgStoreError } from '../../shared/org/store';
+import type { AccountResult } from '../../shared/org/types';
+import { orgDefinition, STATES } from '../../shared/deploy/state-machine';
+import { DISCOVERY_ACTIONS } from '../../shared/org/discover';
+import { consoleUser, useOrgMocks, type Member } from './org-fixture';
+
+/** Deployed as two audits in every member; the sandbox OU holds the suspended and closing accounts. */
+const STAGE = { regions: ['us-east-1'], audits: { 'iam-console-mfa': {}, 'iam-root-mfa': {} }, organization: { id: 'o-abc1234567' } };
+const env = { OPSBOTS_STAGE: 'prod', OPSBOTS_CONFIG: JSON.stringify(STAGE), OPSBOTS_STATE_BUCKET: 'opsbots-prod-state' };
+const install = useOrgMocks();
+const fn = (key: string) => `arn:aws:lambda:us-east-1:123456789012:function:opsbots-prod-${key}`;
+/** What CloudFormation makes of the template's placeholders. */
+const ARNS = { discover: fn('orgDiscover'), account: fn('orgAccount'), aggregate: fn('orgAggregate') };
+
+/** A results store whose write fails for some accounts: their account Lambda throws. */
+class FailingStore extends MemoryOrgStore {
+  constructor(private readonly failFor: readonly string[]) {
+    super();
+  }
+  override async putResult(r: AccountResult): Promise<void> {
+    if (this.failFor.includes(r.account.id)) throw new OrgStoreError(`s3 put of ${r.account.id} failed`, 'InternalError');
+    return super.putResult(r);
+  }
+}
+
+interface Run {
+  readonly output: { runId: string; state: string; accounts: { audited: number; skipped: number; notAudited: number }; counts: Record<string, number> };
+  readonly log: MemoryLog;
+  readonly store: MemoryOrgStore;
+  /** Most account steps running at once. */
+  readonly peak: number;
+  /** IAM actions of the Organizations calls made (by discover). */
+  readonly orgActions: string[];
+}
+
+/**
+ * Runs the generated definition with aws-local-stepfunctions; each Task calls the REAL handler in-process
+ * (warm-up check, cold-start config, closed events, steps) over mocked Organizations/STS/IAM and an
+ * in-memory results store. The distributed Map runs as an inline Map with its MaxConcurrency and Catch.
+ */
+async function execute(members: Readonly<Record<string, Member>>, opts: { failFor?: string[]; accountConcurrency?: number } = {}): Promise<Run> {
+  const { mocks } = install(members);
+  const log = new MemoryLog();
+  const store = new FailingStore(opts.failFor ?? []);
+  const rt: OrgRuntime = orgRuntime(env, { clients: new Clients({ maxAttempts: 1 }), log, store, memberClients: (_id, credentials) => new Clients({ maxAttempts: 1, credentials }) });
+  const h = orgHandlers(() => rt);
+  let inFlight = 0;
+  let peak = 0;
+  const machine = new StateMachine(orgDefinition({ arns: ARNS, accountConcurrency: opts.accountConcurrency ?? 10 }) as never);
+  const run = machine.run({ source: 'opsbots.schedule' }, {
+    overrides: {
+      taskResourceLocalHandlers: {
+        [STATES.discover]: (input) => h.discover(input) as never,
+        [STATES.account]: async (input) => {
+          peak = Math.max(peak, ++inFlight);
+          try {
+            await new Promise((r) => setTimeout(r, 5)); // lets the Map start the next item while this one runs
+            return (await h.account(input, { getRemainingTimeInMillis: () => 600_000 })) as never;
+          } finally {
+            inFlight--;
+          }
+        },
+        [STATES.aggregate]: (input) => h.aggregate(input) as never,
+      },
+      retryIntervalOverrides: { [STATES.discover]: 0, [STATES.account]: 0, [STATES.aggregate]: 0 },
+    },
+  });
+  const output = (await run.result) as unknown as Run['output'];
+  const orgActions = [...new Set(mocks.org.calls().map((c) => `organizations:${(c.args[0] as object).constructor.name.replace(/Command$/, '')}`))].sort();
+  return { output, log, store, peak, orgActions };
+}
+
+const notAuditedLine = (log: MemoryLog) => (log.lines.find((l) => l.message === 'org report')?.data[0] as { notAudited: { id: string; reason: string }[] }).notAudited;
+
+describe('organization state machine (generated ASL, run with aws-local-stepfunctions over the real handlers)', () => {
+  it('is valid Amazon States Language: distributed Map, inline items, concurrency from the stage, every failure tolerated', () => {
+    const definition = orgDefinition({ arns: ARNS, accountConcurrency: 7 });
+    const { isValid, errorsText } = aslValidator(structuredClone(definition), { checkArn: true, checkPaths: true });
+    expect({ isValid, errors: errorsText('\n') }).toEqual({ isValid: true, errors: '' });
+    const map = (definition.States as Record<string, any>)[STATES.accounts];
+    expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 7, ToleratedFailurePercentage: 100, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } } });
+    expect(map.ItemProcessor.States[STATES.account].Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: STATES.accountFailed })]);
+    expect(map.ItemReader).toBeUndefined();
+  });
+
+  it('audits every ACTIVE account in scope, skips the suspended and closing ones without making the report incomplete, at most accountConcurrency at once', async () => {
+    const run = await execute({ '222222222222': { users: [consoleUser('222222222222', 'bob', true)] }, '333333333333': { users: [] } }, { accountConcurrency: 1 });
+    expect(run.output).toMatchObject({ state: 'clean', accounts: { audited: 2, skipped: 2, notAudited: 0 } });
+    expect([...run.store.objects.keys()].sort()).toEqual([`${run.output.runId}/accounts/222222222222.json`, `${run.output.runId}/accounts/333333333333.json`, `${run.output.runId}/discovery.json`]);
+    expect(run.peak).toBe(1);
+    // The discover role grants DISCOVERY_ACTIONS (test/deploy/organization.test.ts): the code calls nothing else.
+    expect(DISCOVERY_ACTIONS).toEqual(expect.arrayContaining(run.orgActions));
+    expect(run.orgActions).toEqual(expect.arrayContaining(['organizations:ListAccounts', 'organizations:ListParents']));
+  });
+
+  it('runs accounts in parallel up to accountConcurrency', async () => {
+    const run = await execute({ '222222222222': { users: [] }, '333333333333': { users: [] } }, { accountConcurrency: 2 });
+    expect(run.peak).toBe(2);
+  });
+
+  it('an account whose role cannot be assumed is ERROR for every audit, named with the role and code; the report is incomplete', async () => {
+    const run = await execute({ '222222222222': { users: [consoleUser('222222222222', 'bob', false)] }, '333333333333': { assume: 'AccessDenied' } });
+    expect(run.output).toMatchObject({ state: 'incomplete', accounts: { audited: 1, skipped: 2, notAudited: 1 } });
+    expect(run.output.counts.ERROR).toBe(2); // one per audit of the run
+    expect(notAuditedLine(run.log)).toEqual([{ id: '333333333333', reason: expect.stringMatching(/could not assume arn:aws:iam::333333333333:role\/OpsbotsAudit: AccessDenied/) }]);
+  });
+
+  it('an account Lambda that throws is caught for its item only: the aggregate still runs and names the account and the error', async () => {
+    const run = await execute({ '222222222222': { users: [] }, '333333333333': { users: [consoleUser('333333333333', 'eve', false)] } }, { failFor: ['222222222222'] });
+    expect(run.output).toMatchObject({ state: 'incomplete', accounts: { audited: 1, skipped: 2, notAudited: 1 } });
+    expect(run.output.counts).toMatchObject({ FAIL: 1, ERROR: 2 });
+    expect(notAuditedLine(run.log)).toEqual([{ id: '222222222222', reason: expect.stringMatching(/account step failed \(OrgStoreError\)/) }]);
+  });
+});
