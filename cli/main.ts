@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, OpsbotsError } from '../shared/errors';
 import { EXIT, accountsTable, actionsText, sinkLines, statsTable, summaryTable, writeFile, writeOut } from './output';
 import type { OrgFlags } from './org';
+import type { ProgressTerminal } from './progress';
+import { TOOL } from '../shared/version';
 
 // Each subcommand imports what it needs when it runs (`await import`), so `opsbots --help` and a mistyped
 // option never load the SDK clients, the audit engine, the local SES server or the bench.
@@ -27,8 +29,34 @@ const ORG_HELP = `
 Organization runs (--org, --accounts, or --replay of an organization recording) exit 2 when any account in
 scope was not audited for a reason other than being suspended or closed; the JSON names every account.`;
 
-function program(out: (s: string) => void, setCode: (n: number) => void, err: (s: string) => void): Command {
-  const cmd = new Command('opsbots').description('AWS operations and compliance bots').exitOverride();
+function program(out: (s: string) => void, setCode: (n: number) => void, err: (s: string) => void, terminal: ProgressTerminal): Command {
+  const cmd = new Command('opsbots')
+    .description('AWS operations and compliance bots')
+    .version(TOOL.version, '-V, --version', 'print the version (package.json)')
+    .configureOutput({ writeOut: (t) => out(t.trimEnd()), writeErr: (t) => err(t.trimEnd()) })
+    .exitOverride();
+  cmd
+    .command('list')
+    .description('every audit: title, severity, what it reads (and the IAM actions), its settings and defaults, its remediation')
+    .option('--json', 'JSON instead of text', false)
+    .action(async (o: { json: boolean }) => {
+      const { listAudits, listText } = await import('./list');
+      const audits = listAudits();
+      out(o.json ? JSON.stringify(audits, null, 2) : listText(audits));
+      setCode(EXIT.clean);
+    });
+  cmd
+    .command('validate')
+    .description('check a stage file as a deploy or run would, without any AWS call: exit 0 valid, 3 invalid; warnings for what looks wrong')
+    .option('--stage <name>', 'read config/<name>.yml')
+    .option('--config <file>', 'a settings file of the same schema as a stage')
+    .option('--json', 'JSON instead of text', false)
+    .action(async (o: { stage?: string; config?: string; json: boolean }) => {
+      const { validateStage, validationText } = await import('./validate');
+      const v = validateStage({ stage: o.stage, file: o.config });
+      (v.valid || o.json ? out : err)(o.json ? JSON.stringify(v, null, 2) : validationText(v));
+      setCode(v.valid ? EXIT.clean : EXIT.badInput);
+    });
   const run = cmd
     .command('run')
     .description('run audits: exit 0 clean, 1 findings, 2 incomplete, 3 bad input, 4 produced but not delivered')
@@ -38,7 +66,11 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .option('--set <auditId.setting=VALUE>', 'override one audit setting (VALUE is JSON or a plain string)', collect, [])
     .option('--regions <r1,r2>', 'audit only these regions')
     .option('--dry-run', 'change nothing, send nothing', false)
-    .option('--json <file>', 'write the findings JSON (schemas/findings.schema.json)')
+    .option('--json <file>', 'write the findings JSON (schemas/findings.schema.json); - for stdout')
+    .option('--csv <file>', 'write the findings CSV; - for stdout')
+    .option('--status <s1,s2>', 'print only findings of these statuses: FAIL, WARN, ERROR, PASS (default: all but PASS)')
+    .option('--severity <s1,s2>', 'print only findings of these severities: critical, high, medium, low, info')
+    .option('--quiet', 'print no findings table and no summary: the state line and problems only', false)
     .option('--out <dir>', 'write report.html, report.txt, findings.csv, findings.json, message.eml')
     .option('--ocsf <file>', 'write the findings as OCSF Detection Findings (JSON array)')
     .option('--asff <file>', 'write the findings in the AWS Security Finding Format (JSON array)')
@@ -48,33 +80,46 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .addHelpText('after', ORG_HELP);
   orgOptions(run)
     .option('--results <dir>', '--org: keep every account\'s full result under this folder')
-    .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; out?: string; ocsf?: string; asff?: string; replay?: string; stats: boolean; verbose: boolean; results?: string } & OrgFlags) => {
+    .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; csv?: string; status?: string; severity?: string; quiet: boolean; out?: string; ocsf?: string; asff?: string; replay?: string; stats: boolean; verbose: boolean; results?: string } & OrgFlags) => {
       const [{ loadConfig }, { parseRegions, parseSet }, { cliRun, UndeliveredError }, { MemoryLog, createLogger }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./run'), import('../shared/logger'), import('./org')]);
+      const { parseFilter, findingsTable, stdoutTarget } = await import('./findings-table');
+      const filter = parseFilter(o.status, o.severity);
+      // `--json -` / `--csv -`: stdout carries that document alone, everything for people goes to stderr.
+      const toStdout = stdoutTarget(o.json, o.csv);
+      const say = toStdout ? err : out;
       const config = loadConfig({ stage: o.stage, file: o.config });
       // Files and the summary come before the send: a failed delivery loses nothing (exit 4).
+      // On a terminal, a long collection says how far it is (sources and regions read of the total), on stderr.
+      const progress = o.quiet ? undefined : (await import('./progress')).progressLine(terminal);
       const onReady = async ({ report, rendered, eml }: import('./run').ReadyOutput) => {
-        if (report.accounts && report.accounts.length > 1) out(accountsTable(report.accounts));
-        out(summaryTable(report));
-        out(`state: ${report.state}${report.notEvaluated.length > 0 ? ` (not evaluated: ${report.notEvaluated.map((e) => `${e.account ? `${e.account}:` : ''}${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
-        if (report.actions.length > 0) out(actionsText(report.actions));
-        if (o.json) writeFile(o.json, rendered.json);
+        progress?.clear();
+        const table = o.quiet ? '' : findingsTable(report, filter);
+        if (table) say(`${table}\n`);
+        if (report.accounts && report.accounts.length > 1 && !o.quiet) say(accountsTable(report.accounts));
+        if (!o.quiet) say(summaryTable(report));
+        say(`state: ${report.state}${report.notEvaluated.length > 0 ? ` (not evaluated: ${report.notEvaluated.map((e) => `${e.account ? `${e.account}:` : ''}${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
+        if (report.actions.length > 0 && !o.quiet) say(actionsText(report.actions));
+        if (toStdout) out((toStdout === 'json' ? rendered.json : rendered.csv).trimEnd());
+        if (o.json && o.json !== '-') writeFile(o.json, rendered.json);
+        if (o.csv && o.csv !== '-') writeFile(o.csv, rendered.csv);
         if (o.ocsf) writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJson(report));
         if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(report, { region: config.securityHub.region ?? config.region }));
-        if (o.out) out(`wrote ${writeOut(o.out, rendered, eml).join(', ')}`);
+        if (o.out) say(`wrote ${writeOut(o.out, rendered, eml).join(', ')}`);
       };
-      const common = { config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog(), onReady };
+      const common = { config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog(), onReady, ...(progress ? { onProgress: progress.onProgress } : {}) };
       let result: import('./run').CliRunResult;
       try {
         result = org.isOrgRun(o, o.replay) ? await org.cliOrgRun({ ...common, org: org.orgSettings(config.organization, o), ...(o.results ? { resultsDir: o.results } : {}) }) : await cliRun(common);
       } catch (error) {
+        progress?.clear();
         if (!(error instanceof UndeliveredError)) throw error;
         err(`opsbots: ${error.message}`);
         setCode(EXIT.notDelivered);
         return;
       }
-      out(result.delivery.sent ? `email sent to ${result.delivery.to.join(', ')} (${result.delivery.messageId})` : `email not sent: ${result.delivery.reason}`);
-      if (result.sinks) for (const line of sinkLines(result.sinks)) out(line);
-      if (o.stats) out(statsTable(result.clients.stats, result.report));
+      say(result.delivery.sent ? `email sent to ${result.delivery.to.join(', ')} (${result.delivery.messageId})` : `email not sent: ${result.delivery.reason}`);
+      if (result.sinks) for (const line of sinkLines(result.sinks)) say(line);
+      if (o.stats) say(statsTable(result.clients.stats, result.report));
       setCode(result.exitCode);
     });
   const rec = cmd
@@ -92,7 +137,11 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
         const recorded = await recordOrg({ config, org: org.orgSettings(config.organization, o), dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
         out(`recorded the organization into ${o.out}: ${recorded.accounts.length} accounts in scope`);
         for (const e of recorded.discoveryErrors) out(`  not readable: ${e.source} ${e.code}: ${e.message}`);
-        for (const a of recorded.accounts) out(`  ${a.id} ${a.plan === 'audit' ? 'recorded' : `${a.plan}: ${a.reason ?? ''}`}${a.errors.map((e) => `; not readable: ${e.source}@${e.region} ${e.code}`).join('')}`);
+        for (const a of recorded.accounts) {
+          const assume = a.errors.find((e) => e.source === 'sts.assumeRole');
+          const what = assume ? `NOT RECORDED: could not assume its role: ${assume.code}` : a.plan === 'audit' ? `recorded${a.errors.map((e) => `; not readable: ${e.source}@${e.region} ${e.code}`).join('')}` : `${a.plan}: ${a.reason ?? ''}`;
+          out(`  ${a.id} ${what}`);
+        }
         setCode(EXIT.clean);
         return;
       }
@@ -153,10 +202,15 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
 }
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
-export async function main(argv: readonly string[], out: (s: string) => void = (s) => console.log(s), err: (s: string) => void = (s) => console.error(s)): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out: (s: string) => void = (s) => console.log(s),
+  err: (s: string) => void = (s) => console.error(s),
+  terminal: ProgressTerminal = { isTTY: Boolean(process.stderr.isTTY), write: (t) => void process.stderr.write(t) },
+): Promise<number> {
   let code: number = EXIT.clean;
   try {
-    await program(out, (n) => (code = n), err).parseAsync([...argv]);
+    await program(out, (n) => (code = n), err, terminal).parseAsync([...argv]);
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -1,4 +1,4 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Clients } from '../shared/aws/clients';
 import { AUDITS } from '../shared/audits/index';
@@ -78,24 +78,37 @@ export interface OrgRecorded {
  * `run --replay <dir>` replays the same discovery and role assumptions. Never remediates.
  */
 export async function recordOrg(opts: { config: Config; org: OrganizationSettings; dir: string; regions?: readonly string[]; log: Log }): Promise<OrgRecorded> {
+  await identify(opts.config);
+  const existed = existsSync(opts.dir);
   mkdirSync(opts.dir, { recursive: true });
   const base = { maxAttempts: opts.config.maxAttempts, defaultRegion: opts.config.region, requestTimeoutMs: opts.config.deadlines.requestSeconds * 1000 };
   const clients = new Clients({ ...base, recordDir: join(opts.dir, MANAGEMENT_DIR) });
   const now = new Date();
   const runId = newRunId(now);
   const discovery = await discover({ clients, settings: opts.org, runId, log: opts.log, now });
+  const unread = discovery.errors.find((e) => e.source === 'organizations.accounts');
+  if (unread) {
+    clients.destroy();
+    if (!existed) rmSync(opts.dir, { recursive: true, force: true });
+    throw new NotRecordedError(`nothing recorded: the organization could not be read: ${unreadable(unread)}: ${oneLine(unread.message, 200)}`);
+  }
   const items = auditItems(discovery);
   const members = await mapLimit(items, opts.org.accountConcurrency, async (item) => {
     try {
       const access = await assumeMember({ sts: clients.get(STSClient, 'sts'), partition: item.partition, accountId: item.account.id, roleName: opts.org.roleName, runId, sessionSeconds: opts.org.sessionSeconds, ...(opts.org.externalId ? { externalId: opts.org.externalId } : {}) });
       const member = new Clients({ ...base, credentials: access.credentials, stats: clients.stats, recordDir: join(opts.dir, 'accounts', item.account.id) });
-      const inventory = await recordAccount(member, opts.config, opts.regions, opts.log, now, item.account.name);
-      return { id: item.account.id, errors: inventory.errors };
+      try {
+        const inventory = await recordAccount(member, opts.config, opts.regions, opts.log, now, item.account.name);
+        return { id: item.account.id, errors: inventory.errors };
+      } finally {
+        member.destroy();
+      }
     } catch (error) {
       if (!(error instanceof AssumeRoleError)) throw error;
       return { id: item.account.id, errors: [{ source: 'sts.assumeRole', region: GLOBAL_REGION, code: error.code, message: error.message }] };
     }
   });
+  clients.destroy();
   writeFileSync(join(opts.dir, 'meta.json'), `${JSON.stringify({ description: 'opsbots organization recording', organization: true, runId, recordedAt: now.toISOString(), management: discovery.caller }, null, 2)}\n`);
   const errorsOf = new Map(members.map((m) => [m.id, m.errors]));
   return {

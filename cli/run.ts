@@ -11,6 +11,7 @@ import type { Report } from '../shared/report';
 import type { Rendered } from '../reports/index';
 import { EXIT, oneLine } from './output';
 import { RunBudget } from '../shared/deadline';
+import type { EngineOptions } from '../shared/engine';
 
 export interface CliRunOptions {
   readonly config: Config;
@@ -29,6 +30,8 @@ export interface CliRunOptions {
    * delivery then loses nothing. An error it throws is its own, not a delivery failure.
    */
   readonly onReady?: (ready: ReadyOutput) => void | Promise<void>;
+  /** Collection progress (sources and regions read of the total). */
+  readonly onProgress?: EngineOptions['onProgress'];
 }
 
 /** The run's outputs before delivery. */
@@ -94,7 +97,7 @@ export async function cliRun(opts: CliRunOptions): Promise<CliRunResult> {
   const now = opts.replayDir ? recordedAt(opts.replayDir) : undefined;
   const budget = new RunBudget(config.deadlines);
   try {
-    const run = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now, budget });
+    const run = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now, budget, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     return await deliverRun({ ...opts, config, run, clients, budget });
   } finally {
     // No timer or socket outlives the run: the process ends as soon as the output is written.

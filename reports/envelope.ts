@@ -7,7 +7,7 @@ import { inReportOrder } from './order';
  * Version of the findings JSON (schemas/findings.schema.json). The major part changes when a field is
  * removed or changes meaning; a new optional field raises the minor part.
  */
-export const FINDINGS_SCHEMA_VERSION = '1.1';
+export const FINDINGS_SCHEMA_VERSION = '1.2';
 
 /** The `--json` / findings.json / email attachment shape: one run, self-describing. Findings most important first. */
 export type FindingsEnvelope = Pick<Report, 'stage' | 'regions' | 'startedAt' | 'finishedAt' | 'dryRun' | 'state' | 'notEvaluated' | 'audits' | 'actions' | 'findings'> & {
@@ -16,6 +16,8 @@ export type FindingsEnvelope = Pick<Report, 'stage' | 'regions' | 'startedAt' | 
   readonly accounts: readonly AccountStatus[];
   /** Over every finding of the run; suppressed ones are counted apart. */
   readonly counts: Counts;
+  /** The stage's exemptions past their date, each with the findings it would have covered (1.2). */
+  readonly expiredExemptions: NonNullable<Report['expiredExemptions']>;
 };
 
 /** The run's accounts: the report's list when it has one (an organization run), else its one account, audited. */
@@ -37,6 +39,7 @@ export function findingsEnvelope(report: Report): FindingsEnvelope {
     state: report.state,
     counts: countFindings(report.findings),
     notEvaluated: report.notEvaluated,
+    expiredExemptions: report.expiredExemptions ?? [],
     audits: report.audits,
     actions: report.actions,
     findings: inReportOrder(report.findings),

@@ -75,6 +75,10 @@ export function renderHtml(report: Report, opts: RenderOptions = {}): string {
   if (l.suppressed.length > 0) {
     parts.push(`<h2 ${H2}>Suppressed (${l.suppressed.length + l.suppressedMore})</h2><ul>${l.suppressed.map((f) => `<li>${e(f.auditId)} ${e(f.resourceId)} (${e(f.status)}) by <code>${e(f.suppressed?.by)}</code>${f.suppressed?.reason ? `: ${e(f.suppressed.reason)}` : ''}${f.suppressed?.expires ? ` (until ${e(f.suppressed.expires)})` : ''}</li>`).join('')}</ul>${l.suppressedMore > 0 ? `<p><b>${l.suppressedMore} more suppressed in the attachment</b> (findings.csv, column suppressedBy).</p>` : ''}`);
   }
+  const expired = report.expiredExemptions ?? [];
+  if (expired.length > 0) {
+    parts.push(`<h2 ${H2}>Expired exemptions (${expired.length})</h2><p>No longer applied: renew or remove them.</p><ul>${expired.map((x) => `<li><code>${e(x.match)}</code> expired on ${e(x.expires)}${x.reason ? ` (${e(x.reason)})` : ''}: ${x.matched} finding(s) it covered are reported again</li>`).join('')}</ul>`);
+  }
   const steps = listedActions(report, opts);
   if (report.actions.length > 0) {
     parts.push(`<h2 ${H2}>Remediation</h2><ul>${steps.shown.map(actionItemHtml).join('')}</ul>${steps.more > 0 ? `<p>${e(moreActionsNote(steps.more))}</p>` : ''}`);

@@ -68,6 +68,10 @@ export function renderText(report: Report, opts: RenderOptions = {}): string {
   if (l.suppressed.length > 0) {
     add(out, '', 'Suppressed', l.suppressed.map((f) => `  - ${f.auditId} ${f.resourceId} (${f.status}) by ${f.suppressed?.by}${f.suppressed?.reason ? `: ${f.suppressed.reason}` : ''}${f.suppressed?.expires ? ` (until ${f.suppressed.expires})` : ''}`), l.suppressedMore > 0 ? [`  ... ${l.suppressedMore} more suppressed in the attachment (findings.csv, column suppressedBy)`] : []);
   }
+  const expired = report.expiredExemptions ?? [];
+  if (expired.length > 0) {
+    add(out, '', 'Expired exemptions (no longer applied: renew or remove them)', expired.map((x) => `  - ${x.match} expired on ${x.expires}${x.reason ? ` (${x.reason})` : ''}: ${x.matched} finding(s) it covered are reported again`));
+  }
   const steps = listedActions(report, opts);
   if (report.actions.length > 0) {
     add(out, '', 'Remediation', steps.shown.flatMap((a) => actionLines(a)), steps.more > 0 ? [`  ... ${moreActionsNote(steps.more)}`] : []);

@@ -1,12 +1,12 @@
 import type { Clients } from './aws/clients';
 import type { Audit } from './audits/types';
-import { collectFrom, type CollectorSet } from './collect/from';
+import { collectFrom, type CollectOptions, type CollectorSet } from './collect/from';
 import type { CollectScope } from './collect/types';
 import type { Inventory, SourceId } from './collect/inventory';
 import type { AuditRunConfig } from './config/audit-run';
 import { ActionError } from './errors';
 import { evaluateAudit } from './evaluate';
-import { applyExemptions } from './exemptions';
+import { applyExemptions, expiredExemptions } from './exemptions';
 import type { Log } from './logger';
 import type { Finding } from './model';
 import type { ActionResult } from './actions/types';
@@ -30,6 +30,8 @@ export interface EngineOptions {
   readonly now?: Date;
   /** The run's time budget (the handler derives it from the Lambda's remaining time). Default: from config.deadlines. */
   readonly budget?: RunBudget;
+  /** Collection progress (the CLI's line on a terminal). */
+  readonly onProgress?: CollectOptions['onProgress'];
 }
 
 /**
@@ -108,6 +110,7 @@ async function runWithinBudget(opts: EngineOptions, budget: RunBudget): Promise<
         now: opts.now,
         scope: collectScope(audits, opts.config),
         budget,
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       }),
     ));
   const now = new Date(inventory.collectedAt);
@@ -137,6 +140,7 @@ async function runWithinBudget(opts: EngineOptions, budget: RunBudget): Promise<
     }
     return results;
   });
+  const expired = expiredExemptions(findings, opts.config.exemptions, now);
   const notEvaluated = inventory.errors.filter((e) => findings.some((f) => f.status === 'ERROR' && f.resourceId === e.source && f.region === e.region));
   return {
     stage: opts.config.stage,
@@ -150,6 +154,7 @@ async function runWithinBudget(opts: EngineOptions, budget: RunBudget): Promise<
     findings,
     actions,
     notEvaluated,
+    ...(expired.length > 0 ? { expiredExemptions: expired } : {}),
     timings,
   };
 }

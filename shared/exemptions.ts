@@ -29,6 +29,31 @@ export function splitPattern(match: string): [string, string, string] | null {
   return [match.slice(0, first), match.slice(first + 1, second), match.slice(second + 1)];
 }
 
+/** An exemption past its date: it suppresses nothing, and the report says so with what it would still cover. */
+export interface ExpiredExemption {
+  readonly match: string;
+  readonly reason?: string;
+  readonly expires: string;
+  /** Findings of this run it would have covered (not ERRORs): now reported like any other. */
+  readonly matched: number;
+}
+
+/** The exemptions expired by `now`, each with the findings it would have covered; never silently ignored. */
+export function expiredExemptions(findings: readonly Finding[], exemptions: readonly Exemption[], now: Date): ExpiredExemption[] {
+  const expired = exemptions.filter((e) => isExpired(e, now));
+  return compileExemptions(expired).map((c) => ({
+    match: c.exemption.match,
+    ...(c.exemption.reason ? { reason: c.exemption.reason } : {}),
+    expires: c.exemption.expires ?? '',
+    matched: findings.filter((f) => f.status !== 'ERROR' && c.audit.test(f.auditId) && c.region.test(f.region) && (c.resource.test(f.resource) || c.resource.test(f.resourceId))).length,
+  }));
+}
+
+/** An exemption stops applying at the start (UTC) of its `expires` date. */
+export function isExpired(exemption: Exemption, now: Date): boolean {
+  return exemption.expires !== undefined && new Date(exemption.expires) <= now;
+}
+
 export function compileExemptions(exemptions: readonly Exemption[]): Compiled[] {
   return exemptions.map((exemption) => {
     const parts = splitPattern(exemption.match);
@@ -42,7 +67,7 @@ export function compileExemptions(exemptions: readonly Exemption[]): Compiled[] 
  * dropped. ERROR findings are never suppressed: what was not seen cannot be excused.
  */
 export function applyExemptions(findings: readonly Finding[], exemptions: readonly Exemption[], exemptionTag: string | undefined, now: Date): Finding[] {
-  const compiled = compileExemptions(exemptions.filter((e) => !e.expires || new Date(e.expires) > now));
+  const compiled = compileExemptions(exemptions.filter((e) => !isExpired(e, now)));
   return findings.map((f) => {
     if (f.status === 'ERROR') return f;
     let suppressed: Suppression | undefined;

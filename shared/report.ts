@@ -1,4 +1,5 @@
 import type { ActionResult } from './actions/types';
+import type { ExpiredExemption } from './exemptions';
 import type { AccountInfo } from './collect/inventory';
 import type { SourceError } from './collect/outcome';
 import type { OrgSummary } from './org/types';
@@ -46,6 +47,8 @@ export interface Report {
   readonly audits: readonly AuditSummary[];
   readonly findings: readonly Finding[];
   readonly actions: readonly ActionResult[];
+  /** The stage's exemptions past their date (they suppressed nothing this run). Absent: none. */
+  readonly expiredExemptions?: readonly ExpiredExemption[];
   /** Sources and regions not read: why the report is incomplete. */
   readonly notEvaluated: readonly SourceError[];
   readonly timings: Readonly<Partial<Record<Phase, number>>>;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { normalise } from '../shared/config/index';
 import { buildDeployment } from '../shared/deploy/template';
+import { opsbots } from './cli/invoke';
 
 const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 
@@ -47,4 +48,31 @@ describe('README examples', () => {
     expect(Object.keys(deployment.functions).sort()).toEqual(['certificateExpiry', 'ec2OpenSecurityGroups', 'iamAccessKeyAge', 'iamConsoleMfa', 'iamRootMfa']);
     expect(JSON.stringify(deployment.resources)).toContain('oncall@acme.example');
   });
+});
+
+/** Every `npx opsbots ...` line of the ```sh blocks under `## <heading>`, with the exit code its `# exit N` comment promises (default 0). */
+function commandsUnder(heading: string): { line: string; args: string[]; exit: number }[] {
+  const section = README.split(/^## /m).find((s) => s.startsWith(`${heading}\n`)) ?? '';
+  const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  return blocks
+    .flatMap((b) => b.split('\n'))
+    .filter((l) => l.startsWith('npx opsbots '))
+    .map((line) => {
+      const [command = '', comment = ''] = line.split(/\s+#\s+/);
+      return { line, args: command.trim().split(/\s+/).slice(2), exit: Number(/^exit (\d)/.exec(comment)?.[1] ?? 0) };
+    });
+}
+
+describe('README CLI examples', () => {
+  const examples = commandsUnder('CLI');
+
+  it('has examples of every offline command', () => {
+    expect(examples.map((e) => e.args[0])).toEqual(expect.arrayContaining(['--version', 'list', 'validate', 'run']));
+  });
+
+  it.each(examples.map((e) => [e.line.split(/\s+#/)[0]?.trim(), e] as const))('%s', async (_line, example) => {
+    const r = await opsbots(...example.args);
+    expect({ code: r.code, stderr: r.code === example.exit ? '' : r.stderr }).toEqual({ code: example.exit, stderr: '' });
+    if (example.args.includes('-')) expect(() => JSON.parse(r.stdout) as unknown).not.toThrow(); // `--json -`: stdout is the document alone
+  }, 60_000);
 });

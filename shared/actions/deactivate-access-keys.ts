@@ -55,6 +55,7 @@ function whyNoTarget(f: Finding): string {
 export function deactivateAccessKeys(auditId: string): Remediation<typeof settings> {
   return {
     id: `${auditId}:deactivate-access-keys`,
+    description: 'Deactivates (never deletes) the access keys that FAIL, at most maxActions per run; the undo reactivates them.',
     iamActions: ['iam:UpdateAccessKey'],
     settings,
     async run(ctx, findings, s): Promise<ActionResult[]> {

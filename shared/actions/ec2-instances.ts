@@ -222,6 +222,7 @@ async function runInstanceRemediation(ctx: ActionContext, failing: readonly Find
 /** Stop (default) or terminate non-compliant instances, after notice by tag when `markDays` > 0. */
 export const ec2InstanceRemediation: Remediation<typeof instanceRemediationSettings> = {
   id: REMEDIATION_ID,
+  description: 'Tags each failing instance with a notice date (markDays), then stops it (or terminates it, only when action: terminate) once the date has passed, at most maxActions per run; Auto Scaling members are left alone unless actOnAutoScaling.',
   iamActions: [WRITE.stop, WRITE.terminate, ...TAGGING],
   iamActionsFor: (s) => [WRITE[s.action], ...(s.markDays > 0 ? TAGGING : [])],
   settings: instanceRemediationSettings,

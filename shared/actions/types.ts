@@ -49,6 +49,8 @@ export interface ActionContext {
  */
 export interface Remediation<S extends z.ZodObject<z.ZodRawShape> = z.ZodObject<z.ZodRawShape>> {
   readonly id: string;
+  /** What it changes, in one sentence for people (`opsbots list`, the README). */
+  readonly description: string;
   readonly iamActions: readonly string[];
   /**
    * The write actions a stage needs for these (normalised) settings, when they depend on them (terminate

@@ -27,6 +27,16 @@ export interface CollectOptions {
   readonly scope?: Readonly<Partial<CollectScope>>;
   /** The run's time budget: every source (global or per region) gets a deadline from it. */
   readonly budget?: RunBudget;
+  /** Told after each global source, and each region of a regional one, is read (the CLI's progress line). */
+  readonly onProgress?: (progress: CollectProgress) => void;
+}
+
+/** Sources and regions read so far of all the run reads (known once the regions are resolved). */
+export interface CollectProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly source: string;
+  readonly region: string;
 }
 
 /** A lookup's errors when it did not finish: the one error naming `source` (a Timeout, usually). */
@@ -40,6 +50,18 @@ export function collectorIn<K extends SourceId>(set: CollectorSet, id: K): Colle
   const c = set[id] as Collector<K> | undefined;
   if (!c) throw new ConfigError(`no collector for source ${id} in this function (has: ${Object.keys(set).join(', ') || 'none'})`, [{ field: 'sources', message: `no collector for ${id}` }]);
   return c;
+}
+
+/** Counts ticks once per source and region, so a collector's own ticks and the closing ones never count twice. */
+function progressCounter(report: (p: CollectProgress) => void, total: number) {
+  const seen = new Set<string>();
+  const tick = (source: string, region: string) => {
+    const key = `${source}@${region}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    report({ done: seen.size, total, source, region });
+  };
+  return { tick, finish: (source: string, regions: readonly string[]) => regions.forEach((r) => tick(source, r)) };
 }
 
 /**
@@ -57,12 +79,15 @@ export async function collectFrom(set: CollectorSet, sources: readonly SourceId[
       ? readWithin(budget, REGION_SOURCE, GLOBAL_REGION, () => resolver(opts.clients, opts.regions)).catch((e: unknown) => ({ regions: [] as string[], errors: errorOf(REGION_SOURCE, e) }))
       : Promise.resolve({ regions: [] as string[], errors: [] as SourceError[] }),
   ]);
-  const ctx = { clients: opts.clients, account, regions, concurrency: opts.concurrency, ...(opts.iamConcurrency ? { iamConcurrency: opts.iamConcurrency } : {}), log: opts.log, now, ...(opts.scope ? { scope: opts.scope } : {}), ...(budget ? { budget } : {}) };
+  const progress = opts.onProgress ? progressCounter(opts.onProgress, collectors.reduce((n, c) => n + (c.regional ? regions.length : 1), 0)) : undefined;
+  const ctx = { clients: opts.clients, account, regions, concurrency: opts.concurrency, ...(opts.iamConcurrency ? { iamConcurrency: opts.iamConcurrency } : {}), log: opts.log, now, ...(opts.scope ? { scope: opts.scope } : {}), ...(budget ? { budget } : {}), ...(progress ? { progress: progress.tick } : {}) };
   const results = await Promise.all(
     collectors.map(async (c) => {
       const started = Date.now();
       // A regional collector gives each region its own deadline (perRegion); a global source gets one here.
       const value = c.regional ? await c.collect(ctx) : await readWithin(budget, c.id, GLOBAL_REGION, () => c.collect(ctx)).catch((e: unknown) => failed(c.id, GLOBAL_REGION, e) as Awaited<ReturnType<typeof c.collect>>);
+      // A regional collector ticks per region (perRegion); what it did not tick (a collector reading regions its own way) is done now.
+      progress?.finish(c.id, c.regional ? regions : [GLOBAL_REGION]);
       const errors = outcomeErrors(value);
       opts.log.info('collected', { source: c.id, regions: c.regional ? regions.length : 0, errors: errors.length, durationMs: Date.now() - started });
       return [c.id, value] as const;

@@ -9,7 +9,11 @@ import { readWithin } from './deadline';
  * is a `Timeout` for it alone: its requests are aborted.
  */
 export async function perRegion<T>(ctx: CollectContext, source: string, read: (region: string) => Promise<T>, deadlineMs?: number): Promise<Regional<T>> {
-  const outcomes = await mapLimit(ctx.regions, ctx.concurrency, (region) => capture(source, region, () => readWithin(ctx.budget, source, region, () => read(region), deadlineMs)));
+  const outcomes = await mapLimit(ctx.regions, ctx.concurrency, async (region) => {
+    const outcome = await capture(source, region, () => readWithin(ctx.budget, source, region, () => read(region), deadlineMs));
+    ctx.progress?.(source, region);
+    return outcome;
+  });
   return Object.fromEntries(ctx.regions.map((region, i) => [region, outcomes[i]]));
 }
 

@@ -30,6 +30,8 @@ export interface CollectContext {
   readonly scope?: Readonly<Partial<CollectScope>>;
   /** The run's time budget: each source's deadline comes from it. Absent = the default source deadline. */
   readonly budget?: RunBudget;
+  /** Tells the run's progress that `source` has been read in `region` (perRegion calls it). */
+  readonly progress?: (source: string, region: string) => void;
 }
 
 /** Fetches one source. Never throws: failures come back inside the Outcome(s) it returns. */

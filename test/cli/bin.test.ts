@@ -1,5 +1,9 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { TOOL } from '../../shared/version';
 
 const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'cli', 'opsbots.js');
@@ -44,6 +48,30 @@ describe('the opsbots command (package bin) as a process', () => {
     expect(findings).toMatchObject({ code: 1, stdout: expect.stringMatching(/state: findings/) });
     expect(bad).toMatchObject({ code: 3, stderr: expect.stringMatching(/--regions: "moon-1"/) });
   }, 30_000);
+
+  it('exits 0 clean, 2 incomplete, 3 invalid; --json - puts the JSON alone on stdout; --version and list exit 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-bin-'));
+    const exempt = join(dir, 'exempt.yml');
+    writeFileSync(exempt, 'exemptions:\n  - { match: "iam-root-mfa:*:*", reason: "tested elsewhere" }\n');
+    const invalid = join(dir, 'invalid.yml');
+    writeFileSync(invalid, 'regions: [eu-west-99]\n');
+    const [clean, incomplete, json, bad, version, list] = await Promise.all([
+      opsbots('run', 'iam-root-mfa', '--replay', 'sample', '--config', exempt, '--dry-run'),
+      opsbots('run', 'certificate-expiry', '--replay', 'sample', '--dry-run'),
+      opsbots('run', 'iam-root-mfa', '--replay', 'sample', '--dry-run', '--json', '-'),
+      opsbots('validate', '--config', invalid),
+      opsbots('--version'),
+      opsbots('list'),
+    ]);
+    expect(clean).toMatchObject({ code: 0, stdout: expect.stringMatching(/^state: clean$/m) });
+    expect(incomplete).toMatchObject({ code: 2, stdout: expect.stringMatching(/^state: incomplete/m) });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ state: 'findings', findings: expect.arrayContaining([expect.objectContaining({ auditId: 'iam-root-mfa', status: 'FAIL' })]) });
+    expect(json.stderr).toMatch(/^state: findings$/m);
+    expect(bad).toMatchObject({ code: 3, stdout: '', stderr: expect.stringContaining('error: regions.0: "eu-west-99"') });
+    expect(version).toMatchObject({ code: 0, stdout: `${TOOL.version}\n` });
+    expect(list).toMatchObject({ code: 0, stdout: expect.stringContaining('ec2-open-security-groups  [high]') });
+  }, 60_000);
 
   it('runs compiled JavaScript: no TypeScript compiler is loaded', async () => {
     const loaded = await packagesLoadedBy('run', 'iam-root-mfa', '--replay', 'sample', '--dry-run');

@@ -158,7 +158,7 @@ describe('cli: opsbots record', () => {
       expect(outcome(join(dir, 'replayed.json'))).toEqual(outcome(join(dir, 'live.json')));
       // Nothing unrecorded was asked for, and what was denied stays denied, per source and region.
       expect(replayed.out).not.toMatch(/NotRecorded/);
-      const notEvaluated = /not evaluated: (.*)\)/.exec(replayed.out)?.[1]?.split(', ').sort();
+      const notEvaluated = /^state: .*?not evaluated: (.*)\)$/m.exec(replayed.out)?.[1]?.split(', ').sort();
       expect(notEvaluated).toEqual(expect.arrayContaining(['acm.certificates@eu-west-1 AccessDeniedException', 'ec2.instances@eu-west-1 UnauthorizedOperation', 'ec2.securityGroups@eu-west-1 UnauthorizedOperation', 'iam.serverCertificates@global AccessDenied']));
       expect(notEvaluated?.some((e) => e.includes('us-east-1'))).toBe(false);
       const findings = (JSON.parse(readFileSync(join(dir, 'replayed.json'), 'utf8')) as { findings: Row[] }).findings;
