@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { formatUtc } from '../dates';
 import { mapLimit } from '../concurrency';
-import { errorMessage } from '../errors';
+import { ConfigError, errorMessage } from '../errors';
 import { parseOrThrow } from '../config/issues';
 import type { Report, ReportState } from '../report';
 import { auditAccount, type AccountRunOptions } from './account';
@@ -30,12 +30,22 @@ export interface DiscoverOutput {
   readonly items: readonly AccountItem[];
 }
 
+/**
+ * The stage's `organization.id` against the organization the credentials read: a mismatch would have every
+ * AssumeRole denied by the deployed condition (aws:ResourceOrgID), so it stops the run here, naming both.
+ */
+export function checkOrganizationId(configured: string | undefined, read: string | undefined): void {
+  if (configured === undefined || read === undefined || configured === read) return;
+  throw new ConfigError(`organization.id: the stage says ${configured} but these credentials belong to organization ${read}: correct organization.id (aws organizations describe-organization) or run with the other organization's credentials`, [{ field: 'organization.id', message: `not ${read}` }]);
+}
+
 /** Discover step: reads the organization, stores the discovery under the run id, returns the accounts to audit. */
 export async function discoverStep(steps: OrgSteps, input: { runId?: string } = {}): Promise<DiscoverOutput> {
   const runId = input.runId === undefined ? newRunId(steps.now) : parseOrThrow('discover input', runIdSchema, input.runId, ['runId']);
   // Loaded here: a run of one account never loads the Organizations client.
   const { discover } = await import('./discover');
   const discovery = await discover({ clients: steps.clients, settings: steps.org, runId, log: steps.log, now: steps.now });
+  checkOrganizationId(steps.org.id, discovery.organizationId);
   await steps.store.putDiscovery(discovery);
   return { runId, items: auditItems(discovery) };
 }

@@ -41,7 +41,7 @@ describe('org discovery', () => {
     const d = await run();
     expect(mocks.calls.ListAccounts).toBe(2);
     expect(plans(d)).toEqual({ '222222222222': 'audit', '333333333333': 'audit', '444444444444': 'skip: SUSPENDED', '555555555555': 'skip: PENDING_CLOSURE' });
-    expect(d).toMatchObject({ partition: 'aws', caller: '111111111111', organizationId: 'o-abc123', managementAccount: '111111111111', outOfScope: 1, errors: [] });
+    expect(d).toMatchObject({ partition: 'aws', caller: '111111111111', organizationId: 'o-abc1234567', managementAccount: '111111111111', outOfScope: 1, errors: [] });
     expect(auditItems(d)).toEqual([
       { runId: 'run-1', partition: 'aws', account: { id: '222222222222', name: 'prod' } },
       { runId: 'run-1', partition: 'aws', account: { id: '333333333333', name: 'payments' } },

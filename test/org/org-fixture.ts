@@ -48,7 +48,7 @@ export function mockOrganization() {
   const calls: Record<string, number> = {};
   const count = (op: string) => (calls[op] = (calls[op] ?? 0) + 1);
   sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111', Arn: 'arn:aws:iam::111111111111:user/auditor' });
-  org.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-abc123', MasterAccountId: '111111111111' } });
+  org.on(DescribeOrganizationCommand).resolves({ Organization: { Id: 'o-abc1234567', MasterAccountId: '111111111111' } });
   org.on(ListAccountsCommand).callsFake((input: { NextToken?: string }) => {
     count('ListAccounts');
     return input.NextToken === 'page2' ? { Accounts: ORG.accounts.slice(3) } : { Accounts: ORG.accounts.slice(0, 3), NextToken: 'page2' };

@@ -116,7 +116,7 @@ describe('org run: every account with its own role session, one report', () => {
     expect(at('ACCOUNTS')).toBeLessThan(at('ORGANIZATIONAL UNITS'));
     expect(at('ORGANIZATIONAL UNITS')).toBeLessThan(at('ACCOUNT 222222222222 prod [Root / Prod]'));
     expect(at('ACCOUNT 222222222222 prod')).toBeLessThan(at('bob'));
-    expect(subject(report)).toBe('[opsbots] [dry run] organization o-abc123 test: 1 FAIL, incomplete (1 account not audited)');
+    expect(subject(report)).toBe('[opsbots] [dry run] organization o-abc1234567 test: 1 FAIL, incomplete (1 account not audited)');
     const hostile = { ...report, organization: { ...report.organization!, accounts: report.organization!.accounts.map((a) => ({ ...a, name: '<img src=x onerror=alert(1)>' })) } };
     const html = renderHtml(hostile);
     expect(html).not.toContain('<img src=x');

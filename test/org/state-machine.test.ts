@@ -1,6 +1,8 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import aslValidator from 'asl-validator';
+import { GenerateCredentialReportCommand } from '@aws-sdk/client-iam';
 import { Clients } from '../../shared/aws/clients';
+import { LAMBDA_MARGIN_MS } from '../../shared/deadline';
 import { MemoryLog } from '../../shared/logger';
 import { orgHandlers, orgRuntime, type OrgRuntime } from '../../shared/org/handlers';
 import { MemoryOrgStore, OrgStoreError } from '../../shared/org/store';
@@ -43,11 +45,14 @@ interface Run {
  * (warm-up check, cold-start config, closed events, steps) over mocked Organizations/STS/IAM and an
  * in-memory results store. The distributed Map runs as an inline Map with its MaxConcurrency and Catch.
  */
-async function execute(members: Readonly<Record<string, Member>>, opts: { failFor?: string[]; accountConcurrency?: number } = {}): Promise<Run> {
-  const { mocks } = install(members);
+async function execute(members: Readonly<Record<string, Member>>, opts: { failFor?: string[]; accountConcurrency?: number; stage?: Record<string, unknown>; remainingMs?: number; tweak?: (m: ReturnType<typeof install>) => void } = {}): Promise<Run & { mocks: ReturnType<typeof install>['mocks'] }> {
+  const installed = install(members);
+  opts.tweak?.(installed);
+  const { mocks } = installed;
   const log = new MemoryLog();
   const store = new FailingStore(opts.failFor ?? []);
-  const rt: OrgRuntime = orgRuntime(env, { clients: new Clients({ maxAttempts: 1 }), log, store, memberClients: (_id, credentials) => new Clients({ maxAttempts: 1, credentials }) });
+  const stageEnv = { ...env, OPSBOTS_CONFIG: JSON.stringify({ ...STAGE, ...opts.stage }) };
+  const rt: OrgRuntime = orgRuntime(stageEnv, { clients: new Clients({ maxAttempts: 1 }), log, store, memberClients: (_id, credentials) => new Clients({ maxAttempts: 1, credentials }) });
   const h = orgHandlers(() => rt);
   let inFlight = 0;
   let peak = 0;
@@ -60,7 +65,7 @@ async function execute(members: Readonly<Record<string, Member>>, opts: { failFo
           peak = Math.max(peak, ++inFlight);
           try {
             await new Promise((r) => setTimeout(r, 5)); // lets the Map start the next item while this one runs
-            return (await h.account(input, { getRemainingTimeInMillis: () => 600_000 })) as never;
+            return (await h.account(input, { getRemainingTimeInMillis: () => opts.remainingMs ?? 600_000 })) as never;
           } finally {
             inFlight--;
           }
@@ -72,7 +77,7 @@ async function execute(members: Readonly<Record<string, Member>>, opts: { failFo
   });
   const output = (await run.result) as unknown as Run['output'];
   const orgActions = [...new Set(mocks.org.calls().map((c) => `organizations:${(c.args[0] as object).constructor.name.replace(/Command$/, '')}`))].sort();
-  return { output, log, store, peak, orgActions };
+  return { output, log, store, peak, orgActions, mocks };
 }
 
 const notAuditedLine = (log: MemoryLog) => (log.lines.find((l) => l.message === 'org report')?.data[0] as { notAudited: { id: string; reason: string }[] }).notAudited;
@@ -115,5 +120,24 @@ describe('organization state machine (generated ASL, run with aws-local-stepfunc
     expect(run.output).toMatchObject({ state: 'incomplete', accounts: { audited: 1, skipped: 2, notAudited: 1 } });
     expect(run.output.counts).toMatchObject({ FAIL: 1, ERROR: 2 });
     expect(notAuditedLine(run.log)).toEqual([{ id: '222222222222', reason: expect.stringMatching(/account step failed \(OrgStoreError\)/) }]);
+  });
+
+  it('an account whose audit outlives the account function\'s time is not cut silently: what was not read in time is ERROR, named, and its result still stored', async () => {
+    // The Lambda has 300 ms left after its margin; delivery keeps 3 x 20 ms of it, so collection stops after ~240 ms.
+    const run = await execute({ '222222222222': { users: [] }, '333333333333': { users: [] } }, {
+      stage: { deadlines: { deliverySeconds: 0.02 } },
+      remainingMs: LAMBDA_MARGIN_MS + 300,
+      tweak: (m) => void m.members.iam.on(GenerateCredentialReportCommand).callsFake(() => new Promise(() => undefined)), // IAM never answers
+    });
+    expect(run.output).toMatchObject({ state: 'incomplete', accounts: { audited: 2, notAudited: 0 } });
+    const stored = await run.store.getResult(run.output.runId, '222222222222');
+    if (stored.kind !== 'found') throw new Error(`no result: ${stored.kind}`);
+    expect(stored.result.report.notEvaluated).toContainEqual(expect.objectContaining({ source: 'iam.credentialReport', region: 'global', code: 'Timeout' }));
+    expect(stored.result.report.findings.filter((f) => f.status === 'PASS')).toEqual([]);
+  });
+
+  it('a stage whose organization.id is not the organization read fails at Discover, naming both ids (the execution fails: its alarm fires)', async () => {
+    const running = execute({ '222222222222': { users: [] } }, { stage: { organization: { id: 'o-other00000' } } });
+    await expect(running).rejects.toThrow(/organization\.id: the stage says o-other00000 but these credentials belong to organization o-abc1234567/);
   });
 });
