@@ -29,6 +29,9 @@ async function buildCli() {
     sourcesContent: false,
     metafile: true,
     logLevel: 'warning',
+    // `node dist/cli.js run ...` runs the command too, through the bin (exit codes and all), instead of
+    // loading the module and exiting 0 with no output.
+    footer: { js: 'if(require.main===module)require("../cli/opsbots.js");' },
   });
   return result.metafile;
 }

@@ -121,7 +121,7 @@ export async function deliverRun(opts: Pick<CliRunOptions, 'dryRun' | 'log' | 'o
     emailFailed = error;
   }
   // The other channels get their chance even when the email failed (they never throw).
-  const sinks = await deliverSinks({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log, changes: delivered?.changes, fetch: opts.fetch });
+  const sinks = await deliverSinks({ config, report: run, clients, dryRun: opts.dryRun, log: opts.log, changes: delivered?.changes, fetch: opts.fetch, ...(opts.budget ? { budget: opts.budget } : {}) });
   if (emailFailed || !delivered) throw sinks.failures.length > 0 ? new UndeliveredError(`${errorMessage(emailFailed?.cause)}; also ${sinks.failures.join('; ')}`) : emailFailed;
   return { ...delivered, clients, sinks, exitCode: sinks.failures.length > 0 ? EXIT.notDelivered : exitCodeFor(delivered.report) };
 }

@@ -116,10 +116,10 @@ export function auditHandler(fn: AuditFunction, inject: () => AuditRuntime = () 
     } catch (error) {
       log.error('delivery failed', { auditIds, subject: subject(report), error: error instanceof Error ? error.message : String(error), findings: report.findings.length });
       // The other channels still get the report; then the email's failure is the function's error.
-      await deliverSinks({ config, report, clients: runtime.clients, dryRun: request.dryRun, log });
+      await deliverSinks({ config, report, clients: runtime.clients, dryRun: request.dryRun, log, budget });
       throw error;
     }
-    const sinks = await deliverSinks({ config, report, clients: runtime.clients, dryRun: request.dryRun, log, changes: delivered.changes });
+    const sinks = await deliverSinks({ config, report, clients: runtime.clients, dryRun: request.dryRun, log, changes: delivered.changes, budget });
     if (sinks.failures.length > 0) {
       log.error('delivery failed', { auditIds, subject: subject(report), failures: sinks.failures });
       throw new NotifyError(`report not delivered: ${sinks.failures.join('; ')}`, 'NotDelivered');

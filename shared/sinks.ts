@@ -1,4 +1,5 @@
 import type { Clients } from './aws/clients';
+import type { RunBudget } from './deadline';
 import type { AuditRunConfig as Config } from './config/audit-run';
 import { skipReason } from './deliver';
 import type { Log } from './logger';
@@ -29,6 +30,8 @@ export interface SinkOptions {
   readonly fetch?: typeof fetch;
   readonly securityHubBatchSize?: number;
   readonly now?: Date;
+  /** The run's budget: the Security Hub import gets one deliverySeconds within it (default: deliverySeconds). */
+  readonly budget?: RunBudget;
 }
 
 function securityHubFailures(d: SecurityHubDelivery | undefined): string[] {
@@ -48,7 +51,17 @@ export async function deliverSinks(opts: SinkOptions): Promise<SinkResults> {
   // Each is loaded only where the stage uses it: a cold start without them never loads their SDK clients.
   const importing = async () =>
     hub.enabled
-      ? (await import('./securityhub/import')).importToSecurityHub({ report, clients: opts.clients, region: hub.region ?? config.region, dryRun: opts.dryRun, log: opts.log, batchSize: opts.securityHubBatchSize, now: opts.now })
+      ? (await import('./securityhub/import')).importToSecurityHub({
+          report,
+          clients: opts.clients,
+          region: hub.region ?? config.region,
+          dryRun: opts.dryRun,
+          log: opts.log,
+          batchSize: opts.securityHubBatchSize,
+          now: opts.now,
+          deadlineMs: opts.budget ? opts.budget.deliveryMs() : config.deadlines.deliverySeconds * 1000,
+          signal: opts.budget?.signal,
+        })
       : undefined;
   const posting = async () =>
     webhooksOf.length === 0

@@ -1,5 +1,6 @@
 import { BatchImportFindingsCommand, paginateGetFindings, SecurityHubClient, type AwsSecurityFinding, type StringFilter } from '@aws-sdk/client-securityhub';
 import type { Clients } from '../aws/clients';
+import { DEFAULT_DEADLINES, duration, withDeadline } from '../deadline';
 import { errorCode, errorMessage } from '../errors';
 import type { Log } from '../logger';
 import type { Report } from '../report';
@@ -44,6 +45,10 @@ export interface ImportOptions {
   readonly batchSize?: number;
   /** The import's UpdatedAt. Default: now. */
   readonly now?: Date;
+  /** The whole import's deadline (previous findings read and every batch); default deliverySeconds. */
+  readonly deadlineMs?: number;
+  /** Aborts the import too (the run budget's end). */
+  readonly signal?: AbortSignal;
 }
 
 const ACTIVE_PROBLEM = (f: AwsSecurityFinding) => f.Compliance?.Status !== 'PASSED';
@@ -116,6 +121,27 @@ export async function importToSecurityHub(opts: ImportOptions): Promise<Security
   }
   const client = opts.clients.get(SecurityHubClient, 'securityhub', region);
   const failed: ImportFailure[] = [];
+  const progress = { imported: 0, archived: 0, calls: 0, sent: 0, previous: 0 };
+  const ms = opts.deadlineMs ?? DEFAULT_DEADLINES.deliverySeconds * 1000;
+  let failedBefore = 0;
+  const timeout = () => {
+    failedBefore = failed.length;
+    return Object.assign(new Error(`Security Hub did not answer within ${duration(ms)}`), { name: 'Timeout' });
+  };
+  try {
+    // Every call inside gets the deadline's AbortSignal: the HTTP request and the SDK's retries stop when it passes.
+    await withDeadline(ms, opts.signal, timeout, (signal) => sendAll(client, opts, updatedAt, signal, failed, progress));
+  } catch (error) {
+    // A call the deadline cut short is named by this one line, not also as a failed batch.
+    failed.splice(failedBefore);
+    failed.push({ id: 'deadline', code: errorCode(error), message: `import cut short after ${progress.imported} findings imported: ${errorMessage(error)}` });
+  }
+  opts.log?.info('security hub import', { region, sent: progress.sent, imported: progress.imported, archived: progress.archived, calls: progress.calls, failed: failed.length, previous: progress.previous });
+  return { sent: true, region, imported: progress.imported, archived: progress.archived, calls: progress.calls, failed: [...failed] };
+}
+
+async function sendAll(client: SecurityHubClient, opts: ImportOptions, updatedAt: string, signal: AbortSignal, failed: ImportFailure[], progress: { imported: number; archived: number; calls: number; sent: number; previous: number }): Promise<void> {
+  const { report, region } = opts;
   let previous: AwsSecurityFinding[] = [];
   try {
     previous = await previousFindings(client, report, region);
@@ -123,13 +149,16 @@ export async function importToSecurityHub(opts: ImportOptions): Promise<Security
     // The current findings still go in; what was resolved cannot be known, and that is a failure to report.
     failed.push({ id: 'GetFindings', code: errorCode(error), message: `previous findings not read, resolved ones not archived: ${errorMessage(error)}` });
   }
+  progress.previous = previous.length;
   const plan = planImport(report, previous, region, updatedAt);
-  let imported = 0;
+  Object.assign(progress, { archived: plan.archived, sent: plan.findings.length });
   const batches = chunks(plan.findings, Math.min(opts.batchSize ?? BATCH_IMPORT_MAX, BATCH_IMPORT_MAX));
   for (const [i, batch] of batches.entries()) {
+    if (signal.aborted) return;
+    progress.calls += 1;
     try {
       const res = await client.send(new BatchImportFindingsCommand({ Findings: batch }));
-      imported += res.SuccessCount ?? 0;
+      progress.imported += res.SuccessCount ?? 0;
       for (const f of res.FailedFindings ?? []) failed.push({ id: f.Id ?? '?', code: f.ErrorCode ?? 'Unknown', message: f.ErrorMessage ?? '' });
       const unanswered = batch.length - (res.SuccessCount ?? 0) - (res.FailedFindings?.length ?? 0);
       if (unanswered > 0) failed.push({ id: `batch ${i + 1}`, code: 'UnexpectedResponse', message: `${unanswered} of ${batch.length} findings neither succeeded nor failed` });
@@ -137,6 +166,4 @@ export async function importToSecurityHub(opts: ImportOptions): Promise<Security
       failed.push({ id: `batch ${i + 1}`, code: errorCode(error), message: `${batch.length} findings not imported: ${errorMessage(error)}` });
     }
   }
-  opts.log?.info('security hub import', { region, sent: plan.findings.length, imported, archived: plan.archived, calls: batches.length, failed: failed.length, previous: previous.length });
-  return { sent: true, region, imported, archived: plan.archived, calls: batches.length, failed };
 }

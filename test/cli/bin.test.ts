@@ -49,6 +49,12 @@ describe('the opsbots command (package bin) as a process', () => {
     expect(bad).toMatchObject({ code: 3, stderr: expect.stringMatching(/--regions: "moon-1"/) });
   }, 30_000);
 
+  it('runs the same when started as `node dist/cli.js` (the bundle the bin loads): output and exit code', async () => {
+    const direct = await exec([join(ROOT, 'dist', 'cli.js'), 'run', 'iam-root-mfa', '--replay', 'sample', '--dry-run']);
+    expect(direct).toMatchObject({ code: 1, stdout: expect.stringMatching(/state: findings/) });
+    expect(await exec([join(ROOT, 'dist', 'cli.js'), 'run', 'iam-root-mfa', '--regions', 'moon-1'])).toMatchObject({ code: 3, stderr: expect.stringMatching(/--regions: "moon-1"/) });
+  }, 30_000);
+
   it('exits 0 clean, 2 incomplete, 3 invalid; --json - puts the JSON alone on stdout; --version and list exit 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'opsbots-bin-'));
     const exempt = join(dir, 'exempt.yml');

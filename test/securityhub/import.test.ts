@@ -128,6 +128,24 @@ describe('security hub sink: BatchImportFindings', () => {
     expect(d.sent && d.failed).toEqual([{ id: 'GetFindings', code: 'InvalidAccessException', message: expect.stringContaining('resolved ones not archived') }]);
   });
 
+  it('ends at its deadline when BatchImportFindings never answers: the request aborted, one Timeout failure, no further batch', async () => {
+    hub.on(BatchImportFindingsCommand).resolvesOnce({ SuccessCount: 2, FailedCount: 0, FailedFindings: [] }).callsFake(() => new Promise(() => undefined));
+    const d = await run(users(6), { batchSize: 2, deadlineMs: 50 });
+    const calls = hub.commandCalls(BatchImportFindingsCommand);
+    expect(calls).toHaveLength(2);
+    expect(((calls[1]?.args as unknown[] | undefined)?.[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal?.aborted).toBe(true);
+    expect(d).toMatchObject({ sent: true, imported: 2, calls: 2 });
+    expect(d.sent && d.failed).toEqual([{ id: 'deadline', code: 'Timeout', message: 'import cut short after 2 findings imported: Security Hub did not answer within 50 ms' }]);
+  });
+
+  it('ends at its deadline when the earlier findings never come: nothing imported, a Timeout failure', async () => {
+    hub.on(GetFindingsCommand).callsFake(() => new Promise(() => undefined));
+    accepted();
+    const d = await run(users(2), { deadlineMs: 50 });
+    expect(hub.commandCalls(BatchImportFindingsCommand)).toHaveLength(0);
+    expect(d.sent && d.failed.map((x) => [x.id, x.code])).toEqual([['deadline', 'Timeout']]);
+  });
+
   it('a dry run reads and sends nothing, and says how many it would import', async () => {
     const d = await run(users(5), { dryRun: true });
     expect(hub.calls()).toHaveLength(0);
@@ -142,6 +160,12 @@ describe('security hub sink in the delivery', () => {
     const s = await deliverSinks({ config: buildConfig({}), report: report(users(2)), clients: new Clients({ maxAttempts: 1 }), dryRun: false });
     expect(s).toEqual({ webhooks: [], failures: [] });
     expect(hub.calls()).toHaveLength(0);
+  });
+
+  it('gives the import one deliverySeconds: a Security Hub that never answers is a named delivery failure, not a hang', async () => {
+    hub.on(BatchImportFindingsCommand).callsFake(() => new Promise(() => undefined));
+    const s = await deliverSinks({ config: buildConfig({ securityHub: { enabled: true }, deadlines: { deliverySeconds: 0.05 } }), report: report(users(2)), clients: new Clients({ maxAttempts: 1 }), dryRun: false });
+    expect(s.failures).toEqual(['securityHub: deadline: Timeout: import cut short after 0 findings imported: Security Hub did not answer within 50 ms']);
   });
 
   it('imports into the configured region and turns FailedFindings into a named delivery failure', async () => {
