@@ -24,6 +24,7 @@ export interface Scenario {
  */
 export const SCENARIOS: readonly Scenario[] = [
   { id: 'cli', title: 'CLI start-up (compiled)', run: async (o) => (await import('./bench/cli-start')).benchCliStart(o) },
+  { id: 'bundles', title: 'function bundles of `serverless package --stage prod`: zip size, time to require', run: async (o) => (await import('./bench/bundles')).benchBundles(o) },
   { id: 'scale', title: 'one region of 100,000 resources: collect (stub clients), evaluate, render', run: async (o) => (await import('./bench/scale')).benchScale(o) },
   { id: 'run-all', title: 'run all on 20 regions (1,000 users, 500 instances, 300 security groups)', run: async (o) => (await import('./bench/run-all')).benchRunAll(o) },
   { id: 'email', title: 'email of 50,000 findings: render, MIME and size fitting (target: the 512 MB functions keep room)', run: async (o) => (await import('./bench/report')).benchReportSize({ ...o, users: [50_000] }), peakRss: { max: 150 } },

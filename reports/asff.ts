@@ -1,5 +1,5 @@
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
-import { getAudit } from '../shared/audits/index';
+import { loadedAudit } from '../shared/audits/types';
 import { GLOBAL_REGION, type Finding, type Severity, type Status } from '../shared/model';
 import type { Report } from '../shared/report';
 import { TOOL } from '../shared/version';
@@ -42,7 +42,7 @@ export function asffResourceType(resourceType: string): string {
 /** One finding in the AWS Security Finding Format (BatchImportFindings' shape). Pure. */
 export function asffFinding(report: Report, f: Finding, opts: AsffOptions): AwsSecurityFinding {
   const audit = report.audits.find((a) => a.id === f.auditId);
-  const remediation = getAudit(f.auditId)?.remediation;
+  const remediation = loadedAudit(f.auditId)?.remediation;
   const partition = report.account.partition;
   const time = opts.updatedAt ?? report.finishedAt;
   const severity = { Label: SEVERITY_LABEL[f.severity], Original: f.severity };

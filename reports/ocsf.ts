@@ -1,4 +1,4 @@
-import { getAudit } from '../shared/audits/index';
+import { loadedAudit } from '../shared/audits/types';
 import { GLOBAL_REGION, type Finding, type Severity } from '../shared/model';
 import type { Report } from '../shared/report';
 import { TOOL } from '../shared/version';
@@ -28,7 +28,7 @@ function statusOf(f: Finding): [number, string] {
 /** An OCSF Detection Finding event (class 2004, the cloud profile) for one finding. Pure. */
 export function ocsfFinding(report: Report, f: Finding): Record<string, unknown> {
   const summary = report.audits.find((a) => a.id === f.auditId);
-  const audit = getAudit(f.auditId);
+  const audit = loadedAudit(f.auditId);
   const [severityId, severity] = SEVERITY[f.severity];
   const [statusId, status] = statusOf(f);
   const time = Date.parse(report.finishedAt);

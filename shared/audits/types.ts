@@ -34,7 +34,18 @@ export interface Audit<S extends SettingsSchema = SettingsSchema> {
   readonly action?: Remediation;
 }
 
+// Every audit module loaded in this process, by id: renderers that need an audit's text (ASFF, OCSF) look it
+// up here rather than in the registry, so a function's bundle holds its own audits only.
+const loaded = new Map<string, Audit>();
+
 /** Helps TypeScript infer S for each audit module while the registry holds them as Audit. */
 export function defineAudit<S extends SettingsSchema>(audit: Audit<S>): Audit {
-  return audit as unknown as Audit;
+  const plain = audit as unknown as Audit;
+  loaded.set(plain.id, plain);
+  return plain;
+}
+
+/** A loaded audit's contract by id (every audit that ran is loaded: its module defined it). */
+export function loadedAudit(id: string): Audit | undefined {
+  return loaded.get(id);
 }

@@ -4,6 +4,7 @@ import { operatorSchema, type OperatorConfig } from '../operator/config';
 import { warmerSchema, type WarmerConfig } from '../warmer/config';
 import { organizationSchema, type OrganizationSettings } from '../org/config';
 import { alertsSchema, type AlertsConfig } from './alerts';
+import { lambdaSchema, type LambdaConfig } from './lambda';
 import { applyOverrides } from './audits';
 import { auditRunShape, finishAuditRun, type AuditRunConfig } from './audit-run';
 import { stageFromEnv } from './env';
@@ -26,6 +27,8 @@ export type { CoreConfig } from './core';
 export const stageSchema = z.strictObject({
   ...auditRunShape,
   alerts: alertsSchema,
+  /** Memory and timeout per stage and per function (shared/config/lambda.ts). Deploy only. */
+  lambda: lambdaSchema,
   /** Operator endpoints: start/stop named EC2 instances with a token (shared/operator/config.ts). */
   operator: operatorSchema.prefault({}),
   /** Keeps chosen functions warm (shared/warmer/config.ts). Off by default. */
@@ -39,6 +42,7 @@ export type StageInput = z.input<typeof stageSchema>;
 /** The whole stage, every default filled and every registered audit's settings validated. */
 export interface Config extends AuditRunConfig {
   readonly alerts: AlertsConfig;
+  readonly lambda: LambdaConfig;
   readonly operator: OperatorConfig;
   readonly warmer: WarmerConfig;
   readonly organization?: OrganizationSettings;

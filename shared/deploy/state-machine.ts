@@ -37,7 +37,7 @@ export const DEFAULT_RUN_TIMEOUT_SECONDS = 86_400;
  * caught per item and recorded as `{accountId, error}` in `outcomes`, so one account never stops the run;
  * ToleratedFailurePercentage 100 covers a child execution failing outright. Aggregate reads every result
  * back from the state bucket; an account without one is ERROR (its `outcomes` error named) and the report
- * incomplete. Only small JSON travels between states (the 256 KB payload limit: about 1,500 accounts).
+ * incomplete. Only small JSON travels between states (the 256 KB payload limit: about 1,200 accounts, a test holds it).
  */
 export function orgDefinition(o: DefinitionOptions): Record<string, unknown> {
   return {

@@ -9,6 +9,7 @@ import type { PartBuilder } from './part';
 import { stateBucket } from './state';
 import { digestFunction } from './digest';
 import { organizationPart } from './organization';
+import { applySizing } from './lambda';
 
 export interface Deployment {
   readonly region: string;
@@ -44,6 +45,7 @@ export function buildDeployment(stage: string, rawInput?: unknown): Deployment {
       throw new ConfigError(`invalid config for stage ${stage}: ${ref.field}: no function "${ref.functionKey}" in this stage (deployed: ${known})`, [{ field: ref.field, message: 'unknown function' }]);
     }
   }
+  applySizing(stage, config.lambda, functions);
   if (config.alerts.enabled) {
     resources.AlertsTopic = {
       Type: 'AWS::SNS::Topic',

@@ -140,4 +140,13 @@ describe('organization state machine (generated ASL, run with aws-local-stepfunc
     const running = execute({ '222222222222': { users: [] } }, { stage: { organization: { id: 'o-other00000' } } });
     await expect(running).rejects.toThrow(/organization\.id: the stage says o-other00000 but these credentials belong to organization o-abc1234567/);
   });
+
+  it('1,200 accounts and their outcomes fit the 256 KB state payload the Map\'s items and results travel in (the README\'s limit)', () => {
+    const runId = '20261203T083000Z-1a2b3c';
+    const name = 'x'.repeat(40); // longer than most account names
+    const items = Array.from({ length: 1200 }, (_, i) => ({ runId, partition: 'aws-us-gov', account: { id: String(100000000000 + i), name } }));
+    const outcomes = items.map((it, i) => (i % 2 === 0 ? { accountId: it.account.id, state: 'incomplete' } : { accountId: it.account.id, error: 'Sandbox.Timedout' }));
+    const mapOutput = { runId, dryRun: false, items, outcomes }; // the largest state data of a run (Accounts' output)
+    expect(Buffer.byteLength(JSON.stringify(mapOutput))).toBeLessThan(256 * 1024);
+  });
 });

@@ -1,0 +1,177 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { Metafile } from 'esbuild';
+import { decode, encode } from '@jridgewell/sourcemap-codec';
+import { AUDITS, readActions } from '../../shared/audits/index';
+import { CONFIG_DIR, readStageFile } from '../../shared/config/load';
+import { bundleInputs, literalSchemaKeys, trimSourceMap, type SourceMap } from '../../shared/deploy/bundle';
+import { remediationActions } from '../../shared/deploy/audits';
+import { normalise } from '../../shared/config/index';
+import { logicalPrefix } from '../../shared/deploy/names';
+import { packageBundles, type PackagedBundles } from './package';
+import { bundleFigures } from '../../cli/bench/bundles';
+
+/** The prod stage as shipped, plus every other audit, a digest and Security Hub: every kind of function, packaged. */
+const STAGE = 'zzbundles';
+const raw = readStageFile(join(CONFIG_DIR, 'prod.yml')) as Record<string, any>;
+const stage = {
+  ...raw,
+  audits: { ...raw.audits, 'ec2-required-tags': { remediation: { enabled: true } }, 'ec2-open-security-groups': {} },
+  digest: { schedule: 'cron(0 8 * * ? *)' },
+  securityHub: { enabled: true },
+  lambda: { memorySize: 1024, timeout: 600, functions: { digest: { memorySize: 2048, timeout: 900 }, operatorStagingStart: { memorySize: 512 } } },
+};
+const config = normalise(STAGE, stage);
+
+/** The SDK clients a bundle holds (`@aws-sdk/client-ec2` -> `ec2`); credential providers' nested clients aside. */
+const sdkClients = (meta: Metafile) => [...new Set(Object.keys(bundleInputs(meta)).flatMap((p) => /node_modules\/@aws-sdk\/client-([a-z0-9]+)\//.exec(p)?.[1] ?? []))].sort();
+const has = (meta: Metafile, path: RegExp) => Object.keys(bundleInputs(meta)).filter((p) => path.test(p));
+
+/** IAM action prefix -> the client that calls it. */
+const CLIENT_OF: Record<string, string> = { ses: 'sesv2' };
+const clientsFor = (actions: readonly string[]) => actions.map((a) => a.split(':')[0] ?? '').map((s) => CLIENT_OF[s] ?? s);
+
+/** What every audit function may call besides its collectors: identity, mail, its state, Security Hub, webhook URLs (SSM). */
+const AUDIT_COMMON = ['sts', 'sesv2', 's3', 'securityhub', 'ssm'];
+
+/** The audit engine and its outputs (an operator change's undo, shared/actions/undo.ts, is the operator's too). */
+const ENGINE_ONLY = /^(shared\/(audits|collect|state|notify|securityhub|org)\/|reports\/)/;
+const REGISTRIES = /^shared\/(audits\/index|collect\/index|config\/index|deploy\/template)\.ts$/;
+/** zod ships every locale; a bundle needs English only (the namespace import keeps the others out). */
+const OTHER_LOCALES = /zod\/v4\/locales\/(?!en\.js)/;
+
+describe('deploy: what each packaged function bundles (esbuild metafiles of `serverless package`)', () => {
+  let pkg: PackagedBundles;
+  beforeAll(() => {
+    pkg = packageBundles(STAGE, stringify(stage));
+  }, 600_000);
+  afterAll(() => pkg?.dispose());
+
+  it('packages a bundle for every kind of function', () => {
+    expect(Object.keys(pkg.metafiles).sort()).toEqual(
+      [...AUDITS.map((a) => a.id), 'digest', 'operator-console', 'operator-deny', 'operator-guard', 'operator-start', 'operator-state', 'operator-stop', 'warmer'].sort(),
+    );
+  });
+
+  it('no bundle holds the whole-stage config, a registry it does not run, or zod\'s other locales', () => {
+    for (const [entry, meta] of Object.entries(pkg.metafiles)) {
+      const registries = entry === 'digest' ? has(meta, REGISTRIES).filter((p) => !/^shared\/(audits|collect)\/index\.ts$/.test(p)) : has(meta, REGISTRIES);
+      expect({ entry, registries, locales: has(meta, OTHER_LOCALES) }).toEqual({ entry, registries: [], locales: [] });
+    }
+  });
+
+  it('the operator endpoints reach EC2 and SSM only, and no audit engine, collector or report', () => {
+    for (const entry of ['operator-start', 'operator-stop', 'operator-state', 'operator-deny']) {
+      const meta = pkg.metafiles[entry] as Metafile;
+      // The catch-all reads a parameter no role may read (the same work as a wrong token: shared/operator/token.ts).
+      expect({ entry, clients: sdkClients(meta), engine: has(meta, ENGINE_ONLY) }).toEqual({ entry, clients: ['ec2', 'ssm'], engine: [] });
+    }
+    const guard = pkg.metafiles['operator-guard'] as Metafile;
+    expect(sdkClients(guard)).toEqual(['ec2', 'sesv2']);
+    expect(has(guard, /^(shared\/(audits|collect|state|securityhub|org)\/|reports\/)/)).toEqual([]);
+  });
+
+  it('the console page reaches no AWS client and no schema library', () => {
+    const meta = pkg.metafiles['operator-console'] as Metafile;
+    expect({ clients: sdkClients(meta), zod: has(meta, /node_modules\/zod\//).length }).toEqual({ clients: [], zod: 0 });
+  });
+
+  it('the warmer reaches the Lambda client only, and no audit, operator or report code', () => {
+    const meta = pkg.metafiles.warmer as Metafile;
+    expect(sdkClients(meta)).toEqual(['lambda']);
+    expect(has(meta, /^(shared\/(audits|collect|actions|state|notify|operator|securityhub|org)\/|reports\/)/)).toEqual([]);
+  });
+
+  it.each(AUDITS.map((a) => [a.id, a] as const))('%s bundles its own audit only, and only the clients its sources and remediation call', (id, audit) => {
+    const meta = pkg.metafiles[id] as Metafile;
+    const ac = config.audits[id];
+    const writes = audit.action && ac ? remediationActions(audit.action, audit.action.settings.parse({})) : [];
+    const allowed = new Set([...clientsFor(readActions(audit)), ...clientsFor(writes), ...AUDIT_COMMON]);
+    expect({ id, extra: sdkClients(meta).filter((c) => !allowed.has(c)) }).toEqual({ id, extra: [] });
+    const others = AUDITS.filter((a) => a.id !== id).map((a) => `shared/audits/${a.id}.ts`);
+    expect({ id, others: Object.keys(bundleInputs(meta)).filter((p) => others.includes(p)) }).toEqual({ id, others: [] });
+  });
+
+  it('an IAM-only audit carries no EC2 or ACM client', () => {
+    for (const id of ['iam-console-mfa', 'iam-root-mfa', 'iam-access-key-age', 'iam-unused-credentials']) expect({ id, clients: sdkClients(pkg.metafiles[id] as Metafile) }).toEqual({ id, clients: expect.not.arrayContaining(['ec2', 'acm']) });
+  });
+
+  it('the packaged template carries memory and timeout per stage and per function', () => {
+    const fn = (key: string) => {
+      const p = pkg.template.Resources[`${logicalPrefix(key)}LambdaFunction`]?.Properties;
+      return { key, memory: p?.MemorySize, timeout: p?.Timeout };
+    };
+    expect(fn('iamConsoleMfa')).toEqual({ key: 'iamConsoleMfa', memory: 1024, timeout: 600 });
+    expect(fn('digest')).toEqual({ key: 'digest', memory: 2048, timeout: 900 });
+    expect(fn('operatorStagingStart')).toEqual({ key: 'operatorStagingStart', memory: 512, timeout: 15 });
+    expect(fn('operatorStagingStop')).toEqual({ key: 'operatorStagingStop', memory: 256, timeout: 15 });
+  });
+
+  it('the bench prints every zip\'s size and its bundle\'s require time next to the target of its kind', () => {
+    const lines: string[] = [];
+    bundleFigures(pkg.dir, (l) => lines.push(l), 1);
+    const zips = readdirSync(pkg.dir).filter((f) => f.endsWith('.zip'));
+    expect(lines).toHaveLength(zips.length * 2);
+    expect(lines.find((l) => l.includes('operatorDeny.zip'))).toMatch(/\d+ KB\s+target <= 300 KB: (met|MISSED)$/);
+    expect(lines.find((l) => l.includes('warmer.zip'))).toMatch(/target <= 300 KB/);
+    const audit = lines.findIndex((l) => l.includes('iamConsoleMfa.zip'));
+    expect(lines[audit]).toMatch(/target <= 1000 KB/);
+    expect(lines[audit + 1]).toMatch(/require, CPU \(median of 1; wall \d+ ms\)\s+\d+ ms\s+target <= 300 ms: (met|MISSED)$/);
+  });
+
+  it('a packaged bundle throws a named error whose stack points at the TypeScript source, with no sources inlined', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-deny-'));
+    try {
+      execFileSync('unzip', ['-q', join(pkg.dir, 'operatorDeny.zip'), '-d', dir]);
+      const map = JSON.parse(readFileSync(join(dir, 'functions', 'operator-deny.js.map'), 'utf8')) as SourceMap;
+      expect(map.sourcesContent).toBeUndefined();
+      const script = "require('./functions/operator-deny.js').handler({}).catch((e) => console.log(JSON.stringify({ name: e.name, stack: e.stack })))";
+      const out = execFileSync(process.execPath, ['--enable-source-maps', '-e', script], { cwd: dir, env: { PATH: process.env.PATH, OPSBOTS_STAGE: 'x', OPSBOTS_CONFIG: '{"maxAttempts":0}' }, encoding: 'utf8' });
+      const { name, stack } = JSON.parse(out) as { name: string; stack: string };
+      expect(name).toBe('ConfigError');
+      expect(stack).toMatch(/maxAttempts/);
+      expect(stack).toMatch(/shared\/config\/issues\.ts:\d+:\d+/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('deploy: bundle build steps', () => {
+  it('literal schema keys: the same values, keys written out; escapes, unknown names and __proto__ left alone', () => {
+    const source = ['const _xN = "xmlName";', 'const _p = "__proto__";', 'export var A$ = [0, { [_xN]: _ZI }, { [_p]: 1 }, { [other]: 2 }];'].join('\n');
+    expect(literalSchemaKeys(source)).toBe(['const _xN = "xmlName";', 'const _p = "__proto__";', 'export var A$ = [0, { "xmlName": _ZI }, { [_p]: 1 }, { [other]: 2 }];'].join('\n'));
+  });
+
+  it('the EC2 schema module exports the same shapes once rewritten', () => {
+    const path = require.resolve('@aws-sdk/client-ec2/dist-es/schemas/schemas_0.js', { paths: [join(__dirname, '..', '..')] });
+    const source = readFileSync(path, 'utf8');
+    const rewritten = literalSchemaKeys(source);
+    expect(rewritten).not.toBe(source);
+    // Evaluate both as plain scripts over the same stubs and compare every exported value.
+    const evaluate = (code: string) => {
+      const exports: Record<string, unknown> = {};
+      const body = code.replace(/^import .*$/gm, '').replace(/^export (var|const) /gm, '$1 ').replace(/^export \{[^}]*\};?$/gm, '');
+      const names = [...code.matchAll(/^export (?:var|const) (\w+\$?)/gm)].map((m) => m[1] ?? '');
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      new Function('exports', 'TypeRegistry', 'EC2ServiceException', `${body}\n${names.map((n) => `exports[${JSON.stringify(n)}] = ${n};`).join('\n')}`)(exports, class { registerError() {} }, class {});
+      return exports;
+    };
+    const strip = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'function' ? String(x) : x)));
+    expect(strip(evaluate(rewritten))).toEqual(strip(evaluate(source)));
+  });
+
+  it('trimming a source map keeps our files\' mappings and drops the dependencies\'', () => {
+    const mappings = encode([
+      [[0, 0, 10, 2, 0], [7, 1, 3, 4, 1]],
+      [[0, 1, 5, 0], [4], [9, 0, 1, 1]],
+    ]);
+    const trimmed = trimSourceMap({ version: 3, sources: ['node_modules/x/a.js', 'shared/b.ts'], names: ['dep', 'own'], mappings });
+    expect(trimmed.sources).toEqual(['shared/b.ts']);
+    expect(trimmed.names).toEqual(['own']);
+    expect(decode(trimmed.mappings)).toEqual([[[7, 0, 3, 4, 0]], [[0, 0, 5, 0]]]);
+  });
+});
