@@ -60,8 +60,9 @@ export function findingsTable(report: Report, filter: PrintFilter = DEFAULT_FILT
   return blocks.join('\n\n');
 }
 
-/** Which document `--json -` or `--csv -` sends to stdout (at most one can). */
-export function stdoutTarget(json: string | undefined, csv: string | undefined): 'json' | 'csv' | undefined {
+/** Which document `--json -` or `--csv -` sends to stdout (at most one can; --verbose's log lines go there too, so not with it). */
+export function stdoutTarget(json: string | undefined, csv: string | undefined, verbose = false): 'json' | 'csv' | undefined {
   if (json === '-' && csv === '-') throw new ConfigError('--json - and --csv -: only one document can go to stdout; write the other to a file', [{ field: '--csv', message: 'stdout taken by --json' }]);
+  if (verbose && (json === '-' || csv === '-')) throw new ConfigError(`--verbose writes its log lines to stdout, which --${json === '-' ? 'json' : 'csv'} - needs for the document alone: write the document to a file`, [{ field: '--verbose', message: 'stdout taken' }]);
   return json === '-' ? 'json' : csv === '-' ? 'csv' : undefined;
 }

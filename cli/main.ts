@@ -85,7 +85,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       const { parseFilter, findingsTable, stdoutTarget } = await import('./findings-table');
       const filter = parseFilter(o.status, o.severity);
       // `--json -` / `--csv -`: stdout carries that document alone, everything for people goes to stderr.
-      const toStdout = stdoutTarget(o.json, o.csv);
+      const toStdout = stdoutTarget(o.json, o.csv, o.verbose);
       const say = toStdout ? err : out;
       const config = loadConfig({ stage: o.stage, file: o.config });
       // Files and the summary come before the send: a failed delivery loses nothing (exit 4).

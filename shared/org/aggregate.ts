@@ -1,6 +1,7 @@
 import type { ActionResult } from '../actions/types';
 import type { Audit } from '../audits/types';
 import type { SourceError } from '../collect/outcome';
+import type { ExpiredExemption } from '../exemptions';
 import type { AuditRunConfig as Config } from '../config/audit-run';
 import type { Log } from '../logger';
 import { GLOBAL_REGION, countFindings, emptyCounts, finding, STATUSES, type Counts, type Finding } from '../model';
@@ -70,6 +71,8 @@ export async function aggregate(opts: AggregateOptions): Promise<Report> {
   const actions: ActionResult[] = [];
   const notEvaluated: SourceError[] = [...discovery.errors];
   const regions = new Set<string>();
+  // The same stage exemptions expire in every account: one entry each, the findings it would cover summed.
+  const expired = new Map<string, ExpiredExemption>();
   const accounts: OrgAccountSummary[] = [];
   const partition = discovery.partition;
 
@@ -111,6 +114,7 @@ export async function aggregate(opts: AggregateOptions): Promise<Report> {
     for (const x of report.actions) actions.push(x);
     for (const e of report.notEvaluated) notEvaluated.push({ ...e, account: a.id });
     for (const region of report.regions) regions.add(region);
+    for (const x of report.expiredExemptions ?? []) expired.set(x.match, { ...x, matched: (expired.get(x.match)?.matched ?? 0) + x.matched });
     const counts = countFindings(report.findings);
     const reason = r.assumed ? undefined : `could not assume ${r.roleArn}: ${report.notEvaluated[0]?.code ?? 'UnknownError'}`;
     accounts.push(summaryOf(a, r.assumed ? 'audited' : 'error', reason, counts, { reportState: report.state, regions: report.regions.length }));
@@ -143,6 +147,7 @@ export async function aggregate(opts: AggregateOptions): Promise<Report> {
     findings,
     actions,
     notEvaluated,
+    ...(expired.size > 0 ? { expiredExemptions: [...expired.values()] } : {}),
     timings: {},
   };
 }

@@ -150,6 +150,8 @@ describe('cli: opsbots run prints the findings people act on', () => {
     expect(readFileSync(file, 'utf8').trimEnd()).toBe(stdout.out);
     expect(written.out).toMatch(/^state: incomplete/m);
     expect(await run('--json', '-', '--csv', '-')).toMatchObject({ code: 3, err: expect.stringContaining('only one document can go to stdout') });
+    // --verbose logs to stdout: it would corrupt the document.
+    expect(await run('--json', '-', '--verbose')).toMatchObject({ code: 3, out: '', err: expect.stringContaining('--verbose writes its log lines to stdout, which --json - needs') });
   });
 });
 

@@ -28,6 +28,14 @@ describe('an expired exemption is reported as expired, never silently ignored', 
     expect(readFileSync(join(dir, 'out', 'report.html'), 'utf8')).toMatch(/<h2[^>]*>Expired exemptions \(1\)<\/h2>.*expired on 2026-11-01/);
   });
 
+  it('an organization run lists it once, with the findings it would cover summed over the accounts', async () => {
+    const { out } = await cli('run', 'iam-console-mfa', '--replay', join(__dirname, '../../sample/org'), '--config', config, '--dry-run', '--json', '-');
+    const envelope = JSON.parse(out) as { expiredExemptions: { match: string; matched: number }[]; findings: { resourceId: string; account?: string; suppressed?: unknown }[] };
+    const breakglass = envelope.findings.filter((f) => f.resourceId === 'breakglass' && !f.suppressed);
+    expect(breakglass.length).toBeGreaterThan(0);
+    expect(envelope.expiredExemptions).toEqual([expect.objectContaining({ match: 'iam-console-mfa:global:arn:aws:iam::123456789012:user/breakglass', matched: breakglass.length })]);
+  });
+
   it('an exemption still in force is not listed as expired', async () => {
     const { out } = await cli('run', 'iam-console-mfa', '--replay', 'sample', '--config', SAMPLE_CONFIG, '--dry-run', '--json', '-');
     expect((JSON.parse(out) as { expiredExemptions: unknown[] }).expiredExemptions).toEqual([]);
