@@ -55,7 +55,7 @@ describe('npm run bench: harness and targets', () => {
   }, 60_000);
 
   it('an unknown scenario is refused by name', async () => {
-    await expect(runScenario('nope', { users: [], print: () => undefined })).rejects.toThrow(/no scenario "nope" \(known: cli, scale/);
+    await expect(runScenario('nope', { users: [], print: () => undefined })).rejects.toThrow(/no scenario "nope" \(known: cli, .*\bscale\b.*\borg\b/);
   });
 
   it('scale and run-all: every source of the emulated account is read, figures printed against their targets', async () => {
