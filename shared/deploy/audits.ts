@@ -32,15 +32,16 @@ export function functionConfig(raw: StageInput, auditIds: readonly string[]): st
   return JSON.stringify({ ...own, audits });
 }
 
-export function alarm(key: string): Record<string, unknown> {
+/** One alarm to the alerts topic: the metric's Sum of 1 or more in 5 minutes. */
+export function sumAlarm(logicalId: string, description: string, namespace: string, metric: string, dimension: { Name: string; Value: unknown }): Record<string, unknown> {
   return {
-    [`${logicalPrefix(key)}ErrorsAlarm`]: {
+    [logicalId]: {
       Type: 'AWS::CloudWatch::Alarm',
       Properties: {
-        AlarmDescription: `opsbots ${key} failed: see its CloudWatch logs`,
-        Namespace: 'AWS/Lambda',
-        MetricName: 'Errors',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: `${logicalPrefix(key)}LambdaFunction` } }],
+        AlarmDescription: description,
+        Namespace: namespace,
+        MetricName: metric,
+        Dimensions: [dimension],
         Statistic: 'Sum',
         Period: 300,
         EvaluationPeriods: 1,
@@ -51,6 +52,10 @@ export function alarm(key: string): Record<string, unknown> {
       },
     },
   };
+}
+
+export function alarm(key: string): Record<string, unknown> {
+  return sumAlarm(`${logicalPrefix(key)}ErrorsAlarm`, `opsbots ${key} failed: see its CloudWatch logs`, 'AWS/Lambda', 'Errors', { Name: 'FunctionName', Value: { Ref: `${logicalPrefix(key)}LambdaFunction` } });
 }
 
 /** An audit's statements: its declared read actions, and its write actions only where the stage enables its remediation. */

@@ -3,7 +3,7 @@ import { ConfigError } from '../errors';
 import { memberAudits } from '../org/audits';
 import { DISCOVERY_ACTIONS } from '../org/discover';
 import { ORG_RUNS_PREFIX } from '../org/handlers';
-import { alarm, functionConfig, sesStatement } from './audits';
+import { alarm, functionConfig, sesStatement, sumAlarm } from './audits';
 import { roleName, roleResource, SERVICE, serviceRole, type Statement } from './iam';
 import { logicalPrefix } from './names';
 import type { DeploymentPart } from './part';
@@ -68,24 +68,7 @@ export function stateMachineStatements(stage: string): Statement[] {
 }
 
 function stateMachineAlarm(metric: 'ExecutionsFailed' | 'ExecutionsTimedOut'): Record<string, unknown> {
-  return {
-    [`${STATE_MACHINE}${metric}Alarm`]: {
-      Type: 'AWS::CloudWatch::Alarm',
-      Properties: {
-        AlarmDescription: `opsbots organization run: ${metric} (no organization report was sent: see the execution's history)`,
-        Namespace: 'AWS/States',
-        MetricName: metric,
-        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: STATE_MACHINE } }],
-        Statistic: 'Sum',
-        Period: 300,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        TreatMissingData: 'notBreaching',
-        AlarmActions: [{ Ref: 'AlertsTopic' }],
-      },
-    },
-  };
+  return sumAlarm(`${STATE_MACHINE}${metric}Alarm`, `opsbots organization run: ${metric} (no organization report was sent: see the execution's history)`, 'AWS/States', metric, { Name: 'StateMachineArn', Value: { Ref: STATE_MACHINE } });
 }
 
 /**
