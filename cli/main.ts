@@ -133,18 +133,15 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .option('--regions <r1,r2>', 'record only these regions');
   orgOptions(rec)
     .action(async (o: { out: string; stage?: string; config?: string; regions?: string } & OrgFlags) => {
-      const [{ loadConfig }, { parseRegions }, { record, recordOrg, unreadable }, { MemoryLog }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger'), import('./org')]);
+      const [{ loadConfig }, { parseRegions }, { record, recordOrg, orgRecordLines, unreadable }, { MemoryLog }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger'), import('./org')]);
       const config = loadConfig({ stage: o.stage, file: o.config });
       if (org.isOrgRun(o)) {
         const recorded = await recordOrg({ config, org: org.orgSettings(config.organization, o), dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
-        out(`recorded the organization into ${o.out}: ${recorded.accounts.length} accounts in scope`);
-        for (const e of recorded.discoveryErrors) out(`  not readable: ${e.source} ${e.code}: ${e.message}`);
-        for (const a of recorded.accounts) {
-          const assume = a.errors.find((e) => e.source === 'sts.assumeRole');
-          const what = assume ? `NOT RECORDED: could not assume its role: ${assume.code}` : a.plan === 'audit' ? `recorded${a.errors.map((e) => `; not readable: ${e.source}@${e.region} ${e.code}`).join('')}` : `${a.plan}: ${a.reason ?? ''}`;
-          out(`  ${a.id} ${what}`);
-        }
-        setCode(EXIT.clean);
+        // Fail closed like one account: what was recorded is kept, but an account or source missing is exit 2, each named.
+        const lines = orgRecordLines(o.out, recorded);
+        for (const line of lines.out) out(line);
+        for (const line of lines.err) err(line);
+        setCode(lines.err.length > 0 ? EXIT.incomplete : EXIT.clean);
         return;
       }
       const recorded = await record({ config, dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });

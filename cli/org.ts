@@ -6,7 +6,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { Clients } from '../shared/aws/clients';
 import { recordedAt } from '../shared/aws/recording';
 import { withOverrides } from '../shared/config/index';
-import { ConfigError } from '../shared/errors';
+import { ConfigError, OpsbotsError } from '../shared/errors';
 import { resolveAuditIds } from '../shared/run';
 import { accountIdSchema, defaultOrganization, organizationSchema, ouIdSchema, roleNameSchema, externalIdSchema, type OrganizationSettings } from '../shared/org/config';
 import { DirOrgStore } from '../shared/org/store';
@@ -76,6 +76,14 @@ export function orgSettings(base: OrganizationSettings | undefined, f: OrgFlags)
   return parsed.data;
 }
 
+/** Replaying an organization recording that could not record this member (meta.json `notRecorded`). */
+export class AccountNotRecordedError extends OpsbotsError {
+  constructor(accountId: string, reason: string) {
+    super(`account ${accountId} is not in the recording: ${reason}`);
+    this.name = 'NotRecorded'; // the code the report gives, as for any call the recording lacks
+  }
+}
+
 export interface CliOrgRunOptions extends CliRunOptions {
   readonly org: OrganizationSettings;
   /** Keep every account's full result here (`<runId>/accounts/<id>.json`); default: a temporary folder, removed after. */
@@ -100,8 +108,12 @@ export async function cliOrgRun(opts: CliOrgRunOptions): Promise<CliRunResult> {
   const base = { maxAttempts: config.maxAttempts, passthrough: opts.passthrough, defaultRegion: config.region, requestTimeoutMs: config.deadlines.requestSeconds * 1000 };
   const clients = new Clients({ ...base, ...replay(join(opts.replayDir ?? '', MANAGEMENT_DIR)) });
   // Members count into the caller's stats (one --stats table), but share nothing else.
-  const memberClients = (id: string, credentials: AwsCredentialIdentityProvider) =>
-    new Clients({ ...base, credentials, stats: clients.stats, ...replay(memberDir(opts.replayDir ?? '', meta, id)) });
+  // A member the recording names as not recorded is not audited, with the recorded reason: never replayed as empty.
+  const memberClients = (id: string, credentials: AwsCredentialIdentityProvider) => {
+    const missing = meta?.notRecorded?.[id];
+    if (missing) throw new AccountNotRecordedError(id, missing.reason);
+    return new Clients({ ...base, credentials, stats: clients.stats, ...replay(memberDir(opts.replayDir ?? '', meta, id)) });
+  };
   const temporary = opts.resultsDir === undefined;
   const resultsDir = opts.resultsDir ?? mkdtempSync(join(tmpdir(), 'opsbots-org-'));
   try {

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { formatUtc } from '../dates';
 import { mapLimit } from '../concurrency';
-import { ConfigError, errorMessage } from '../errors';
+import { ConfigError, errorCode, errorMessage } from '../errors';
 import { parseOrThrow } from '../config/issues';
 import type { Report, ReportState } from '../report';
 import { auditAccount, type AccountRunOptions } from './account';
 import { aggregate } from './aggregate';
 import { runIdSchema, type OrgResultStore } from './store';
-import { auditItems, type AccountItem } from './types';
+import { auditItems, type AccountItem, type Discovery } from './types';
 import { countFindings, type Counts } from '../model';
 import type { StateStore } from '../state/store';
 import { sendOwnerMail, withOwnerPlan, type OwnerDelivery } from './owner-mail';
@@ -89,19 +89,32 @@ export function ownerMailStep(steps: OrgSteps, report: Report): Promise<OwnerDel
   return sendOwnerMail({ config: steps.config, report, clients: steps.clients, dryRun: steps.dryRun, log: steps.log, ...(steps.budget ? { budget: steps.budget } : {}), ...(steps.ownerState ? { state: steps.ownerState } : {}) });
 }
 
+/** What an organization run reports as it goes (the CLI's progress line). */
+export interface OrgRunProgress {
+  /** Discovery is done: every account in scope, with its plan. */
+  discovered(discovery: Pick<Discovery, 'accounts'>): void;
+  /** One account's step is over; `failed`: it was not audited (role not assumed, or its step failed). */
+  accountDone(accountId: string, failed: boolean): void;
+}
+
 /**
  * The CLI's fan-out: discover, every account `accountConcurrency` at a time, aggregate. An account step
  * that throws is logged and left without a result, exactly as the state machine's Catch leaves it; the
- * aggregation then names that account as not audited.
+ * aggregation then names that account as not audited, with the step's error code.
  */
-export async function runOrganization(steps: OrgSteps, runId?: string): Promise<Report> {
+export async function runOrganization(steps: OrgSteps, runId?: string, progress?: OrgRunProgress): Promise<Report> {
   const { runId: id, items } = await discoverStep(steps, runId === undefined ? {} : { runId });
+  if (progress) progress.discovered(await steps.store.getDiscovery(id));
+  const failures = new Map<string, string>();
   await mapLimit(items, steps.org.accountConcurrency, async (item) => {
     try {
-      await accountStep(steps, item);
+      const done = await accountStep(steps, item);
+      progress?.accountDone(item.account.id, !done.assumed);
     } catch (error) {
       steps.log.error('account step failed', { runId: id, account: item.account.id, error: errorMessage(error) });
+      failures.set(item.account.id, errorCode(error));
+      progress?.accountDone(item.account.id, true);
     }
   });
-  return aggregateStep(steps, { runId: id });
+  return aggregateStep(steps, { runId: id, failures });
 }
