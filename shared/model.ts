@@ -38,9 +38,21 @@ export interface Finding {
 
 export type FindingInput = Omit<Finding, 'suppressed'>;
 
-/** Named-field builder so no audit builds a finding positionally. */
+/**
+ * Named-field builder so no audit builds a finding positionally. Every finding is built by the same literal,
+ * so all share one shape (two with tags) whatever order an audit wrote its fields in. Evidence is copied
+ * and frozen, unless it is frozen already: an audit may then share one evidence object among many findings
+ * (a PASS's few constant fields).
+ */
 export function finding(input: FindingInput): Finding {
-  return Object.freeze({ ...input, evidence: Object.freeze({ ...input.evidence }) });
+  const evidence = Object.isFrozen(input.evidence) ? input.evidence : Object.freeze({ ...input.evidence });
+  const { auditId, status, severity, resource, resourceId, resourceType, region, account, reason, tags } = input;
+  const built: { -readonly [K in keyof Finding]: Finding[K] } = { auditId, status, severity, resource, resourceId, resourceType, region, account, reason, evidence };
+  if (tags !== undefined) built.tags = tags;
+  // A finding rebuilt from another (a copy with a field changed) keeps its suppression.
+  const { suppressed } = input as Finding;
+  if (suppressed !== undefined) built.suppressed = suppressed;
+  return Object.freeze(built);
 }
 
 export type Counts = Record<Status, number> & { suppressed: number };
