@@ -80,7 +80,8 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .addHelpText('after', ORG_HELP);
   orgOptions(run)
     .option('--results <dir>', '--org: keep every account\'s full result under this folder')
-    .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; csv?: string; status?: string; severity?: string; quiet: boolean; out?: string; ocsf?: string; asff?: string; replay?: string; stats: boolean; verbose: boolean; results?: string } & OrgFlags) => {
+    .option('--state <dir>', '--org with notify.accountOwnerTag and sendWhen: changes: keep each account\'s findings here, so its owner gets mail only when they change')
+    .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; csv?: string; status?: string; severity?: string; quiet: boolean; out?: string; ocsf?: string; asff?: string; replay?: string; stats: boolean; verbose: boolean; results?: string; state?: string } & OrgFlags) => {
       const [{ loadConfig }, { parseRegions, parseSet }, { cliRun, UndeliveredError }, { MemoryLog, createLogger }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./run'), import('../shared/logger'), import('./org')]);
       const { parseFilter, findingsTable, stdoutTarget } = await import('./findings-table');
       const filter = parseFilter(o.status, o.severity);
@@ -109,7 +110,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       const common = { config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog(), onReady, ...(progress ? { onProgress: progress.onProgress } : {}) };
       let result: import('./run').CliRunResult;
       try {
-        result = org.isOrgRun(o, o.replay) ? await org.cliOrgRun({ ...common, org: org.orgSettings(config.organization, o), ...(o.results ? { resultsDir: o.results } : {}) }) : await cliRun(common);
+        result = org.isOrgRun(o, o.replay) ? await org.cliOrgRun({ ...common, org: org.orgSettings(config.organization, o), ...(o.results ? { resultsDir: o.results } : {}), ...(o.state ? { stateDir: o.state } : {}) }) : await cliRun(common);
       } catch (error) {
         progress?.clear();
         if (!(error instanceof UndeliveredError)) throw error;
@@ -119,6 +120,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       }
       say(result.delivery.sent ? `email sent to ${result.delivery.to.join(', ')} (${result.delivery.messageId})` : `email not sent: ${result.delivery.reason}`);
       if (result.sinks) for (const line of sinkLines(result.sinks)) say(line);
+      if (result.owners) for (const line of (await import('../shared/org/owner-mail')).ownerLines(result.owners)) say(line);
       if (o.stats) say(statsTable(result.clients.stats, result.report));
       setCode(result.exitCode);
     });
