@@ -37,7 +37,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .exitOverride();
   cmd
     .command('list')
-    .description('every audit: title, severity, what it reads (and the IAM actions), its settings and defaults, its remediation')
+    .description('every audit: title, severity, what it reads (and the IAM actions), its settings with defaults and descriptions, its remediation')
     .option('--json', 'JSON instead of text', false)
     .action(async (o: { json: boolean }) => {
       const { listAudits, listText } = await import('./list');
