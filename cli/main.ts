@@ -37,7 +37,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .exitOverride();
   cmd
     .command('list')
-    .description('every audit: title, severity, what it reads (and the IAM actions), its settings and defaults, its remediation')
+    .description('every audit: title, severity, what it reads (and the IAM actions), its settings with defaults and descriptions, its remediation')
     .option('--json', 'JSON instead of text', false)
     .action(async (o: { json: boolean }) => {
       const { listAudits, listText } = await import('./list');
@@ -80,7 +80,8 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .addHelpText('after', ORG_HELP);
   orgOptions(run)
     .option('--results <dir>', '--org: keep every account\'s full result under this folder')
-    .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; csv?: string; status?: string; severity?: string; quiet: boolean; out?: string; ocsf?: string; asff?: string; replay?: string; stats: boolean; verbose: boolean; results?: string } & OrgFlags) => {
+    .option('--state <dir>', '--org with notify.accountOwnerTag and sendWhen: changes: keep each account\'s findings here, so its owner gets mail only when they change')
+    .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; csv?: string; status?: string; severity?: string; quiet: boolean; out?: string; ocsf?: string; asff?: string; replay?: string; stats: boolean; verbose: boolean; results?: string; state?: string } & OrgFlags) => {
       const [{ loadConfig }, { parseRegions, parseSet }, { cliRun, UndeliveredError }, { MemoryLog, createLogger }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./run'), import('../shared/logger'), import('./org')]);
       const { parseFilter, findingsTable, stdoutTarget } = await import('./findings-table');
       const filter = parseFilter(o.status, o.severity);
@@ -100,8 +101,8 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
         say(`state: ${report.state}${report.notEvaluated.length > 0 ? ` (not evaluated: ${report.notEvaluated.map((e) => `${e.account ? `${e.account}:` : ''}${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
         if (report.actions.length > 0 && !o.quiet) say(actionsText(report.actions));
         if (toStdout) out((toStdout === 'json' ? rendered.json : rendered.csv).trimEnd());
-        if (o.json && o.json !== '-') writeFile(o.json, rendered.json);
-        if (o.csv && o.csv !== '-') writeFile(o.csv, rendered.csv);
+        if (o.json && o.json !== '-') writeFile(o.json, rendered.jsonChunks());
+        if (o.csv && o.csv !== '-') writeFile(o.csv, rendered.csvChunks());
         if (o.ocsf) writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJson(report));
         if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(report, { region: config.securityHub.region ?? config.region }));
         if (o.out) say(`wrote ${writeOut(o.out, rendered, eml).join(', ')}`);
@@ -109,7 +110,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       const common = { config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog(), onReady, ...(progress ? { onProgress: progress.onProgress } : {}) };
       let result: import('./run').CliRunResult;
       try {
-        result = org.isOrgRun(o, o.replay) ? await org.cliOrgRun({ ...common, org: org.orgSettings(config.organization, o), ...(o.results ? { resultsDir: o.results } : {}) }) : await cliRun(common);
+        result = org.isOrgRun(o, o.replay) ? await org.cliOrgRun({ ...common, org: org.orgSettings(config.organization, o), ...(o.results ? { resultsDir: o.results } : {}), ...(o.state ? { stateDir: o.state } : {}) }) : await cliRun(common);
       } catch (error) {
         progress?.clear();
         if (!(error instanceof UndeliveredError)) throw error;
@@ -119,6 +120,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       }
       say(result.delivery.sent ? `email sent to ${result.delivery.to.join(', ')} (${result.delivery.messageId})` : `email not sent: ${result.delivery.reason}`);
       if (result.sinks) for (const line of sinkLines(result.sinks)) say(line);
+      if (result.owners) for (const line of (await import('../shared/org/owner-mail')).ownerLines(result.owners)) say(line);
       if (o.stats) say(statsTable(result.clients.stats, result.report));
       setCode(result.exitCode);
     });

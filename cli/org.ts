@@ -11,7 +11,10 @@ import { resolveAuditIds } from '../shared/run';
 import { accountIdSchema, defaultOrganization, organizationSchema, ouIdSchema, roleNameSchema, externalIdSchema, type OrganizationSettings } from '../shared/org/config';
 import { DirOrgStore } from '../shared/org/store';
 import { MANAGEMENT_DIR, memberDir, orgRecording, requireOrgRecording } from '../shared/org/recording';
-import { newRunId, runOrganization } from '../shared/org/steps';
+import { newRunId, ownerMailStep, runOrganization } from '../shared/org/steps';
+import { ownerFailures } from '../shared/org/owner-mail';
+import { DirStateStore } from '../shared/state/store';
+import { EXIT } from './output';
 import { deliverRun, type CliRunOptions, type CliRunResult } from './run';
 
 /** The `--org` family of options, as commander gives them. */
@@ -85,6 +88,11 @@ export interface CliOrgRunOptions extends CliRunOptions {
   readonly org: OrganizationSettings;
   /** Keep every account's full result here (`<runId>/accounts/<id>.json`); default: a temporary folder, removed after. */
   readonly resultsDir?: string;
+  /**
+   * `sendWhen: changes` for owner mail: each account's previous findings are kept under `<stateDir>/accounts/<id>/`.
+   * Absent: the previous findings are unknown, so each owner mail is sent and says so.
+   */
+  readonly stateDir?: string;
 }
 
 /**
@@ -110,9 +118,14 @@ export async function cliOrgRun(opts: CliOrgRunOptions): Promise<CliRunResult> {
   const resultsDir = opts.resultsDir ?? mkdtempSync(join(tmpdir(), 'opsbots-org-'));
   try {
     const now = opts.replayDir ? recordedAt(opts.replayDir) : undefined;
-    const steps = { config, org: opts.org, auditIds: opts.auditIds, clients, memberClients, store: new DirOrgStore(resultsDir), log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now };
+    const stateDir = opts.stateDir;
+    const ownerState = stateDir === undefined ? undefined : (id: string) => new DirStateStore(join(stateDir, 'accounts', id));
+    const steps = { config, org: opts.org, auditIds: opts.auditIds, clients, memberClients, store: new DirOrgStore(resultsDir), log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now, ...(ownerState ? { ownerState } : {}) };
     const run = await runOrganization(steps, meta?.runId ?? newRunId(now));
-    return await deliverRun({ ...opts, config, run, clients });
+    const result = await deliverRun({ ...opts, config, run, clients });
+    // The organization report (and its files) first; then each owner's part. A failed one is exit 4.
+    const owners = await ownerMailStep(steps, run);
+    return { ...result, ...(owners.length > 0 ? { owners } : {}), exitCode: ownerFailures(owners).length > 0 ? EXIT.notDelivered : result.exitCode };
   } finally {
     clients.destroy();
     if (temporary) rmSync(resultsDir, { recursive: true, force: true });

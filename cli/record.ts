@@ -101,7 +101,9 @@ export async function recordOrg(opts: { config: Config; org: OrganizationSetting
   const clients = new Clients({ ...base, recordDir: join(opts.dir, MANAGEMENT_DIR) });
   const now = new Date();
   const runId = newRunId(now);
-  const discovery = await discover({ clients, settings: opts.org, runId, log: opts.log, now });
+  const ownerTag = opts.config.notify?.accountOwnerTag;
+  // The owner tag is read as a run reads it, so a replay finds the tags in the recording.
+  const discovery = await discover({ clients, settings: opts.org, runId, log: opts.log, now, ...(ownerTag ? { ownerTag } : {}) });
   const unread = discovery.errors.find((e) => e.source === 'organizations.accounts');
   if (unread) {
     clients.destroy();

@@ -5,7 +5,7 @@ import type { StateEntry } from '../shared/state/snapshot';
 import { evidenceText } from './order';
 import { consoleLink } from './links';
 import { subject } from './subject';
-import { capped, cutNote, layout, listedActions, moreActionsNote, type RenderOptions } from './layout';
+import { capped, cutNote, layout, listedActions, moreActionsNote, type Layout, type RenderOptions } from './layout';
 import { actionItemHtml } from './actions';
 import { renderOrgHtml } from './org';
 
@@ -33,7 +33,7 @@ export function table(findings: readonly Finding[]): string {
 
 const entry = (x: StateEntry) => `<li>${e(x.auditId)} <b>${e(x.resourceId)}</b> (${e(x.region)}): was ${e(x.status)}: ${e(x.reason)}</li>`;
 
-function changesHtml(opts: RenderOptions): string[] {
+export function changesHtml(opts: RenderOptions): string[] {
   const c = opts.changes;
   if (!c) return [];
   const out = [`<h2 ${H2}>Since the last run${c.since ? ` (${e(c.since)})` : ''}</h2>`];
@@ -49,10 +49,13 @@ function changesHtml(opts: RenderOptions): string[] {
   return out;
 }
 
-/** The HTML body. Every value goes through escape-html; nothing from AWS is trusted as markup. */
-export function renderHtml(report: Report, opts: RenderOptions = {}): string {
+/**
+ * The HTML body. Every value goes through escape-html; nothing from AWS is trusted as markup. `l` is
+ * layout(report, opts), passed in when the text body is rendered from the same one.
+ */
+export function renderHtml(report: Report, opts: RenderOptions = {}, given?: Layout): string {
   if (report.organization) return renderOrgHtml(report, report.organization, opts);
-  const l = layout(report, opts);
+  const l = given ?? layout(report, opts);
   const parts: string[] = [];
   parts.push(`<h1 style="font-size:18px">${e(subject(report))}</h1>`);
   if (report.state === 'incomplete') {
