@@ -7,7 +7,7 @@ import { alarm, functionConfig, sesStatement, sumAlarm } from './audits';
 import { roleName, roleResource, SERVICE, serviceRole, type Statement } from './iam';
 import { logicalPrefix } from './names';
 import type { DeploymentPart } from './part';
-import { securityHubStatements, webhookStatements } from './sinks';
+import { webhookStatements } from './sinks';
 import { STATE_BUCKET } from './state';
 import { ARN_KEYS, ARN_PLACEHOLDERS, orgDefinition } from './state-machine';
 
@@ -50,8 +50,8 @@ export function orgStatements(config: Config, orgId: string, roleNameInMembers: 
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: objects('*') },
       // Without ListBucket S3 answers a missing result with AccessDenied, not NoSuchKey.
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: bucketArn, Condition: { StringLike: { 's3:prefix': [`${ORG_RUNS_PREFIX}/*`] } } },
+      // No Security Hub action: each member's findings are imported by its account step with the member role.
       ...(ses ? [ses] : []),
-      ...securityHubStatements(config),
       ...webhookStatements(config),
     ],
   };

@@ -117,7 +117,7 @@ export async function aggregate(opts: AggregateOptions): Promise<Report> {
     for (const x of report.expiredExemptions ?? []) expired.set(x.match, { ...x, matched: (expired.get(x.match)?.matched ?? 0) + x.matched });
     const counts = countFindings(report.findings);
     const reason = r.assumed ? undefined : `could not assume ${r.roleArn}: ${report.notEvaluated[0]?.code ?? 'UnknownError'}`;
-    accounts.push(summaryOf(a, r.assumed ? 'audited' : 'error', reason, counts, { reportState: report.state, regions: report.regions.length }));
+    accounts.push(summaryOf(a, r.assumed ? 'audited' : 'error', reason, counts, { reportState: report.state, regions: report.regions.length, ...(r.securityHub ? { securityHub: r.securityHub } : {}) }));
   }
 
   const configured = opts.config.audits;

@@ -137,8 +137,8 @@ export function orgHandlers(inject: () => OrgRuntime = () => orgRuntime(process.
         budget.dispose();
       }
     },
-    /** Input: `{runId, dryRun}`. Reads every result back, renders one report and delivers it as any run. */
-    async aggregate(event: unknown): Promise<AggregateOutput | WarmupResponse> {
+    /** Input: `{runId, dryRun}`. Reads every result back, renders one report and delivers it as any run, within the function's remaining time. */
+    async aggregate(event: unknown, context?: OrgInvocationContext): Promise<AggregateOutput | WarmupResponse> {
       const s = await start(event);
       if ('warm' in s) return s.warm;
       const e = parseOrThrow('event', aggregateEventSchema, event);
@@ -148,8 +148,15 @@ export function orgHandlers(inject: () => OrgRuntime = () => orgRuntime(process.
       const accounts = report.accounts ?? [];
       const tally = { audited: accounts.filter((a) => a.status === 'audited').length, skipped: accounts.filter((a) => a.status === 'skipped').length, notAudited: accounts.filter((a) => a.status === 'error').length };
       rt.log.info('org report', { runId: e.runId, state: report.state, accounts: tally, notAudited: accounts.filter((a) => a.status === 'error').map((a) => ({ id: a.id, reason: a.reason })) });
-      const delivered = await deliverReport({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log });
-      const sinks = await deliverSinks({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log, changes: delivered.changes });
+      // Delivery's budget is what the function has left once the results are read (at most runSeconds).
+      const budget = new RunBudget(rt.config.deadlines, context?.getRemainingTimeInMillis());
+      let delivered, sinks;
+      try {
+        delivered = await deliverReport({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log, budget });
+        sinks = await deliverSinks({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log, changes: delivered.changes, budget });
+      } finally {
+        budget.dispose();
+      }
       if (sinks.failures.length > 0) throw new NotifyError(`report not delivered: ${sinks.failures.join('; ')}`, 'NotDelivered');
       return { runId: e.runId, state: report.state, subject: delivered.rendered.subject, accounts: tally, counts: countFindings(report.findings), delivery: delivered.delivery };
     },
