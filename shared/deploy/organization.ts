@@ -3,12 +3,13 @@ import { ConfigError } from '../errors';
 import { memberAudits } from '../org/audits';
 import { DISCOVERY_ACTIONS } from '../org/discover';
 import { ORG_RUNS_PREFIX } from '../org/handlers';
+import { OWNER_STATE_PREFIX } from '../org/store';
 import { alarm, functionConfig, sesStatement, sumAlarm } from './audits';
 import { roleName, roleResource, SERVICE, serviceRole, type Statement } from './iam';
 import { logicalPrefix } from './names';
 import type { DeploymentPart } from './part';
 import { webhookStatements } from './sinks';
-import { STATE_BUCKET } from './state';
+import { STATE_BUCKET, stateStatements, usesState } from './state';
 import { ARN_KEYS, ARN_PLACEHOLDERS, orgDefinition } from './state-machine';
 
 /** Function keys of the three organization Lambdas (`serverless invoke -f orgDiscover`...). */
@@ -52,6 +53,8 @@ export function orgStatements(config: Config, orgId: string, roleNameInMembers: 
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: bucketArn, Condition: { StringLike: { 's3:prefix': [`${ORG_RUNS_PREFIX}/*`] } } },
       // No Security Hub action: each member's findings are imported by its account step with the member role.
       ...(ses ? [ses] : []),
+      // Owner mail under sendWhen: changes keeps each account's previous findings (shared/org/owner-mail.ts).
+      ...(config.notify?.accountOwnerTag !== undefined && usesState(config) ? stateStatements(OWNER_STATE_PREFIX) : []),
       ...webhookStatements(config),
     ],
   };

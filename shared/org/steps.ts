@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { formatUtc } from '../dates';
 import { mapLimit } from '../concurrency';
-import { ConfigError, errorMessage } from '../errors';
+import { ConfigError, errorCode, errorMessage } from '../errors';
 import { parseOrThrow } from '../config/issues';
 import type { Report, ReportState } from '../report';
 import { auditAccount, type AccountRunOptions } from './account';
 import { aggregate } from './aggregate';
 import { runIdSchema, type OrgResultStore } from './store';
-import { auditItems, type AccountItem } from './types';
+import { auditItems, type AccountItem, type Discovery } from './types';
 import { countFindings, type Counts } from '../model';
+import type { StateStore } from '../state/store';
+import { sendOwnerMail, withOwnerPlan, type OwnerDelivery } from './owner-mail';
 
 /**
  * The three steps of an organization run, each a thin adapter's whole body: the Step Functions Lambdas
@@ -17,6 +19,8 @@ import { countFindings, type Counts } from '../model';
  */
 export interface OrgSteps extends AccountRunOptions {
   readonly store: OrgResultStore;
+  /** `sendWhen: changes` for owner mail: each account's previous findings (absent: unknown, so the mail is sent). */
+  readonly ownerState?: (accountId: string) => StateStore;
 }
 
 /** `20261203T083000Z-1a2b3c`: sortable, unique enough, valid as an execution name, S3 key part and session name. */
@@ -44,7 +48,8 @@ export async function discoverStep(steps: OrgSteps, input: { runId?: string } = 
   const runId = input.runId === undefined ? newRunId(steps.now) : parseOrThrow('discover input', runIdSchema, input.runId, ['runId']);
   // Loaded here: a run of one account never loads the Organizations client.
   const { discover } = await import('./discover');
-  const discovery = await discover({ clients: steps.clients, settings: steps.org, runId, log: steps.log, now: steps.now });
+  const ownerTag = steps.config.notify?.accountOwnerTag;
+  const discovery = await discover({ clients: steps.clients, settings: steps.org, runId, log: steps.log, now: steps.now, ...(ownerTag ? { ownerTag } : {}) });
   checkOrganizationId(steps.org.id, discovery.organizationId);
   await steps.store.putDiscovery(discovery);
   return { runId, items: auditItems(discovery) };
@@ -65,25 +70,51 @@ export async function accountStep(steps: OrgSteps, item: AccountItem): Promise<A
   return { accountId: item.account.id, assumed: result.assumed, state: result.report.state, counts: countFindings(result.report.findings) };
 }
 
-/** Aggregate step: one report for the organization. Rendering and delivery follow, as for any Report. */
-export function aggregateStep(steps: OrgSteps, input: { runId: string; failures?: ReadonlyMap<string, string> }): Promise<Report> {
+/**
+ * Aggregate step: one report for the organization, with its owner-mail plan when the stage names an owner
+ * tag. Rendering and delivery follow, as for any Report; then ownerMailStep.
+ */
+export async function aggregateStep(steps: OrgSteps, input: { runId: string; failures?: ReadonlyMap<string, string> }): Promise<Report> {
   const runId = parseOrThrow('aggregate input', runIdSchema, input.runId, ['runId']);
-  return aggregate({ store: steps.store, runId, config: steps.config, auditIds: steps.auditIds, dryRun: steps.dryRun, log: steps.log, now: steps.now, ...(input.failures ? { failures: input.failures } : {}) });
+  const ownerTag = steps.config.notify?.accountOwnerTag;
+  const report = await aggregate({ store: steps.store, runId, config: steps.config, auditIds: steps.auditIds, dryRun: steps.dryRun, log: steps.log, now: steps.now, ...(input.failures ? { failures: input.failures } : {}), ...(ownerTag ? { ownerTag } : {}) });
+  return withOwnerPlan(report, ownerTag);
+}
+
+/**
+ * After the organization report was delivered: each planned owner gets their account's part
+ * (shared/org/owner-mail.ts). Returns every message's outcome; `ownerFailures` of it are delivery failures.
+ */
+export function ownerMailStep(steps: OrgSteps, report: Report): Promise<OwnerDelivery[]> {
+  return sendOwnerMail({ config: steps.config, report, clients: steps.clients, dryRun: steps.dryRun, log: steps.log, ...(steps.budget ? { budget: steps.budget } : {}), ...(steps.ownerState ? { state: steps.ownerState } : {}) });
+}
+
+/** What an organization run reports as it goes (the CLI's progress line). */
+export interface OrgRunProgress {
+  /** Discovery is done: every account in scope, with its plan. */
+  discovered(discovery: Pick<Discovery, 'accounts'>): void;
+  /** One account's step is over; `failed`: it was not audited (role not assumed, or its step failed). */
+  accountDone(accountId: string, failed: boolean): void;
 }
 
 /**
  * The CLI's fan-out: discover, every account `accountConcurrency` at a time, aggregate. An account step
  * that throws is logged and left without a result, exactly as the state machine's Catch leaves it; the
- * aggregation then names that account as not audited.
+ * aggregation then names that account as not audited, with the step's error code.
  */
-export async function runOrganization(steps: OrgSteps, runId?: string): Promise<Report> {
+export async function runOrganization(steps: OrgSteps, runId?: string, progress?: OrgRunProgress): Promise<Report> {
   const { runId: id, items } = await discoverStep(steps, runId === undefined ? {} : { runId });
+  if (progress) progress.discovered(await steps.store.getDiscovery(id));
+  const failures = new Map<string, string>();
   await mapLimit(items, steps.org.accountConcurrency, async (item) => {
     try {
-      await accountStep(steps, item);
+      const done = await accountStep(steps, item);
+      progress?.accountDone(item.account.id, !done.assumed);
     } catch (error) {
       steps.log.error('account step failed', { runId: id, account: item.account.id, error: errorMessage(error) });
+      failures.set(item.account.id, errorCode(error));
+      progress?.accountDone(item.account.id, true);
     }
   });
-  return aggregateStep(steps, { runId: id });
+  return aggregateStep(steps, { runId: id, failures });
 }
