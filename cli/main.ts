@@ -102,8 +102,8 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
         say(`state: ${report.state}${report.notEvaluated.length > 0 ? ` (not evaluated: ${report.notEvaluated.map((e) => `${e.account ? `${e.account}:` : ''}${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
         if (report.actions.length > 0 && !o.quiet) say(actionsText(report.actions));
         if (toStdout) out((toStdout === 'json' ? rendered.json : rendered.csv).trimEnd());
-        if (o.json && o.json !== '-') writeFile(o.json, rendered.json);
-        if (o.csv && o.csv !== '-') writeFile(o.csv, rendered.csv);
+        if (o.json && o.json !== '-') writeFile(o.json, rendered.jsonChunks());
+        if (o.csv && o.csv !== '-') writeFile(o.csv, rendered.csvChunks());
         if (o.ocsf) writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJson(report));
         if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(report, { region: config.securityHub.region ?? config.region }));
         if (o.out) say(`wrote ${writeOut(o.out, rendered, eml).join(', ')}`);
