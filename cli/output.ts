@@ -75,7 +75,7 @@ export function sinkLines(sinks: SinkResults): string[] {
   const lines: string[] = [];
   const hub = sinks.securityHub;
   if (hub) {
-    lines.push(hub.sent ? `security hub (${hub.region}): ${hub.imported} imported (${hub.archived} archived as resolved) in ${hub.calls} calls${hub.failed.length > 0 ? `, ${hub.failed.length} failed` : ''}` : `security hub: not sent: ${hub.reason} (${hub.wouldImport} findings)`);
+    lines.push(hub.sent ? `security hub (${hub.region}): ${hub.imported} imported (${hub.archived} archived as resolved) in ${hub.calls} calls${hub.accounts !== undefined ? ` in ${hub.accounts} member accounts, each in its own Security Hub` : ''}${hub.failed.length > 0 ? `, ${hub.failed.length} failed` : ''}` : `security hub: not sent: ${hub.reason} (${hub.wouldImport} findings)`);
   }
   for (const w of sinks.webhooks) lines.push(w.sent ? `${w.kind} webhook (${w.urlParameter}): sent` : `${w.kind} webhook (${w.urlParameter}): not sent: ${w.reason}`);
   for (const f of sinks.failures) lines.push(`NOT DELIVERED: ${f}`);
