@@ -17,7 +17,9 @@ import { accountIdSchema, organizationSchema, type OrganizationSettings } from '
 import { memberAudits } from './audits';
 import { memberDir, orgRecording } from './recording';
 import { S3OrgStore, runIdSchema, type OrgResultStore } from './store';
-import { accountStep, aggregateStep, discoverStep, type AccountOutput, type DiscoverOutput, type OrgSteps } from './steps';
+import { accountStep, aggregateStep, discoverStep, STATE_PAYLOAD_BYTES, type AccountOutput, type DiscoverOutput, type OrgSteps } from './steps';
+import { regionSchema } from '../config/schemas';
+import { GLOBAL_PART, PART_SOURCE, partKey } from './parts';
 
 /**
  * The three organization Lambdas' whole bodies (functions/org-*.ts only export these): warm-up check,
@@ -39,6 +41,8 @@ export function normaliseOrgRun(stage: string, raw: unknown): OrgRunConfig {
 export interface OrgRuntime extends Runtime<OrgRunConfig> {
   readonly store: OrgResultStore;
   readonly memberClients: (accountId: string, credentials: AwsCredentialIdentityProvider) => Clients;
+  /** What the Map's items and outcomes must fit (default STATE_PAYLOAD_BYTES): discover refuses a larger run. */
+  readonly mapPayloadLimit: number;
 }
 
 /** Default key prefix of the runs in the stage's state bucket. */
@@ -64,7 +68,7 @@ export function orgRuntime(env: NodeJS.ProcessEnv, overrides: Partial<OrgRuntime
     overrides.memberClients ??
     ((id: string, credentials: AwsCredentialIdentityProvider) =>
       new Clients({ maxAttempts: config.maxAttempts, defaultRegion: env.AWS_REGION ?? config.region, requestTimeoutMs: config.deadlines.requestSeconds * 1000, credentials, stats: base.clients.stats, ...(replay ? { replayDir: memberDir(replay, meta, id) } : {}) }));
-  return { ...base, store, memberClients };
+  return { ...base, store, memberClients, mapPayloadLimit: overrides.mapPayloadLimit ?? STATE_PAYLOAD_BYTES };
 }
 
 /** The Lambda context's clock: an account step's budget fits the function's timeout. */
@@ -79,15 +83,19 @@ export const discoverEventSchema = z.strictObject({
   dryRun: z.boolean().default(false),
 });
 
+/** A part of a split account (organization.splitRegions): `global` or a region. */
+const partSchema = z.union([z.literal(GLOBAL_PART), regionSchema], { error: 'global or a region name' });
+
 export const accountEventSchema = z.strictObject({
   runId: runIdSchema,
   partition: z.string().regex(/^aws(-[a-z-]+)?$/, 'an AWS partition (aws, aws-us-gov, aws-cn...)'),
   account: z.strictObject({ id: accountIdSchema, name: z.string() }),
+  part: partSchema.optional(),
   dryRun: z.boolean().default(false),
 });
 
 /** One account's outcome in the Map (shared/deploy/state-machine.ts): its state, or the error its step failed with. */
-const outcomeSchema = z.strictObject({ accountId: accountIdSchema, state: z.string().optional(), error: z.string().max(256).optional() });
+const outcomeSchema = z.strictObject({ accountId: accountIdSchema, part: partSchema.optional(), state: z.string().optional(), error: z.string().max(256).optional() });
 
 export const aggregateEventSchema = z.strictObject({ runId: runIdSchema, dryRun: z.boolean().default(false), outcomes: z.array(outcomeSchema).default([]) });
 
@@ -103,7 +111,7 @@ export interface AggregateOutput {
 
 function stepsOf(rt: OrgRuntime, dryRun: boolean, budget?: RunBudget): OrgSteps {
   const c = rt.config;
-  return { config: c, org: c.organization, auditIds: memberAudits(c).map((a) => a.id), clients: rt.clients, memberClients: rt.memberClients, store: rt.store, log: rt.log, dryRun, ...(rt.now ? { now: rt.now } : {}), ...(budget ? { budget } : {}) };
+  return { config: c, org: c.organization, auditIds: memberAudits(c).map((a) => a.id), clients: rt.clients, memberClients: rt.memberClients, store: rt.store, log: rt.log, dryRun, mapPayloadLimit: rt.mapPayloadLimit, ...(rt.now ? { now: rt.now } : {}), ...(budget ? { budget } : {}) };
 }
 
 export function orgHandlers(inject: () => OrgRuntime = () => orgRuntime(process.env)) {
@@ -143,11 +151,11 @@ export function orgHandlers(inject: () => OrgRuntime = () => orgRuntime(process.
       if ('warm' in s) return s.warm;
       const e = parseOrThrow('event', aggregateEventSchema, event);
       const { rt } = s;
-      const failures = new Map(e.outcomes.flatMap((o) => (o.error === undefined ? [] : [[o.accountId, o.error] as const])));
+      const failures = new Map(e.outcomes.flatMap((o) => (o.error === undefined ? [] : [[partKey(o.accountId, o.part), o.error] as const])));
       const report = await aggregateStep(stepsOf(rt, e.dryRun), { runId: e.runId, failures });
       const accounts = report.accounts ?? [];
       const tally = { audited: accounts.filter((a) => a.status === 'audited').length, skipped: accounts.filter((a) => a.status === 'skipped').length, notAudited: accounts.filter((a) => a.status === 'error').length };
-      rt.log.info('org report', { runId: e.runId, state: report.state, accounts: tally, notAudited: accounts.filter((a) => a.status === 'error').map((a) => ({ id: a.id, reason: a.reason })) });
+      rt.log.info('org report', { runId: e.runId, state: report.state, accounts: tally, notAudited: accounts.filter((a) => a.status === 'error').map((a) => ({ id: a.id, reason: a.reason })), notRead: report.notEvaluated.filter((x) => x.source === PART_SOURCE).map((x) => x.message) });
       const delivered = await deliverReport({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log });
       const sinks = await deliverSinks({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log, changes: delivered.changes });
       if (sinks.failures.length > 0) throw new NotifyError(`report not delivered: ${sinks.failures.join('; ')}`, 'NotDelivered');
