@@ -16,8 +16,11 @@ import { answerWarmup, coldStartTracker, type WarmupResponse } from '../warmer/i
 import { accountIdSchema, organizationSchema, type OrganizationSettings } from './config';
 import { memberAudits } from './audits';
 import { memberDir, orgRecording } from './recording';
-import { S3OrgStore, runIdSchema, type OrgResultStore } from './store';
-import { accountStep, aggregateStep, discoverStep, STATE_PAYLOAD_BYTES, type AccountOutput, type DiscoverOutput, type OrgSteps } from './steps';
+import { S3OrgStore, ownerStatePrefix, runIdSchema, type OrgResultStore } from './store';
+import { accountStep, aggregateStep, discoverStep, ownerMailStep, type AccountOutput, type DiscoverOutput, type OrgSteps } from './steps';
+import { ownerFailures, ownerOutcome } from './owner-mail';
+import { S3StateStore, type StateStore } from '../state/store';
+import { STATE_PAYLOAD_BYTES } from './steps';
 import { regionSchema } from '../config/schemas';
 import { GLOBAL_PART, PART_SOURCE, partKey } from './parts';
 
@@ -40,6 +43,8 @@ export function normaliseOrgRun(stage: string, raw: unknown): OrgRunConfig {
 
 export interface OrgRuntime extends Runtime<OrgRunConfig> {
   readonly store: OrgResultStore;
+  /** Each account's previous findings for its owner mail (`sendWhen: changes`): `org-state/<accountId>/` in the state bucket. */
+  readonly ownerState?: (accountId: string) => StateStore;
   readonly memberClients: (accountId: string, credentials: AwsCredentialIdentityProvider) => Clients;
   /** What the Map's items and outcomes must fit (default STATE_PAYLOAD_BYTES): discover refuses a larger run. */
   readonly mapPayloadLimit: number;
@@ -58,17 +63,19 @@ export function orgRuntime(env: NodeJS.ProcessEnv, overrides: Partial<OrgRuntime
   const e = runtimeEnv(env);
   const config = base.config;
   let store = overrides.store;
+  const bucket = e.OPSBOTS_STATE_BUCKET;
   if (!store) {
-    if (!e.OPSBOTS_STATE_BUCKET) throw new ConfigError('invalid environment: OPSBOTS_STATE_BUCKET: required: the organization steps keep their results in the stage\'s state bucket', [{ field: 'OPSBOTS_STATE_BUCKET', message: 'required' }]);
-    store = new S3OrgStore(base.clients, e.OPSBOTS_STATE_BUCKET, e.OPSBOTS_STATE_PREFIX ?? ORG_RUNS_PREFIX, config.region);
+    if (!bucket) throw new ConfigError('invalid environment: OPSBOTS_STATE_BUCKET: required: the organization steps keep their results in the stage\'s state bucket', [{ field: 'OPSBOTS_STATE_BUCKET', message: 'required' }]);
+    store = new S3OrgStore(base.clients, bucket, e.OPSBOTS_STATE_PREFIX ?? ORG_RUNS_PREFIX, config.region);
   }
+  const ownerState = overrides.ownerState ?? (bucket ? (id: string) => new S3StateStore(base.clients, bucket, ownerStatePrefix(id), config.region) : undefined);
   const replay = e.OPSBOTS_REPLAY;
   const meta = replay ? orgRecording(replay) : undefined;
   const memberClients =
     overrides.memberClients ??
     ((id: string, credentials: AwsCredentialIdentityProvider) =>
       new Clients({ maxAttempts: config.maxAttempts, defaultRegion: env.AWS_REGION ?? config.region, requestTimeoutMs: config.deadlines.requestSeconds * 1000, credentials, stats: base.clients.stats, ...(replay ? { replayDir: memberDir(replay, meta, id) } : {}) }));
-  return { ...base, store, memberClients, mapPayloadLimit: overrides.mapPayloadLimit ?? STATE_PAYLOAD_BYTES };
+  return { ...base, store, memberClients, mapPayloadLimit: overrides.mapPayloadLimit ?? STATE_PAYLOAD_BYTES, ...(ownerState ? { ownerState } : {}) };
 }
 
 /** The Lambda context's clock: an account step's budget fits the function's timeout. */
@@ -107,11 +114,13 @@ export interface AggregateOutput {
   readonly accounts: { readonly audited: number; readonly skipped: number; readonly notAudited: number };
   readonly counts: Counts;
   readonly delivery: Delivery;
+  /** Owner mail (`notify.accountOwnerTag`): per account, sent or why not; no addresses in the execution history. */
+  readonly owners?: readonly { readonly account: string; readonly sent: boolean; readonly reason?: string }[];
 }
 
 function stepsOf(rt: OrgRuntime, dryRun: boolean, budget?: RunBudget): OrgSteps {
   const c = rt.config;
-  return { config: c, org: c.organization, auditIds: memberAudits(c).map((a) => a.id), clients: rt.clients, memberClients: rt.memberClients, store: rt.store, log: rt.log, dryRun, mapPayloadLimit: rt.mapPayloadLimit, ...(rt.now ? { now: rt.now } : {}), ...(budget ? { budget } : {}) };
+  return { config: c, org: c.organization, auditIds: memberAudits(c).map((a) => a.id), clients: rt.clients, memberClients: rt.memberClients, store: rt.store, log: rt.log, dryRun, mapPayloadLimit: rt.mapPayloadLimit, ...(rt.now ? { now: rt.now } : {}), ...(budget ? { budget } : {}), ...(rt.ownerState ? { ownerState: rt.ownerState } : {}) };
 }
 
 export function orgHandlers(inject: () => OrgRuntime = () => orgRuntime(process.env)) {
@@ -152,14 +161,18 @@ export function orgHandlers(inject: () => OrgRuntime = () => orgRuntime(process.
       const e = parseOrThrow('event', aggregateEventSchema, event);
       const { rt } = s;
       const failures = new Map(e.outcomes.flatMap((o) => (o.error === undefined ? [] : [[partKey(o.accountId, o.part), o.error] as const])));
-      const report = await aggregateStep(stepsOf(rt, e.dryRun), { runId: e.runId, failures });
+      const steps = stepsOf(rt, e.dryRun);
+      const report = await aggregateStep(steps, { runId: e.runId, failures });
       const accounts = report.accounts ?? [];
       const tally = { audited: accounts.filter((a) => a.status === 'audited').length, skipped: accounts.filter((a) => a.status === 'skipped').length, notAudited: accounts.filter((a) => a.status === 'error').length };
       rt.log.info('org report', { runId: e.runId, state: report.state, accounts: tally, notAudited: accounts.filter((a) => a.status === 'error').map((a) => ({ id: a.id, reason: a.reason })), notRead: report.notEvaluated.filter((x) => x.source === PART_SOURCE).map((x) => x.message) });
       const delivered = await deliverReport({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log });
       const sinks = await deliverSinks({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log, changes: delivered.changes });
-      if (sinks.failures.length > 0) throw new NotifyError(`report not delivered: ${sinks.failures.join('; ')}`, 'NotDelivered');
-      return { runId: e.runId, state: report.state, subject: delivered.rendered.subject, accounts: tally, counts: countFindings(report.findings), delivery: delivered.delivery };
+      // Owner mail after the organization report, whatever became of the sinks: each failure is reported below.
+      const owners = await ownerMailStep(steps, report);
+      const undelivered = [...sinks.failures, ...ownerFailures(owners)];
+      if (undelivered.length > 0) throw new NotifyError(`report not delivered: ${undelivered.join('; ')}`, 'NotDelivered');
+      return { runId: e.runId, state: report.state, subject: delivered.rendered.subject, accounts: tally, counts: countFindings(report.findings), delivery: delivered.delivery, ...(owners.length > 0 ? { owners: owners.map(ownerOutcome) } : {}) };
     },
   };
 }

@@ -9,8 +9,10 @@ import { aggregate } from './aggregate';
 import { resolveAuditIds } from '../run';
 import { partKey, planParts } from './parts';
 import { runIdSchema, type OrgResultStore } from './store';
-import { auditItems, type AccountItem } from './types';
+import { auditItems, type AccountItem, type Discovery } from './types';
 import { countFindings, type Counts } from '../model';
+import type { StateStore } from '../state/store';
+import { sendOwnerMail, withOwnerPlan, type OwnerDelivery } from './owner-mail';
 
 /**
  * The three steps of an organization run, each a thin adapter's whole body: the Step Functions Lambdas
@@ -21,6 +23,8 @@ export interface OrgSteps extends AccountRunOptions {
   readonly store: OrgResultStore;
   /** The state payload the Map's items and outcomes must fit (the discover Lambda: STATE_PAYLOAD_BYTES); absent (the CLI): no limit. */
   readonly mapPayloadLimit?: number;
+  /** `sendWhen: changes` for owner mail: each account's previous findings (absent: unknown, so the mail is sent). */
+  readonly ownerState?: (accountId: string) => StateStore;
 }
 
 /** Step Functions' limit on a state's input and output: the Map's inline items and its outcomes travel in it. */
@@ -70,7 +74,8 @@ export async function discoverStep(steps: OrgSteps, input: { runId?: string } = 
   const parts = partsOf(steps);
   // Loaded here: a run of one account never loads the Organizations client.
   const { discover } = await import('./discover');
-  const read = await discover({ clients: steps.clients, settings: steps.org, runId, log: steps.log, now: steps.now });
+  const ownerTag = steps.config.notify?.accountOwnerTag;
+  const read = await discover({ clients: steps.clients, settings: steps.org, runId, log: steps.log, now: steps.now, ...(ownerTag ? { ownerTag } : {}) });
   checkOrganizationId(steps.org.id, read.organizationId);
   const discovery = parts ? { ...read, parts } : read;
   const output = { runId, items: auditItems(discovery) };
@@ -107,27 +112,61 @@ export async function accountStep(steps: OrgSteps, item: AccountItem): Promise<A
   return { accountId: item.account.id, ...(item.part === undefined ? {} : { part: item.part }), assumed: result.assumed, state: result.report.state, counts: countFindings(result.report.findings) };
 }
 
-/** Aggregate step: one report for the organization. Rendering and delivery follow, as for any Report. */
-export function aggregateStep(steps: OrgSteps, input: { runId: string; failures?: ReadonlyMap<string, string> }): Promise<Report> {
+/**
+ * Aggregate step: one report for the organization, with its owner-mail plan when the stage names an owner
+ * tag. Rendering and delivery follow, as for any Report; then ownerMailStep.
+ */
+export async function aggregateStep(steps: OrgSteps, input: { runId: string; failures?: ReadonlyMap<string, string> }): Promise<Report> {
   const runId = parseOrThrow('aggregate input', runIdSchema, input.runId, ['runId']);
-  return aggregate({ store: steps.store, runId, config: steps.config, auditIds: steps.auditIds, dryRun: steps.dryRun, log: steps.log, now: steps.now, ...(input.failures ? { failures: input.failures } : {}) });
+  const ownerTag = steps.config.notify?.accountOwnerTag;
+  const report = await aggregate({ store: steps.store, runId, config: steps.config, auditIds: steps.auditIds, dryRun: steps.dryRun, log: steps.log, now: steps.now, ...(input.failures ? { failures: input.failures } : {}), ...(ownerTag ? { ownerTag } : {}) });
+  return withOwnerPlan(report, ownerTag);
+}
+
+/**
+ * After the organization report was delivered: each planned owner gets their account's part
+ * (shared/org/owner-mail.ts). Returns every message's outcome; `ownerFailures` of it are delivery failures.
+ */
+export function ownerMailStep(steps: OrgSteps, report: Report): Promise<OwnerDelivery[]> {
+  return sendOwnerMail({ config: steps.config, report, clients: steps.clients, dryRun: steps.dryRun, log: steps.log, ...(steps.budget ? { budget: steps.budget } : {}), ...(steps.ownerState ? { state: steps.ownerState } : {}) });
+}
+
+/** What an organization run reports as it goes (the CLI's progress line). */
+export interface OrgRunProgress {
+  /** Discovery is done: every account in scope, with its plan. */
+  discovered(discovery: Pick<Discovery, 'accounts'>): void;
+  /** One account's step is over; `failed`: it was not audited (role not assumed, or its step failed). */
+  accountDone(accountId: string, failed: boolean): void;
 }
 
 /**
  * The CLI's fan-out: discover, every account `accountConcurrency` at a time, aggregate. An account step
  * that throws is logged and left without a result, exactly as the state machine's Catch leaves it; the
- * aggregation then names that account as not audited.
+ * aggregation then names that account as not audited, with the step's error code.
  */
-export async function runOrganization(steps: OrgSteps, runId?: string): Promise<Report> {
+export async function runOrganization(steps: OrgSteps, runId?: string, progress?: OrgRunProgress): Promise<Report> {
   const { runId: id, items } = await discoverStep(steps, runId === undefined ? {} : { runId });
+  if (progress) progress.discovered(await steps.store.getDiscovery(id));
   const failures = new Map<string, string>();
+  // With splitRegions an account is done when its last part is; it failed when no part of it was audited.
+  const left = new Map<string, number>();
+  for (const item of items) left.set(item.account.id, (left.get(item.account.id) ?? 0) + 1);
+  const audited = new Set<string>();
+  const partDone = (accountId: string, ok: boolean): void => {
+    if (ok) audited.add(accountId);
+    const n = (left.get(accountId) ?? 1) - 1;
+    left.set(accountId, n);
+    if (n === 0) progress?.accountDone(accountId, !audited.has(accountId));
+  };
   // accountConcurrency bounds the steps at once: accounts, or parts of accounts with splitRegions (as the Map's MaxConcurrency).
   await mapLimit(items, steps.org.accountConcurrency, async (item) => {
     try {
-      await accountStep(steps, item);
+      const done = await accountStep(steps, item);
+      partDone(item.account.id, done.assumed);
     } catch (error) {
       failures.set(partKey(item.account.id, item.part), errorCode(error));
       steps.log.error('account step failed', { runId: id, account: item.account.id, ...(item.part === undefined ? {} : { part: item.part }), error: errorMessage(error) });
+      partDone(item.account.id, false);
     }
   });
   return aggregateStep(steps, { runId: id, failures });
