@@ -154,8 +154,8 @@ export function orgHandlers(inject: () => OrgRuntime = () => orgRuntime(process.
         budget.dispose();
       }
     },
-    /** Input: `{runId, dryRun}`. Reads every result back, renders one report and delivers it as any run. */
-    async aggregate(event: unknown): Promise<AggregateOutput | WarmupResponse> {
+    /** Input: `{runId, dryRun}`. Reads every result back, renders one report and delivers it as any run, within the function's remaining time. */
+    async aggregate(event: unknown, context?: OrgInvocationContext): Promise<AggregateOutput | WarmupResponse> {
       const s = await start(event);
       if ('warm' in s) return s.warm;
       const e = parseOrThrow('event', aggregateEventSchema, event);
@@ -166,13 +166,19 @@ export function orgHandlers(inject: () => OrgRuntime = () => orgRuntime(process.
       const accounts = report.accounts ?? [];
       const tally = { audited: accounts.filter((a) => a.status === 'audited').length, skipped: accounts.filter((a) => a.status === 'skipped').length, notAudited: accounts.filter((a) => a.status === 'error').length };
       rt.log.info('org report', { runId: e.runId, state: report.state, accounts: tally, notAudited: accounts.filter((a) => a.status === 'error').map((a) => ({ id: a.id, reason: a.reason })), notRead: report.notEvaluated.filter((x) => x.source === PART_SOURCE).map((x) => x.message) });
-      const delivered = await deliverReport({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log });
-      const sinks = await deliverSinks({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log, changes: delivered.changes });
-      // Owner mail after the organization report, whatever became of the sinks: each failure is reported below.
-      const owners = await ownerMailStep(steps, report);
-      const undelivered = [...sinks.failures, ...ownerFailures(owners)];
-      if (undelivered.length > 0) throw new NotifyError(`report not delivered: ${undelivered.join('; ')}`, 'NotDelivered');
-      return { runId: e.runId, state: report.state, subject: delivered.rendered.subject, accounts: tally, counts: countFindings(report.findings), delivery: delivered.delivery, ...(owners.length > 0 ? { owners: owners.map(ownerOutcome) } : {}) };
+      // Delivery's budget is what the function has left once the results are read (at most runSeconds).
+      const budget = new RunBudget(rt.config.deadlines, context?.getRemainingTimeInMillis());
+      try {
+        const delivered = await deliverReport({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log, budget });
+        const sinks = await deliverSinks({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log, changes: delivered.changes, budget });
+        // Owner mail after the organization report, whatever became of the sinks: each failure is reported below.
+        const owners = await ownerMailStep({ ...steps, budget }, report);
+        const undelivered = [...sinks.failures, ...ownerFailures(owners)];
+        if (undelivered.length > 0) throw new NotifyError(`report not delivered: ${undelivered.join('; ')}`, 'NotDelivered');
+        return { runId: e.runId, state: report.state, subject: delivered.rendered.subject, accounts: tally, counts: countFindings(report.findings), delivery: delivered.delivery, ...(owners.length > 0 ? { owners: owners.map(ownerOutcome) } : {}) };
+      } finally {
+        budget.dispose();
+      }
     },
   };
 }

@@ -5,6 +5,7 @@ import { REGIONAL_SOURCES } from '../collect/regional-sources';
 import type { AuditRunConfig } from '../config/audit-run';
 import { ConfigError } from '../errors';
 import type { ExpiredExemption } from '../exemptions';
+import type { SecurityHubDelivery } from '../securityhub/import';
 import { GLOBAL_REGION, type Finding } from '../model';
 import { reportState, summarise, type Report } from '../report';
 import { accountArn, notAuditedFindings } from './not-read';
@@ -78,6 +79,14 @@ export function planParts(p: PartPlan): string[] | undefined {
 /** Adds `list` to `into`, one entry per exemption, the findings each would have covered summed. */
 export function addExpired(into: Map<string, ExpiredExemption>, list: readonly ExpiredExemption[] | undefined): void {
   for (const x of list ?? []) into.set(x.match, { ...x, matched: (into.get(x.match)?.matched ?? 0) + x.matched });
+}
+
+/** The parts' Security Hub imports (each into the account's own hub) as one: counts summed, every failure kept. */
+export function mergeDeliveries(list: readonly SecurityHubDelivery[]): SecurityHubDelivery | undefined {
+  const sent = list.flatMap((d) => (d.sent ? [d] : []));
+  const first = list[0];
+  if (sent.length === 0) return first && !first.sent ? { ...first, wouldImport: list.reduce((n, d) => n + (d.sent ? 0 : d.wouldImport), 0) } : first;
+  return sent.reduce((a, d) => ({ ...a, imported: a.imported + d.imported, archived: a.archived + d.archived, calls: a.calls + d.calls, failed: [...a.failed, ...d.failed] }));
 }
 
 export interface PartRead {
@@ -189,7 +198,8 @@ export function mergeParts(ctx: MergeContext, reads: readonly PartRead[]): Store
     ...(expired.size > 0 ? { expiredExemptions: [...expired.values()] } : {}),
     timings: {},
   };
-  return { kind: 'found', result: { version: 1, runId: first.runId, account: first.account, roleArn: first.roleArn, assumed: true, report } };
+  const securityHub = mergeDeliveries(results.flatMap((r) => (r.result.securityHub ? [r.result.securityHub] : [])));
+  return { kind: 'found', result: { version: 1, runId: first.runId, account: first.account, roleArn: first.roleArn, assumed: true, report, ...(securityHub ? { securityHub } : {}) } };
 }
 
 /** Reads a split account's parts (one account at a time, as the aggregation reads accounts) and merges them. */

@@ -2,7 +2,7 @@ import { getAudit } from '../../shared/audits/index';
 import type { Audit } from '../../shared/audits/types';
 import { finding, type Finding } from '../../shared/model';
 import { reportState, type Report } from '../../shared/report';
-import { GLOBAL_PART, PART_SOURCE, mergeParts, partAudits, planParts, type MergeContext, type PartRead } from '../../shared/org/parts';
+import { GLOBAL_PART, PART_SOURCE, mergeDeliveries, mergeParts, partAudits, planParts, type MergeContext, type PartRead } from '../../shared/org/parts';
 import type { StoredResult } from '../../shared/org/store';
 import { buildConfig, configProblem } from '../builders';
 
@@ -114,5 +114,12 @@ describe('org parts: merging an account\'s parts into its result', () => {
     expect(mergeParts(ctx(), [denied, found('us-east-1', [], { assumed: false })])).toBe(denied.stored);
     expect(mergeParts(ctx(new Map([[`${ID}/us-east-1`, 'States.Timeout']])), [missing('global'), missing('us-east-1')])).toEqual({ kind: 'missing', failure: 'States.Timeout' });
     expect(mergeParts(ctx(), [missing('global')])).toEqual({ kind: 'missing' });
+  });
+
+  it('sums the parts\' Security Hub imports into the account\'s, every failure kept', () => {
+    const part = (imported: number, failed: string[]) => ({ sent: true as const, region: 'eu-west-1', imported, archived: 1, calls: 1, failed: failed.map((id) => ({ id, code: 'InvalidInput', message: 'x' })) });
+    expect(mergeDeliveries([part(3, []), part(2, ['opsbots/a'])])).toEqual({ sent: true, region: 'eu-west-1', imported: 5, archived: 2, calls: 2, failed: [{ id: 'opsbots/a', code: 'InvalidInput', message: 'x' }] });
+    expect(mergeDeliveries([{ sent: false, reason: 'dry run', wouldImport: 4 }, { sent: false, reason: 'dry run', wouldImport: 1 }])).toEqual({ sent: false, reason: 'dry run', wouldImport: 5 });
+    expect(mergeDeliveries([])).toBeUndefined();
   });
 });
