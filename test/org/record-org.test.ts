@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localEndpoint } from '../aws/local-endpoint';
 import { opsbotsIn } from '../cli/invoke';
+import { main } from '../../cli/main';
 
 /** The command as a process, with this test's environment (its endpoint and test-only credentials). */
 const opsbots = (...args: string[]) => opsbotsIn(process.env, ...args);
@@ -170,5 +171,24 @@ describe('opsbots record --org (the command as a process), then run --replay of 
     expect(replay.code).toBe(1); // bob has a console password and no MFA device
     expect(outcome(join(dir, 'replay.json'))).toEqual(outcome(join(dir, 'live.json')));
     expect(findingsOf(join(dir, 'replay.json')).some((f) => f.status === 'ERROR')).toBe(false);
+  }, 60_000);
+
+  it('on a terminal shows the accounts discovered and recorded of the total, with the failures, on stderr only', async () => {
+    const server = await localEndpoint(organization([]));
+    process.env.AWS_ENDPOINT_URL = server.url;
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-record-org-'));
+    writeFileSync(join(dir, 'stage.yml'), 'region: us-east-1\nregions: [us-east-1]\nmaxAttempts: 1\n');
+    const writes: string[] = [];
+    const printed: string[] = [];
+    try {
+      const code = await main(['node', 'opsbots', 'record', '--org', '--out', join(dir, 'recording'), '--config', join(dir, 'stage.yml')], (t) => printed.push(t), (t) => printed.push(t), { isTTY: true, write: (t) => void writes.push(t) });
+      expect(code).toBe(2);
+    } finally {
+      await server.close();
+    }
+    expect(writes[0]).toBe('\r\x1b[Korganization: 3 accounts discovered (2 to audit, 1 skipped); accounts 0/2 done');
+    expect(writes).toContain('\r\x1b[Korganization: 3 accounts discovered (2 to audit, 1 skipped); accounts 2/2 done, 1 failed');
+    expect(writes.at(-1)).toBe('\r\x1b[K');
+    expect(printed.join('\n')).not.toContain('accounts discovered');
   }, 60_000);
 });
