@@ -13,7 +13,7 @@ import { DirOrgStore } from '../shared/org/store';
 import { MANAGEMENT_DIR, memberDir, orgRecording, requireOrgRecording } from '../shared/org/recording';
 import { newRunId, ownerMailStep, runOrganization, type OrgRunProgress } from '../shared/org/steps';
 import { ownerFailures } from '../shared/org/owner-mail';
-import { DirStateStore } from '../shared/state/store';
+import { DirStateStore } from '../shared/state/dir';
 import { EXIT } from './output';
 import { deliverRun, type CliRunOptions, type CliRunResult } from './run';
 
