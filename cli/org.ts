@@ -29,6 +29,8 @@ export interface OrgFlags {
   readonly externalId?: string;
   readonly accountConcurrency?: string;
   readonly includeManagementAccount?: boolean;
+  /** `run --split-regions`: organization.splitRegions for this run. */
+  readonly splitRegions?: boolean;
 }
 
 function list(flag: string, value: string | undefined, item: z.ZodType<string>): string[] | undefined {
@@ -65,6 +67,7 @@ export function orgSettings(base: OrganizationSettings | undefined, f: OrgFlags)
     ...(f.externalId !== undefined ? { externalId: one('--external-id', f.externalId, externalIdSchema) } : {}),
     ...(concurrency !== undefined ? { accountConcurrency: concurrency } : {}),
     ...(f.includeManagementAccount ? { includeManagementAccount: true } : {}),
+    ...(f.splitRegions ? { splitRegions: true } : {}),
   };
   const parsed = organizationSchema.safeParse(merged);
   if (!parsed.success) {
