@@ -37,7 +37,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .exitOverride();
   cmd
     .command('list')
-    .description('every audit: title, severity, what it reads (and the IAM actions), its settings and defaults, its remediation')
+    .description('every audit: title, severity, what it reads (and the IAM actions), its settings with defaults and descriptions, its remediation')
     .option('--json', 'JSON instead of text', false)
     .action(async (o: { json: boolean }) => {
       const { listAudits, listText } = await import('./list');
@@ -80,6 +80,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .addHelpText('after', ORG_HELP);
   orgOptions(run)
     .option('--results <dir>', '--org: keep every account\'s full result under this folder')
+    .option('--split-regions', '--org: each account\'s global sources, and each region, as a step of its own (organization.splitRegions; needs a regions list)')
     .option('--state <dir>', '--org with notify.accountOwnerTag and sendWhen: changes: keep each account\'s findings here, so its owner gets mail only when they change')
     .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; csv?: string; status?: string; severity?: string; quiet: boolean; out?: string; ocsf?: string; asff?: string; replay?: string; stats: boolean; verbose: boolean; results?: string; state?: string } & OrgFlags) => {
       const [{ loadConfig }, { parseRegions, parseSet }, { cliRun, UndeliveredError }, { MemoryLog, createLogger }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./run'), import('../shared/logger'), import('./org')]);
@@ -90,8 +91,9 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       const say = toStdout ? err : out;
       const config = loadConfig({ stage: o.stage, file: o.config });
       // Files and the summary come before the send: a failed delivery loses nothing (exit 4).
-      // On a terminal, a long collection says how far it is (sources and regions read of the total), on stderr.
-      const progress = o.quiet ? undefined : (await import('./progress')).progressLine(terminal);
+      // On a terminal, a long collection says how far it is (sources and regions read of the total, or an
+      // organization's accounts done), on stderr; not with --quiet, nor when stdout carries a document.
+      const progress = o.quiet || toStdout ? undefined : (await import('./progress')).progressLine(terminal);
       const onReady = async ({ report, rendered, eml }: import('./run').ReadyOutput) => {
         progress?.clear();
         const table = o.quiet ? '' : findingsTable(report, filter);
@@ -101,8 +103,8 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
         say(`state: ${report.state}${report.notEvaluated.length > 0 ? ` (not evaluated: ${report.notEvaluated.map((e) => `${e.account ? `${e.account}:` : ''}${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
         if (report.actions.length > 0 && !o.quiet) say(actionsText(report.actions));
         if (toStdout) out((toStdout === 'json' ? rendered.json : rendered.csv).trimEnd());
-        if (o.json && o.json !== '-') writeFile(o.json, rendered.json);
-        if (o.csv && o.csv !== '-') writeFile(o.csv, rendered.csv);
+        if (o.json && o.json !== '-') writeFile(o.json, rendered.jsonChunks());
+        if (o.csv && o.csv !== '-') writeFile(o.csv, rendered.csvChunks());
         if (o.ocsf) writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJson(report));
         if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(report, { region: config.securityHub.region ?? config.region }));
         if (o.out) say(`wrote ${writeOut(o.out, rendered, eml).join(', ')}`);
@@ -110,7 +112,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       const common = { config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog(), onReady, ...(progress ? { onProgress: progress.onProgress } : {}) };
       let result: import('./run').CliRunResult;
       try {
-        result = org.isOrgRun(o, o.replay) ? await org.cliOrgRun({ ...common, org: org.orgSettings(config.organization, o), ...(o.results ? { resultsDir: o.results } : {}), ...(o.state ? { stateDir: o.state } : {}) }) : await cliRun(common);
+        result = org.isOrgRun(o, o.replay) ? await org.cliOrgRun({ ...common, org: org.orgSettings(config.organization, o), ...(o.results ? { resultsDir: o.results } : {}), ...(o.state ? { stateDir: o.state } : {}), ...(progress ? { progress: progress.org } : {}) }) : await cliRun(common);
       } catch (error) {
         progress?.clear();
         if (!(error instanceof UndeliveredError)) throw error;
@@ -133,10 +135,11 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .option('--regions <r1,r2>', 'record only these regions');
   orgOptions(rec)
     .action(async (o: { out: string; stage?: string; config?: string; regions?: string } & OrgFlags) => {
-      const [{ loadConfig }, { parseRegions }, { record, recordOrg, orgRecordLines, unreadable }, { MemoryLog }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger'), import('./org')]);
+      const [{ loadConfig }, { parseRegions }, { record, recordOrg, orgRecordLines, distinct }, { MemoryLog }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger'), import('./org')]);
       const config = loadConfig({ stage: o.stage, file: o.config });
       if (org.isOrgRun(o)) {
-        const recorded = await recordOrg({ config, org: org.orgSettings(config.organization, o), dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
+        const progress = (await import('./progress')).progressLine(terminal);
+        const recorded = await recordOrg({ config, org: org.orgSettings(config.organization, o), dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog(), ...(progress ? { progress: progress.org } : {}) }).finally(() => progress?.clear());
         // Fail closed like one account: what was recorded is kept, but an account or source missing is exit 2, each named.
         const lines = orgRecordLines(o.out, recorded);
         for (const line of lines.out) out(line);
@@ -146,10 +149,11 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       }
       const recorded = await record({ config, dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
       out(`recorded ${recorded.operations} operations of account ${recorded.account} into ${o.out}`);
-      for (const e of recorded.errors) out(`  not readable: ${unreadable(e)}`);
+      const gaps = distinct(recorded.errors);
+      for (const e of gaps) out(`  not readable: ${e}`);
       // What could not be read is recorded too (a replay reports it), but the recording is not whole: exit 2.
-      if (recorded.errors.length > 0) err(`opsbots: recording incomplete: ${recorded.errors.length} not readable: ${recorded.errors.map(unreadable).join(', ')}`);
-      setCode(recorded.errors.length > 0 ? EXIT.incomplete : EXIT.clean);
+      if (gaps.length > 0) err(`opsbots: recording incomplete: ${gaps.length} not readable: ${gaps.join(', ')}`);
+      setCode(gaps.length > 0 ? EXIT.incomplete : EXIT.clean);
     });
   cmd
     .command('demo')

@@ -2,13 +2,14 @@ import type { Config, StageInput } from '../config/index';
 import { ConfigError } from '../errors';
 import { memberAudits } from '../org/audits';
 import { DISCOVERY_ACTIONS } from '../org/discover';
+import { planParts } from '../org/parts';
 import { ORG_RUNS_PREFIX } from '../org/handlers';
 import { OWNER_STATE_PREFIX } from '../org/store';
 import { alarm, functionConfig, sesStatement, sumAlarm } from './audits';
 import { roleName, roleResource, SERVICE, serviceRole, type Statement } from './iam';
 import { logicalPrefix } from './names';
 import type { DeploymentPart } from './part';
-import { securityHubStatements, webhookStatements } from './sinks';
+import { webhookStatements } from './sinks';
 import { STATE_BUCKET, stateStatements, usesState } from './state';
 import { ARN_KEYS, ARN_PLACEHOLDERS, orgDefinition } from './state-machine';
 
@@ -51,10 +52,10 @@ export function orgStatements(config: Config, orgId: string, roleNameInMembers: 
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: objects('*') },
       // Without ListBucket S3 answers a missing result with AccessDenied, not NoSuchKey.
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: bucketArn, Condition: { StringLike: { 's3:prefix': [`${ORG_RUNS_PREFIX}/*`] } } },
+      // No Security Hub action: each member's findings are imported by its account step with the member role.
       ...(ses ? [ses] : []),
       // Owner mail under sendWhen: changes keeps each account's previous findings (shared/org/owner-mail.ts).
       ...(config.notify?.accountOwnerTag !== undefined && usesState(config) ? stateStatements(OWNER_STATE_PREFIX) : []),
-      ...securityHubStatements(config),
       ...webhookStatements(config),
     ],
   };
@@ -86,7 +87,10 @@ export function organizationPart(stage: string, config: Config, raw: StageInput)
   if (!org.id) {
     throw new ConfigError(`invalid config for stage ${stage}: organization.id: required to deploy the organization run (the account function may assume ${org.roleName} only in accounts of this organization); find it with: aws organizations describe-organization --query Organization.Id`, [{ field: 'organization.id', message: 'required to deploy' }]);
   }
-  const ids = memberAudits(config).map((a) => a.id);
+  const audits = memberAudits(config);
+  const ids = audits.map((a) => a.id);
+  // A stage the discover step would refuse on every run fails here, at package time.
+  planParts({ audits, regions: config.regions, splitRegions: org.splitRegions, configured: config.audits });
   const own = { ...(JSON.parse(functionConfig(raw, ids)) as Record<string, unknown>), organization: raw.organization };
   const environment = (extra: Record<string, unknown> = {}) => ({
     OPSBOTS_STAGE: stage,
@@ -118,7 +122,7 @@ export function organizationPart(stage: string, config: Config, raw: StageInput)
       StateMachineName: stateMachineName(stage),
       StateMachineType: 'STANDARD',
       RoleArn: { 'Fn::GetAtt': [`${STATE_MACHINE}Role`, 'Arn'] },
-      Definition: orgDefinition({ arns: ARN_PLACEHOLDERS, accountConcurrency: org.accountConcurrency }),
+      Definition: orgDefinition({ arns: ARN_PLACEHOLDERS, accountConcurrency: org.accountConcurrency, splitRegions: org.splitRegions }),
       DefinitionSubstitutions: { [ARN_KEYS.discover]: functionArn(ORG_KEYS.discover), [ARN_KEYS.account]: functionArn(ORG_KEYS.account), [ARN_KEYS.aggregate]: functionArn(ORG_KEYS.aggregate) },
     },
   };
