@@ -76,7 +76,8 @@ async function importMember(opts: AccountRunOptions, config: Config, report: Rep
 /**
  * Runs the stage's audits in one member account with that account's own role session: regions in
  * parallel and remediation under the same guards as a single-account run (shared/run.ts), every
- * finding's `account` the member account. An account that cannot be assumed gives unreachableReport().
+ * finding's `account` the member account; where the stage enables `securityHub`, its findings then go into
+ * the member's own Security Hub (importMember). An account that cannot be assumed gives unreachableReport().
  */
 export async function auditAccount(opts: AccountRunOptions, item: AccountItem): Promise<AccountResult> {
   const startedAt = (opts.now ?? new Date()).toISOString();
