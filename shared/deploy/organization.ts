@@ -2,7 +2,7 @@ import type { Config, StageInput } from '../config/index';
 import { ConfigError } from '../errors';
 import { memberAudits } from '../org/audits';
 import { DISCOVERY_ACTIONS } from '../org/discover';
-import { ORG_RUNS_PREFIX } from '../org/handlers';
+import { ORG_RUNS_PREFIX } from '../org/handlers/runtime';
 import { alarm, functionConfig, sesStatement, sumAlarm } from './audits';
 import { roleName, roleResource, SERVICE, serviceRole, type Statement } from './iam';
 import { logicalPrefix } from './names';

@@ -1,0 +1,27 @@
+import type { OrgRuntime } from './runtime';
+import { createOrgRuntime } from './runtime';
+import { normaliseOrgRun } from '../audits';
+import { discoverHandler } from './discover';
+import { accountHandler } from './account';
+import { aggregateHandler } from './aggregate';
+
+/**
+ * The three organization Lambdas' whole bodies: warm-up check, cold-start config, a closed event schema
+ * (both before any AWS call), then one step of shared/org/steps/, the same the CLI loops over. State machine:
+ * discover -> Map(account) over `items` -> aggregate. Each functions/org-*.ts imports its own handler module
+ * only (so each bundle holds only its step); this module puts the three over one runtime, for tests and tools.
+ */
+export { ORG_RUNS_PREFIX, type OrgInvocationContext, type OrgRunConfig, type OrgRuntime } from './runtime';
+export { normaliseOrgRun } from '../audits';
+export { discoverEventSchema } from './discover';
+export { accountEventSchema } from './account';
+export { aggregateEventSchema, type AggregateOutput } from './aggregate';
+
+/** The full runtime (every audit's settings checked), as the account and aggregate functions build it. */
+export function orgRuntime(env: NodeJS.ProcessEnv, overrides: Partial<OrgRuntime> = {}): OrgRuntime {
+  return createOrgRuntime(env, normaliseOrgRun, overrides);
+}
+
+export function orgHandlers(inject: () => OrgRuntime = () => orgRuntime(process.env)) {
+  return { discover: discoverHandler(inject), account: accountHandler(inject), aggregate: aggregateHandler(inject) };
+}

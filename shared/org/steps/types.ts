@@ -1,0 +1,10 @@
+import type { AccountRunOptions } from '../account';
+import type { OrgResultStore } from '../store';
+
+/**
+ * What the three steps of an organization run read: the account run's options plus the results store.
+ * Each step takes only the part it uses, so each Lambda's bundle holds only its own step.
+ */
+export interface OrgSteps extends AccountRunOptions {
+  readonly store: OrgResultStore;
+}
