@@ -80,7 +80,8 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .addHelpText('after', ORG_HELP);
   orgOptions(run)
     .option('--results <dir>', '--org: keep every account\'s full result under this folder')
-    .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; csv?: string; status?: string; severity?: string; quiet: boolean; out?: string; ocsf?: string; asff?: string; replay?: string; stats: boolean; verbose: boolean; results?: string } & OrgFlags) => {
+    .option('--state <dir>', '--org with notify.accountOwnerTag and sendWhen: changes: keep each account\'s findings here, so its owner gets mail only when they change')
+    .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; csv?: string; status?: string; severity?: string; quiet: boolean; out?: string; ocsf?: string; asff?: string; replay?: string; stats: boolean; verbose: boolean; results?: string; state?: string } & OrgFlags) => {
       const [{ loadConfig }, { parseRegions, parseSet }, { cliRun, UndeliveredError }, { MemoryLog, createLogger }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./run'), import('../shared/logger'), import('./org')]);
       const { parseFilter, findingsTable, stdoutTarget } = await import('./findings-table');
       const filter = parseFilter(o.status, o.severity);
@@ -109,7 +110,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       const common = { config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog(), onReady, ...(progress ? { onProgress: progress.onProgress } : {}) };
       let result: import('./run').CliRunResult;
       try {
-        result = org.isOrgRun(o, o.replay) ? await org.cliOrgRun({ ...common, org: org.orgSettings(config.organization, o), ...(o.results ? { resultsDir: o.results } : {}) }) : await cliRun(common);
+        result = org.isOrgRun(o, o.replay) ? await org.cliOrgRun({ ...common, org: org.orgSettings(config.organization, o), ...(o.results ? { resultsDir: o.results } : {}), ...(o.state ? { stateDir: o.state } : {}) }) : await cliRun(common);
       } catch (error) {
         progress?.clear();
         if (!(error instanceof UndeliveredError)) throw error;
@@ -119,6 +120,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       }
       say(result.delivery.sent ? `email sent to ${result.delivery.to.join(', ')} (${result.delivery.messageId})` : `email not sent: ${result.delivery.reason}`);
       if (result.sinks) for (const line of sinkLines(result.sinks)) say(line);
+      if (result.owners) for (const line of (await import('../shared/org/owner-mail')).ownerLines(result.owners)) say(line);
       if (o.stats) say(statsTable(result.clients.stats, result.report));
       setCode(result.exitCode);
     });
@@ -131,18 +133,15 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .option('--regions <r1,r2>', 'record only these regions');
   orgOptions(rec)
     .action(async (o: { out: string; stage?: string; config?: string; regions?: string } & OrgFlags) => {
-      const [{ loadConfig }, { parseRegions }, { record, recordOrg, unreadable }, { MemoryLog }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger'), import('./org')]);
+      const [{ loadConfig }, { parseRegions }, { record, recordOrg, orgRecordLines, unreadable }, { MemoryLog }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger'), import('./org')]);
       const config = loadConfig({ stage: o.stage, file: o.config });
       if (org.isOrgRun(o)) {
         const recorded = await recordOrg({ config, org: org.orgSettings(config.organization, o), dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
-        out(`recorded the organization into ${o.out}: ${recorded.accounts.length} accounts in scope`);
-        for (const e of recorded.discoveryErrors) out(`  not readable: ${e.source} ${e.code}: ${e.message}`);
-        for (const a of recorded.accounts) {
-          const assume = a.errors.find((e) => e.source === 'sts.assumeRole');
-          const what = assume ? `NOT RECORDED: could not assume its role: ${assume.code}` : a.plan === 'audit' ? `recorded${a.errors.map((e) => `; not readable: ${e.source}@${e.region} ${e.code}`).join('')}` : `${a.plan}: ${a.reason ?? ''}`;
-          out(`  ${a.id} ${what}`);
-        }
-        setCode(EXIT.clean);
+        // Fail closed like one account: what was recorded is kept, but an account or source missing is exit 2, each named.
+        const lines = orgRecordLines(o.out, recorded);
+        for (const line of lines.out) out(line);
+        for (const line of lines.err) err(line);
+        setCode(lines.err.length > 0 ? EXIT.incomplete : EXIT.clean);
         return;
       }
       const recorded = await record({ config, dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });

@@ -6,12 +6,15 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { Clients } from '../shared/aws/clients';
 import { recordedAt } from '../shared/aws/recording';
 import { withOverrides } from '../shared/config/index';
-import { ConfigError } from '../shared/errors';
+import { ConfigError, OpsbotsError } from '../shared/errors';
 import { resolveAuditIds } from '../shared/run';
 import { accountIdSchema, defaultOrganization, organizationSchema, ouIdSchema, roleNameSchema, externalIdSchema, type OrganizationSettings } from '../shared/org/config';
 import { DirOrgStore } from '../shared/org/store';
 import { MANAGEMENT_DIR, memberDir, orgRecording, requireOrgRecording } from '../shared/org/recording';
-import { newRunId, runOrganization } from '../shared/org/steps';
+import { newRunId, ownerMailStep, runOrganization } from '../shared/org/steps';
+import { ownerFailures } from '../shared/org/owner-mail';
+import { DirStateStore } from '../shared/state/store';
+import { EXIT } from './output';
 import { deliverRun, type CliRunOptions, type CliRunResult } from './run';
 
 /** The `--org` family of options, as commander gives them. */
@@ -73,10 +76,23 @@ export function orgSettings(base: OrganizationSettings | undefined, f: OrgFlags)
   return parsed.data;
 }
 
+/** Replaying an organization recording that could not record this member (meta.json `notRecorded`). */
+export class AccountNotRecordedError extends OpsbotsError {
+  constructor(accountId: string, reason: string) {
+    super(`account ${accountId} is not in the recording: ${reason}`);
+    this.name = 'NotRecorded'; // the code the report gives, as for any call the recording lacks
+  }
+}
+
 export interface CliOrgRunOptions extends CliRunOptions {
   readonly org: OrganizationSettings;
   /** Keep every account's full result here (`<runId>/accounts/<id>.json`); default: a temporary folder, removed after. */
   readonly resultsDir?: string;
+  /**
+   * `sendWhen: changes` for owner mail: each account's previous findings are kept under `<stateDir>/accounts/<id>/`.
+   * Absent: the previous findings are unknown, so each owner mail is sent and says so.
+   */
+  readonly stateDir?: string;
 }
 
 /**
@@ -92,15 +108,24 @@ export async function cliOrgRun(opts: CliOrgRunOptions): Promise<CliRunResult> {
   const base = { maxAttempts: config.maxAttempts, passthrough: opts.passthrough, defaultRegion: config.region, requestTimeoutMs: config.deadlines.requestSeconds * 1000 };
   const clients = new Clients({ ...base, ...replay(join(opts.replayDir ?? '', MANAGEMENT_DIR)) });
   // Members count into the caller's stats (one --stats table), but share nothing else.
-  const memberClients = (id: string, credentials: AwsCredentialIdentityProvider) =>
-    new Clients({ ...base, credentials, stats: clients.stats, ...replay(memberDir(opts.replayDir ?? '', meta, id)) });
+  // A member the recording names as not recorded is not audited, with the recorded reason: never replayed as empty.
+  const memberClients = (id: string, credentials: AwsCredentialIdentityProvider) => {
+    const missing = meta?.notRecorded?.[id];
+    if (missing) throw new AccountNotRecordedError(id, missing.reason);
+    return new Clients({ ...base, credentials, stats: clients.stats, ...replay(memberDir(opts.replayDir ?? '', meta, id)) });
+  };
   const temporary = opts.resultsDir === undefined;
   const resultsDir = opts.resultsDir ?? mkdtempSync(join(tmpdir(), 'opsbots-org-'));
   try {
     const now = opts.replayDir ? recordedAt(opts.replayDir) : undefined;
-    const steps = { config, org: opts.org, auditIds: opts.auditIds, clients, memberClients, store: new DirOrgStore(resultsDir), log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now };
+    const stateDir = opts.stateDir;
+    const ownerState = stateDir === undefined ? undefined : (id: string) => new DirStateStore(join(stateDir, 'accounts', id));
+    const steps = { config, org: opts.org, auditIds: opts.auditIds, clients, memberClients, store: new DirOrgStore(resultsDir), log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now, ...(ownerState ? { ownerState } : {}) };
     const run = await runOrganization(steps, meta?.runId ?? newRunId(now));
-    return await deliverRun({ ...opts, config, run, clients });
+    const result = await deliverRun({ ...opts, config, run, clients });
+    // The organization report (and its files) first; then each owner's part. A failed one is exit 4.
+    const owners = await ownerMailStep(steps, run);
+    return { ...result, ...(owners.length > 0 ? { owners } : {}), exitCode: ownerFailures(owners).length > 0 ? EXIT.notDelivered : result.exitCode };
   } finally {
     clients.destroy();
     if (temporary) rmSync(resultsDir, { recursive: true, force: true });

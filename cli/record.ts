@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Clients } from '../shared/aws/clients';
+import { Clients, type ClientOptions } from '../shared/aws/clients';
 import { AUDITS } from '../shared/audits/index';
 import { collectInventory } from '../shared/collect/run';
 import type { Config } from '../shared/config/index';
@@ -9,17 +9,18 @@ import type { SourceId } from '../shared/collect/inventory';
 import type { SourceError } from '../shared/collect/outcome';
 import type { Inventory } from '../shared/collect/inventory';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { OpsbotsError } from '../shared/errors';
+import { OpsbotsError, errorCode, errorMessage } from '../shared/errors';
 import { capture } from '../shared/collect/outcome';
 import { oneLine } from './output';
 import { mapLimit } from '../shared/concurrency';
 import { GLOBAL_REGION } from '../shared/model';
 import type { OrganizationSettings } from '../shared/org/config';
-import { AssumeRoleError, assumeMember } from '../shared/org/credentials';
+import { AssumeRoleError, assumeMember, memberRoleArn } from '../shared/org/credentials';
+import { ASSUME_SOURCE } from '../shared/org/account';
 import { discover } from '../shared/org/discover';
 import { MANAGEMENT_DIR } from '../shared/org/recording';
 import { newRunId } from '../shared/org/steps';
-import { auditItems } from '../shared/org/types';
+import { auditItems, type AccountItem, type Discovery } from '../shared/org/types';
 
 /** The recording was refused: nothing was written (exit 2). */
 export class NotRecordedError extends OpsbotsError {}
@@ -65,19 +66,34 @@ function recordAccount(clients: Clients, config: Config, regions: readonly strin
   return collectInventory({ clients, sources, regions: regions ?? config.regions, concurrency: config.concurrency, iamConcurrency: config.iamConcurrency, accountAlias: alias, log, now });
 }
 
+/** A member account in scope that has no recording, and why (meta.json `notRecorded`). */
+export interface NotRecordedAccount {
+  readonly code: string;
+  readonly reason: string;
+}
+
 export interface OrgRecorded {
   readonly operations: number;
-  /** Per member account: what could not be read, or why its role could not be assumed. */
-  readonly accounts: readonly { readonly id: string; readonly plan: string; readonly reason?: string; readonly errors: readonly SourceError[] }[];
+  /** Per account in scope: its plan, and what of it could not be read (recorded as errors: a replay reports them). */
+  readonly accounts: readonly { readonly id: string; readonly plan: string; readonly reason?: string; readonly errors: readonly SourceError[]; readonly notRecorded?: NotRecordedAccount }[];
   readonly discoveryErrors: readonly SourceError[];
+}
+
+/** Progress of `record --org` (the same events as an organization run's). */
+export interface OrgRecordProgress {
+  discovered(d: Discovery): void;
+  accountDone(id: string, failed: boolean): void;
 }
 
 /**
  * `record --org`: the caller's Organizations and STS calls into `<dir>/management`, each member's read calls
  * (through its own role session) into `<dir>/accounts/<id>`, and meta.json with the run id, so that
- * `run --replay <dir>` replays the same discovery and role assumptions. Never remediates.
+ * `run --replay <dir>` replays the same discovery and role assumptions. An account that cannot be recorded
+ * (its role cannot be assumed, or its recording failed) does not stop the others: meta.json names it under
+ * `notRecorded` with the code and reason, and `unreadable` lists every source that answered an error, so
+ * the recording says itself what it lacks. Never remediates.
  */
-export async function recordOrg(opts: { config: Config; org: OrganizationSettings; dir: string; regions?: readonly string[]; log: Log }): Promise<OrgRecorded> {
+export async function recordOrg(opts: { config: Config; org: OrganizationSettings; dir: string; regions?: readonly string[]; log: Log; progress?: OrgRecordProgress }): Promise<OrgRecorded> {
   await identify(opts.config);
   const existed = existsSync(opts.dir);
   mkdirSync(opts.dir, { recursive: true });
@@ -85,35 +101,84 @@ export async function recordOrg(opts: { config: Config; org: OrganizationSetting
   const clients = new Clients({ ...base, recordDir: join(opts.dir, MANAGEMENT_DIR) });
   const now = new Date();
   const runId = newRunId(now);
-  const discovery = await discover({ clients, settings: opts.org, runId, log: opts.log, now });
+  const ownerTag = opts.config.notify?.accountOwnerTag;
+  // The owner tag is read as a run reads it, so a replay finds the tags in the recording.
+  const discovery = await discover({ clients, settings: opts.org, runId, log: opts.log, now, ...(ownerTag ? { ownerTag } : {}) });
   const unread = discovery.errors.find((e) => e.source === 'organizations.accounts');
   if (unread) {
     clients.destroy();
     if (!existed) rmSync(opts.dir, { recursive: true, force: true });
     throw new NotRecordedError(`nothing recorded: the organization could not be read: ${unreadable(unread)}: ${oneLine(unread.message, 200)}`);
   }
+  opts.progress?.discovered(discovery);
   const items = auditItems(discovery);
   const members = await mapLimit(items, opts.org.accountConcurrency, async (item) => {
-    try {
-      const access = await assumeMember({ sts: clients.get(STSClient, 'sts'), partition: item.partition, accountId: item.account.id, roleName: opts.org.roleName, runId, sessionSeconds: opts.org.sessionSeconds, ...(opts.org.externalId ? { externalId: opts.org.externalId } : {}) });
-      const member = new Clients({ ...base, credentials: access.credentials, stats: clients.stats, recordDir: join(opts.dir, 'accounts', item.account.id) });
-      try {
-        const inventory = await recordAccount(member, opts.config, opts.regions, opts.log, now, item.account.name);
-        return { id: item.account.id, errors: inventory.errors };
-      } finally {
-        member.destroy();
-      }
-    } catch (error) {
-      if (!(error instanceof AssumeRoleError)) throw error;
-      return { id: item.account.id, errors: [{ source: 'sts.assumeRole', region: GLOBAL_REGION, code: error.code, message: error.message }] };
-    }
+    const recorded = await recordMember(opts, clients.get(STSClient, 'sts'), clients.stats, base, item, now);
+    opts.progress?.accountDone(item.account.id, recorded.notRecorded !== undefined);
+    return recorded;
   });
   clients.destroy();
-  writeFileSync(join(opts.dir, 'meta.json'), `${JSON.stringify({ description: 'opsbots organization recording', organization: true, runId, recordedAt: now.toISOString(), management: discovery.caller }, null, 2)}\n`);
-  const errorsOf = new Map(members.map((m) => [m.id, m.errors]));
-  return {
-    operations: clients.stats.rows().length,
-    accounts: discovery.accounts.map((a) => ({ id: a.id, plan: a.plan, ...(a.reason ? { reason: a.reason } : {}), errors: errorsOf.get(a.id) ?? [] })),
-    discoveryErrors: discovery.errors,
-  };
+  const byId = new Map(members.map((m) => [m.id, m]));
+  const accounts = discovery.accounts.map((a) => {
+    const m = byId.get(a.id);
+    return { id: a.id, plan: a.plan, ...(a.reason ? { reason: a.reason } : {}), errors: m?.errors ?? [], ...(m?.notRecorded ? { notRecorded: m.notRecorded } : {}) };
+  });
+  const notRecorded = Object.fromEntries(accounts.flatMap((a) => (a.notRecorded ? [[a.id, a.notRecorded]] : [])));
+  const gap = (account: string | undefined) => (e: SourceError) => ({ ...(account ? { account } : {}), source: e.source, region: e.region, code: e.code });
+  const unreadableSources = [...new Map([...discovery.errors.map(gap(undefined)), ...accounts.flatMap((a) => (a.notRecorded ? [] : a.errors.map(gap(a.id))))].map((g) => [JSON.stringify(g), g])).values()];
+  const meta = { description: 'opsbots organization recording', organization: true, runId, recordedAt: now.toISOString(), management: discovery.caller, complete: Object.keys(notRecorded).length === 0 && unreadableSources.length === 0, notRecorded, unreadable: unreadableSources };
+  writeFileSync(join(opts.dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  return { operations: clients.stats.rows().length, accounts, discoveryErrors: discovery.errors };
+}
+
+/**
+ * One member, through its own role session into `accounts/<id>`. Never throws: a role that cannot be assumed,
+ * or anything else that stops the member's recording, comes back as `notRecorded` (fail closed, the others go on).
+ */
+async function recordMember(opts: { config: Config; org: OrganizationSettings; dir: string; regions?: readonly string[]; log: Log }, sts: STSClient, stats: Clients['stats'], base: ClientOptions, item: AccountItem, now: Date): Promise<{ id: string; errors: readonly SourceError[]; notRecorded?: NotRecordedAccount }> {
+  const id = item.account.id;
+  let access;
+  try {
+    access = await assumeMember({ sts, partition: item.partition, accountId: id, roleName: opts.org.roleName, runId: item.runId, sessionSeconds: opts.org.sessionSeconds, ...(opts.org.externalId ? { externalId: opts.org.externalId } : {}) });
+  } catch (error) {
+    const code = error instanceof AssumeRoleError ? error.code : errorCode(error);
+    const roleArn = error instanceof AssumeRoleError ? error.roleArn : memberRoleArn(item.partition, id, opts.org.roleName);
+    return { id, errors: [{ source: ASSUME_SOURCE, region: GLOBAL_REGION, code, message: errorMessage(error) }], notRecorded: { code, reason: `could not assume ${roleArn}: ${code}` } };
+  }
+  const member = new Clients({ ...base, credentials: access.credentials, stats, recordDir: join(opts.dir, 'accounts', id) });
+  try {
+    const inventory = await recordAccount(member, opts.config, opts.regions, opts.log, now, item.account.name);
+    return { id, errors: inventory.errors };
+  } catch (error) {
+    const code = errorCode(error);
+    opts.log.error('member recording failed', { account: id, code, error: errorMessage(error) });
+    return { id, errors: [], notRecorded: { code, reason: `its recording failed: ${code}: ${oneLine(errorMessage(error), 200)}` } };
+  } finally {
+    member.destroy();
+  }
+}
+
+/** Each `source@region code` once (a source can fail for several audits, or several pages, the same way). */
+const distinct = (errors: readonly SourceError[]): string[] => [...new Set(errors.map(unreadable))];
+
+/**
+ * What `record --org` prints: every account in scope on stdout; on stderr, when anything is missing, one
+ * line per account not recorded and per source not readable (the exit code is then 2).
+ */
+export function orgRecordLines(dir: string, recorded: OrgRecorded): { readonly out: string[]; readonly err: string[] } {
+  const out = [`recorded the organization into ${dir}: ${recorded.accounts.length} accounts in scope`];
+  const gaps = distinct(recorded.discoveryErrors).map((e) => `  organization not readable: ${e}`);
+  for (const a of recorded.accounts) {
+    if (a.notRecorded) {
+      out.push(`  ${a.id} NOT RECORDED: ${a.notRecorded.reason}`);
+      gaps.push(`  ${a.id} not recorded: ${a.notRecorded.reason}`);
+      continue;
+    }
+    const unread = distinct(a.errors);
+    out.push(`  ${a.id} ${a.plan === 'audit' ? `recorded${unread.map((e) => `; not readable: ${e}`).join('')}` : `${a.plan}: ${a.reason ?? ''}`}`);
+    for (const e of unread) gaps.push(`  ${a.id} not readable: ${e}`);
+  }
+  const accounts = recorded.accounts.filter((a) => a.notRecorded).length;
+  const err = gaps.length === 0 ? [] : [`opsbots: recording incomplete: ${accounts} account${accounts === 1 ? '' : 's'} not recorded, ${gaps.length - accounts} source${gaps.length - accounts === 1 ? '' : 's'} not readable (a replay reports each as ERROR):`, ...gaps];
+  return { out, err };
 }

@@ -8,6 +8,7 @@ import { deliverSinks, type SinkResults } from '../shared/sinks';
 import type { Changes } from '../shared/state/diff';
 import type { Log } from '../shared/logger';
 import type { Report } from '../shared/report';
+import type { OwnerDelivery } from '../shared/org/owner-mail';
 import type { Rendered } from '../reports/index';
 import { EXIT, oneLine } from './output';
 import { RunBudget } from '../shared/deadline';
@@ -82,6 +83,8 @@ export interface CliRunResult {
   readonly eml?: Buffer;
   /** `sendWhen: changes`: the CLI keeps no state, so every audit says its previous state is unknown. */
   readonly changes?: Changes;
+  /** Organization runs with `notify.accountOwnerTag`: each owner message's outcome (a failure makes the exit code 4). */
+  readonly owners?: readonly OwnerDelivery[];
   readonly exitCode: number;
 }
 

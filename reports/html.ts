@@ -33,7 +33,7 @@ export function table(findings: readonly Finding[]): string {
 
 const entry = (x: StateEntry) => `<li>${e(x.auditId)} <b>${e(x.resourceId)}</b> (${e(x.region)}): was ${e(x.status)}: ${e(x.reason)}</li>`;
 
-function changesHtml(opts: RenderOptions): string[] {
+export function changesHtml(opts: RenderOptions): string[] {
   const c = opts.changes;
   if (!c) return [];
   const out = [`<h2 ${H2}>Since the last run${c.since ? ` (${e(c.since)})` : ''}</h2>`];

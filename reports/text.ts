@@ -28,7 +28,7 @@ function add(out: string[], ...groups: (string | readonly string[])[]): void {
 
 const entry = (x: StateEntry) => `  - ${x.auditId} ${x.resourceId} (${x.region}): was ${x.status}: ${x.reason}`;
 
-function changesText(opts: RenderOptions): string[] {
+export function changesText(opts: RenderOptions): string[] {
   const c = opts.changes;
   if (!c) return [];
   const out = ['', `SINCE THE LAST RUN${c.since ? ` (${c.since})` : ''}`];

@@ -26,9 +26,10 @@ export function knownStages(): string[] {
   return existsSync(CONFIG_DIR) ? readdirSync(CONFIG_DIR).filter((f) => f.endsWith('.yml')).map((f) => basename(f, '.yml')).sort() : [];
 }
 
-export function stageFile(stage: string): string {
+/** The stage's file, `<dir>/<stage>.yml` (dir: config/ by default). */
+export function stageFile(stage: string, dir: string = CONFIG_DIR): string {
   if (!/^[a-zA-Z0-9-]+$/.test(stage)) throw new ConfigError(`invalid stage name "${stage}"`, [{ field: 'stage', message: 'letters, digits and - only' }]);
-  return join(CONFIG_DIR, `${stage}.yml`);
+  return join(dir, `${stage}.yml`);
 }
 
 /** `--stage NAME` reads config/NAME.yml; `--config FILE` any file of the same schema; neither: defaults. */

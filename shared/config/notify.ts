@@ -17,6 +17,17 @@ export const notifySchema = z.strictObject({
   attachJson: z.boolean().default(false),
   /** Slack / Teams incoming webhooks, sent under the same sendWhen (shared/notify/webhooks-config.ts). */
   webhooks: webhooksSchema,
+  /**
+   * Organization runs: the account tag (Organizations, on the member account) holding its owner's email
+   * address. Each such account's part of the report is also sent to that address, one message per account
+   * (shared/org/owner-mail.ts). A value that is not one email address is a warning in the report.
+   */
+  accountOwnerTag: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, 'an AWS tag key: letters, digits, spaces and _.:/=+-@ only, at most 128 characters')
+    .optional(),
 });
 
 export type NotifyConfig = z.output<typeof notifySchema>;

@@ -3,12 +3,13 @@ import { ConfigError } from '../errors';
 import { memberAudits } from '../org/audits';
 import { DISCOVERY_ACTIONS } from '../org/discover';
 import { ORG_RUNS_PREFIX } from '../org/handlers/runtime';
+import { OWNER_STATE_PREFIX } from '../org/store';
 import { alarm, functionConfig, sesStatement, sumAlarm } from './audits';
 import { roleName, roleResource, SERVICE, serviceRole, type Statement } from './iam';
 import { logicalPrefix } from './names';
 import type { DeploymentPart } from './part';
 import { securityHubStatements, webhookStatements } from './sinks';
-import { STATE_BUCKET } from './state';
+import { STATE_BUCKET, stateStatements, usesState } from './state';
 import { ARN_KEYS, ARN_PLACEHOLDERS, orgDefinition } from './state-machine';
 
 /** Function keys of the three organization Lambdas (`serverless invoke -f orgDiscover`...). */
@@ -51,6 +52,8 @@ export function orgStatements(config: Config, orgId: string, roleNameInMembers: 
       // Without ListBucket S3 answers a missing result with AccessDenied, not NoSuchKey.
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: bucketArn, Condition: { StringLike: { 's3:prefix': [`${ORG_RUNS_PREFIX}/*`] } } },
       ...(ses ? [ses] : []),
+      // Owner mail under sendWhen: changes keeps each account's previous findings (shared/org/owner-mail.ts).
+      ...(config.notify?.accountOwnerTag !== undefined && usesState(config) ? stateStatements(OWNER_STATE_PREFIX) : []),
       ...securityHubStatements(config),
       ...webhookStatements(config),
     ],

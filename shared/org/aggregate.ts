@@ -38,6 +38,16 @@ export interface AggregateOptions {
   readonly now?: Date;
   /** Accounts whose step failed for good, with the error (the state machine's Catch): named in their ERROR findings. */
   readonly failures?: ReadonlyMap<string, string>;
+  /** `notify.accountOwnerTag`: each account's value of it (or why its tags were not read) goes into its summary line. */
+  readonly ownerTag?: string;
+}
+
+/** The owner tag's value on the account, or why its tags could not be read (shared/org/owner-mail.ts checks the value). */
+function ownerOf(a: ScopedAccount, tag: string | undefined): Pick<OrgAccountSummary, 'owner'> {
+  if (tag === undefined) return {};
+  if (a.tagsError !== undefined) return { owner: { tag, error: a.tagsError } };
+  const value = a.tags?.[tag];
+  return value === undefined ? {} : { owner: { tag, value } };
 }
 
 /** OU lines: every OU on some account's path, counting the accounts below it (children included). */
@@ -84,7 +94,7 @@ export async function aggregate(opts: AggregateOptions): Promise<Report> {
     accounts.push(summaryOf(a, 'error', reason, countFindings(list)));
   };
   const summaryOf = (a: ScopedAccount, status: OrgAccountSummary['status'], reason: string | undefined, counts: Counts, extra: Partial<OrgAccountSummary> = {}): OrgAccountSummary => ({
-    id: a.id, partition, alias: a.name, name: a.name, ous: a.ous, state: a.state, status, ...(reason ? { reason } : {}), counts, regions: 0, ...extra,
+    id: a.id, partition, alias: a.name, name: a.name, ous: a.ous, state: a.state, status, ...(reason ? { reason } : {}), counts, regions: 0, ...ownerOf(a, opts.ownerTag), ...extra,
   });
 
   for (const a of discovery.accounts) {
@@ -117,7 +127,8 @@ export async function aggregate(opts: AggregateOptions): Promise<Report> {
     for (const x of report.expiredExemptions ?? []) expired.set(x.match, { ...x, matched: (expired.get(x.match)?.matched ?? 0) + x.matched });
     const counts = countFindings(report.findings);
     const reason = r.assumed ? undefined : `could not assume ${r.roleArn}: ${report.notEvaluated[0]?.code ?? 'UnknownError'}`;
-    accounts.push(summaryOf(a, r.assumed ? 'audited' : 'error', reason, counts, { reportState: report.state, regions: report.regions.length }));
+    const auditCounts = Object.fromEntries(report.audits.map((s) => [s.id, s.counts]));
+    accounts.push(summaryOf(a, r.assumed ? 'audited' : 'error', reason, counts, { reportState: report.state, regions: report.regions.length, auditCounts }));
   }
 
   const configured = opts.config.audits;

@@ -18,5 +18,5 @@ export function normaliseOrgRun(stage: string, raw: unknown): OrgRunConfig {
 /** The steps' options from a cold-started runtime, for one invocation. */
 export function orgSteps(rt: OrgRuntime, dryRun: boolean, budget?: RunBudget): OrgSteps {
   const c = rt.config;
-  return { config: c, org: c.organization, auditIds: memberAudits(c).map((a) => a.id), clients: rt.clients, memberClients: rt.memberClients, store: rt.store, log: rt.log, dryRun, ...(rt.now ? { now: rt.now } : {}), ...(budget ? { budget } : {}) };
+  return { config: c, org: c.organization, auditIds: memberAudits(c).map((a) => a.id), clients: rt.clients, memberClients: rt.memberClients, store: rt.store, log: rt.log, dryRun, ...(rt.now ? { now: rt.now } : {}), ...(budget ? { budget } : {}), ...(rt.ownerState ? { ownerState: rt.ownerState } : {}) };
 }

@@ -40,6 +40,8 @@ export interface DiscoverOptions {
   readonly runId: string;
   readonly log: Log;
   readonly now?: Date;
+  /** `notify.accountOwnerTag`: the accounts' tags are read for it too (a failed read then only costs the owner mail). */
+  readonly ownerTag?: string;
 }
 
 export function organizationsRegion(partition: string): string {
@@ -155,11 +157,13 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     .map((a) => ({ id: a.Id, name: a.Name ?? a.Id, state: accountState(a), management: a.Id === managementAccount }))
     .filter((a) => outByIdOnly(a, s) === null);
   const paths = new OuPaths(org);
-  const withTags = needsTags(s);
+  const scopeTags = needsTags(s);
+  const withTags = scopeTags || opts.ownerTag !== undefined;
   const ouFiltered = s.includeOus.length > 0 || s.excludeOus.length > 0;
   const read = await mapLimit(candidates, ORG_CONCURRENCY, async (c) => {
     let ous: OrgUnit[] = [];
     let tags: Record<string, string> | undefined;
+    let tagsError: string | undefined;
     const problems: string[] = [];
     try {
       ous = await paths.ofAccount(c.id);
@@ -171,11 +175,15 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
       try {
         tags = await accountTags(org, c.id);
       } catch (error) {
-        errors.push({ ...discoveryError('organizations.tags', error), message: `tags of ${c.id}: ${errorMessage(error)}` });
-        problems.push(`ListTagsForResource ${errorCode(error)}`);
+        tagsError = errorCode(error);
+        // Tags that decide the scope are an audit gap; tags read only for the owner mail are not (the report warns).
+        if (scopeTags) {
+          errors.push({ ...discoveryError('organizations.tags', error), message: `tags of ${c.id}: ${errorMessage(error)}` });
+          problems.push(`ListTagsForResource ${errorCode(error)}`);
+        }
       }
     }
-    const account: OrgAccount = { ...c, ous, ...(tags ? { tags } : {}) };
+    const account: OrgAccount = { ...c, ous, ...(tags ? { tags } : {}), ...(tagsError ? { tagsError } : {}) };
     return { account, problems };
   });
 

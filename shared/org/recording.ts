@@ -12,13 +12,16 @@ import { runIdSchema } from './store';
  *   <dir>/accounts/<id>/...         each member's calls, in the one-account layout
  * A replay reuses the recorded run id, so the AssumeRole calls (whose session name carries it) match.
  * `accounts` in meta.json may point a member at another folder (relative to <dir>): the bundled sample
- * organization reuses the bundled sample account that way.
+ * organization reuses the bundled sample account that way. `notRecorded` and `unreadable` say what the
+ * recording lacks (`complete: false`).
  */
 export const orgMetaSchema = z.looseObject({
   organization: z.literal(true),
   runId: runIdSchema,
   recordedAt: z.iso.datetime(),
   accounts: z.record(z.string(), z.string()).optional(),
+  /** Members in scope that `record --org` could not record, with why: a replay reports each as not audited. */
+  notRecorded: z.record(z.string(), z.object({ code: z.string(), reason: z.string() })).optional(),
 });
 export type OrgRecordingMeta = z.output<typeof orgMetaSchema>;
 

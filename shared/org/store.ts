@@ -37,6 +37,13 @@ export class OrgStoreError extends OpsbotsError {
 export const discoveryKey = (runId: string): string => `${runId}/discovery.json`;
 export const resultKey = (runId: string, accountId: string): string => `${runId}/accounts/${accountId}.json`;
 
+/**
+ * Where each account's previous findings live for its owner mail (`sendWhen: changes`), in the state bucket:
+ * `org-state/<accountId>/<auditId>.json`. Outside `org-runs/`, which expires.
+ */
+export const OWNER_STATE_PREFIX = 'org-state';
+export const ownerStatePrefix = (accountId: string): string => `${OWNER_STATE_PREFIX}/${accountId}`;
+
 /** Run ids become keys and execution names: letters, digits, - and _ only. */
 export const runIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'a run id: letters, digits, - and _, at most 80 characters');
 

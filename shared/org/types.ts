@@ -25,6 +25,8 @@ export interface OrgAccount {
   readonly ous: readonly OrgUnit[];
   /** Read only when a tag filter (or the owner tag) needs them. */
   readonly tags?: Readonly<Record<string, string>>;
+  /** The error code when the tags were wanted but could not be read. */
+  readonly tagsError?: string;
   readonly management: boolean;
 }
 
@@ -87,6 +89,10 @@ export interface OrgAccountSummary extends AccountStatus {
   readonly reportState?: ReportState;
   readonly counts: Counts;
   readonly regions: number;
+  /** The account's own per-audit counts (PASS included), when it was audited: its owner's part shows them. */
+  readonly auditCounts?: Readonly<Record<string, Counts>>;
+  /** `notify.accountOwnerTag` on this account: its value as tagged, or the error code when its tags were not read. */
+  readonly owner?: { readonly tag: string; readonly value?: string; readonly error?: string };
 }
 
 /** One OU (its children included) in the organization report. */
@@ -110,4 +116,32 @@ export interface OrgSummary {
   readonly accounts: readonly OrgAccountSummary[];
   readonly ous: readonly OuSummary[];
   readonly outOfScope: number;
+  /** `notify.accountOwnerTag`: who gets their account's part, and the tags that could not be used (shared/org/owner-mail.ts). */
+  readonly ownerMail?: OwnerMailPlan;
+  /** Set on an account's part sent to its owner: the renderer says so and leaves out the organization-wide sections. */
+  readonly ownerPart?: OwnerMail;
+}
+
+/** One owner message: an account's part of the report, to the address its owner tag holds. */
+export interface OwnerMail {
+  readonly account: string;
+  readonly name: string;
+  readonly tag: string;
+  readonly to: string;
+}
+
+/** An account whose owner tag could not be used, named in the organization report (never a crash). */
+export interface OwnerWarning {
+  readonly account: string;
+  readonly name: string;
+  readonly tag: string;
+  readonly problem: string;
+}
+
+export interface OwnerMailPlan {
+  readonly tag: string;
+  readonly mails: readonly OwnerMail[];
+  readonly warnings: readonly OwnerWarning[];
+  /** Accounts (not skipped) without the tag: no owner mail, nothing wrong. */
+  readonly untagged: number;
 }

@@ -14,8 +14,16 @@ export async function cli(...args: string[]): Promise<{ code: number; out: strin
 
 /** The package bin (cli/opsbots.js) as a process, as a script or CI job runs it. */
 export function opsbots(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return opsbotsIn(undefined, ...args);
+}
+
+/**
+ * The same, with this environment (e.g. the test's `process.env` with AWS_ENDPOINT_URL pointing at a loopback
+ * endpoint: jest's `process.env` is the test's own copy, which a child does not inherit).
+ */
+export function opsbotsIn(env: NodeJS.ProcessEnv | undefined, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'cli', 'opsbots.js'), ...args], { cwd: ROOT }, (error, stdout, stderr) => {
+    execFile(process.execPath, [join(ROOT, 'cli', 'opsbots.js'), ...args], { cwd: ROOT, ...(env ? { env } : {}) }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: unknown }).code ?? 99) : 0, stdout, stderr });
     });
   });

@@ -1,7 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageStage, roleActions, ROOT, type Template } from './package';
+import { packageStage, roleActions, ROOT, SLS_BIN, slsEnv, tempStage, type Template } from './package';
 import { operatorStageYaml, STAGING } from '../operator/fixtures';
 import { OPERATOR_DEADLINES } from '../../shared/operator/deadline';
 import { GUARD_BUDGET_MS } from '../../shared/operator/guard';
@@ -101,14 +99,13 @@ describe('deploy: operator endpoints in the packaged template', () => {
   });
 
   it('refuses to package a stage file that carries a token value', () => {
-    const file = join(ROOT, 'config', 'zzoperatortoken.yml');
-    writeFileSync(file, STAGE_YAML.replace('maxRunHours: 10', 'token: tok-should-never-deploy'));
+    const stage = tempStage('zzoperatortoken', STAGE_YAML.replace('maxRunHours: 10', 'token: tok-should-never-deploy'));
     try {
-      const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'print', '--stage', 'zzoperatortoken'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } });
+      const run = spawnSync(process.execPath, [SLS_BIN, 'print', '--stage', 'zzoperatortoken'], { cwd: ROOT, encoding: 'utf8', env: slsEnv('zzoperatortoken', stage.env) });
       expect(run.status).not.toBe(0);
       expect(run.stdout + run.stderr).toContain('operator.targets.staging.token: unknown key');
     } finally {
-      rmSync(file, { force: true });
+      stage.dispose();
     }
   }, 60_000);
 });

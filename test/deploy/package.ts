@@ -6,23 +6,36 @@ import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
 
+/** osls, standing in for Serverless Framework v4. */
+export const SLS_BIN = join(ROOT, 'node_modules/serverless/bin/serverless.js');
+
 export interface Template {
   Resources: Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: unknown }>;
 }
 
+/** The environment every serverless command of the tests runs with: no telemetry, its own esbuild work folder. */
+export function slsEnv(stage: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', OPSBOTS_ESBUILD_WORK: `.esbuild-${stage}`, ...env };
+}
+
+/**
+ * A stage file written for a test, in a temporary folder that config/serverless.js reads through
+ * OPSBOTS_CONFIG_DIR: tests never write into config/ (test/config-untouched.js fails a run that does).
+ */
+export function tempStage(stage: string, stageYaml: string): { readonly env: { OPSBOTS_CONFIG_DIR: string }; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), `opsbots-stage-${stage}-`));
+  writeFileSync(join(dir, `${stage}.yml`), stageYaml);
+  return { env: { OPSBOTS_CONFIG_DIR: dir }, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 /** Runs the real `serverless package` for `stage` into `out`, with a stage file written for the run when given. */
 function runPackage(stage: string, out: string, stageYaml: string | undefined, env: Record<string, string> = {}): Template {
-  const file = join(ROOT, 'config', `${stage}.yml`);
-  if (stageYaml !== undefined) writeFileSync(file, stageYaml);
+  const written = stageYaml === undefined ? undefined : tempStage(stage, stageYaml);
   try {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'package', '--stage', stage, '--package', out], {
-      cwd: ROOT,
-      stdio: 'pipe',
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', OPSBOTS_ESBUILD_WORK: `.esbuild-${stage}`, ...env },
-    });
+    execFileSync(process.execPath, [SLS_BIN, 'package', '--stage', stage, '--package', out], { cwd: ROOT, stdio: 'pipe', env: slsEnv(stage, { ...written?.env, ...env }) });
     return JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
   } finally {
-    if (stageYaml !== undefined) rmSync(file, { force: true });
+    written?.dispose();
   }
 }
 

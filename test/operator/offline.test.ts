@@ -1,9 +1,9 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT } from '../deploy/package';
+import { ROOT, SLS_BIN, slsEnv, tempStage } from '../deploy/package';
 import { fakeEc2, fakeSsm } from './fake-aws';
 import { operatorStageYaml } from './fixtures';
 
@@ -63,27 +63,19 @@ describe('operator endpoints over real HTTP (serverless-offline)', () => {
   let proc: ChildProcess;
   let base = '';
   let output = '';
-  const stageFile = join(ROOT, 'config', `${STAGE}.yml`);
+  let stage: ReturnType<typeof tempStage> | undefined;
 
   beforeAll(async () => {
     ec2 = await fakeEc2(INSTANCE);
     ssm = await fakeSsm(PARAM, TOKEN);
-    writeFileSync(stageFile, STAGE_YAML);
+    stage = tempStage(STAGE, STAGE_YAML);
     const httpPort = await freePort();
     let lambdaPort = await freePort();
     while (lambdaPort === httpPort) lambdaPort = await freePort();
-    proc = spawn(process.execPath, [join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'offline', '--stage', STAGE, '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort)], {
+    proc = spawn(process.execPath, [SLS_BIN, 'offline', '--stage', STAGE, '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        AWS_ENDPOINT_URL_EC2: ec2.url,
-        AWS_ENDPOINT_URL_SSM: ssm.url,
-        OPSBOTS_ESBUILD_WORK: `.esbuild-${STAGE}`,
-        SLS_TELEMETRY_DISABLED: '1',
-        SLS_NOTIFICATIONS_MODE: 'off',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-      },
+      env: slsEnv(STAGE, { ...stage.env, AWS_ENDPOINT_URL_EC2: ec2.url, AWS_ENDPOINT_URL_SSM: ssm.url, POWERTOOLS_LOG_LEVEL: 'INFO' }),
     });
     proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -97,7 +89,7 @@ describe('operator endpoints over real HTTP (serverless-offline)', () => {
       proc.kill('SIGINT');
       await exited;
     }
-    rmSync(stageFile, { force: true });
+    stage?.dispose();
     rmSync(join(ROOT, `.esbuild-${STAGE}`), { recursive: true, force: true }); // offline leaves its build behind on SIGINT
     await ec2?.close();
     await ssm?.close();

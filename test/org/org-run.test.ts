@@ -93,7 +93,7 @@ describe('org run: every account with its own role session, one report', () => {
     /** S3 refuses one account's result. */
     class FlakyStore extends MemoryOrgStore {
       override async putResult(r: AccountResult): Promise<void> {
-        if (r.account.id === '222222222222') throw new Error('S3 down');
+        if (r.account.id === '222222222222') throw Object.assign(new Error('S3 down'), { name: 'ServiceUnavailable' });
         return super.putResult(r);
       }
     }
@@ -101,6 +101,8 @@ describe('org run: every account with its own role session, one report', () => {
     const report = await runOrganization(failing, 'run-4');
     expect(report.accounts?.map((a) => [a.id, a.status])).toEqual([['222222222222', 'error'], ['333333333333', 'audited'], ['444444444444', 'skipped'], ['555555555555', 'skipped']]);
     expect(steps.log.text()).toContain('account step failed');
+    // The step's error code reaches the report, as the state machine's Catch passes it on.
+    expect(report.accounts?.find((a) => a.id === '222222222222')?.reason).toMatch(/^its account step failed \(ServiceUnavailable\)/);
   });
 
   it('renders one report: what was not audited first, then accounts and OUs, then findings grouped by account; every value escaped', async () => {

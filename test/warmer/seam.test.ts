@@ -27,7 +27,7 @@ interface Deployed {
  */
 function deployedFunctions(): Deployed[] {
   const stages: [string, unknown][] = readdirSync(CONFIG_DIR)
-    .filter((f) => f.endsWith('.yml') && !f.startsWith('zz')) // zz*: stage files other tests write for a moment
+    .filter((f) => f.endsWith('.yml'))
     .map((f) => [f.replace(/\.yml$/, ''), readStageFile(join(CONFIG_DIR, f))]);
   const everything = {
     notify: { from: 'bots@example.com', to: ['ops@example.com'] },
@@ -79,7 +79,7 @@ describe('handler seam: every deployed function answers the warmer first', () =>
     const handlers = readdirSync(join(ROOT, 'functions')).filter((f) => f.endsWith('.ts')).map((f) => `functions/${f.replace(/\.ts$/, '')}.handler`);
     expect(new Set(FUNCTIONS.map((f) => f.handler))).toEqual(new Set(handlers));
     expect(FUNCTIONS.find((f) => f.handler === 'functions/digest.handler')?.key).toBe('everything digest');
-    for (const stage of readdirSync(CONFIG_DIR).filter((f) => f.endsWith('.yml') && !f.startsWith('zz')).map((f) => f.replace(/\.yml$/, ''))) {
+    for (const stage of readdirSync(CONFIG_DIR).filter((f) => f.endsWith('.yml')).map((f) => f.replace(/\.yml$/, ''))) {
       const expected = Object.keys(buildDeployment(stage, readStageFile(join(CONFIG_DIR, `${stage}.yml`))).functions).map((k) => `${stage} ${k}`);
       expect(keys).toEqual(expect.arrayContaining(expected));
     }

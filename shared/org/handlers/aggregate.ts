@@ -5,11 +5,14 @@ import { NotifyError } from '../../errors';
 import { countFindings, type Counts } from '../../model';
 import type { ReportState } from '../../report';
 import { deliverSinks } from '../../sinks';
+import { runtimeEnv } from '../../config/env';
+import { S3StateStore } from '../../state/store';
 import type { WarmupResponse } from '../../warmer/is-warmup';
 import { normaliseOrgRun, orgSteps } from '../audits';
 import { accountIdSchema } from '../config';
-import { runIdSchema } from '../store';
-import { aggregateStep } from '../steps/aggregate';
+import { ownerStatePrefix, runIdSchema } from '../store';
+import { ownerFailures, ownerOutcome } from '../owner-mail';
+import { aggregateStep, ownerMailStep } from '../steps/aggregate';
 import { createOrgRuntime, orgStart, type OrgRuntime } from './runtime';
 
 /** One account's outcome in the Map (shared/deploy/state-machine.ts): its state, or the error its step failed with. */
@@ -25,10 +28,19 @@ export interface AggregateOutput {
   readonly accounts: { readonly audited: number; readonly skipped: number; readonly notAudited: number };
   readonly counts: Counts;
   readonly delivery: Delivery;
+  /** Owner mail (`notify.accountOwnerTag`): per account, sent or why not; no addresses in the execution history. */
+  readonly owners?: readonly { readonly account: string; readonly sent: boolean; readonly reason?: string }[];
+}
+
+/** The aggregate's runtime: the org runtime plus each account's owner-mail state, `org-state/<accountId>/` in the stage's state bucket. */
+export function withOwnerState(env: NodeJS.ProcessEnv, rt: OrgRuntime): OrgRuntime {
+  const bucket = runtimeEnv(env).OPSBOTS_STATE_BUCKET;
+  if (rt.ownerState || !bucket) return rt;
+  return { ...rt, ownerState: (id: string) => new S3StateStore(rt.clients, bucket, ownerStatePrefix(id), rt.config.region) };
 }
 
 /** Input: `{runId, dryRun, outcomes}`. Reads every result back, renders one report and delivers it as any run. */
-export function aggregateHandler(inject: () => OrgRuntime = () => createOrgRuntime(process.env, normaliseOrgRun)) {
+export function aggregateHandler(inject: () => OrgRuntime = () => withOwnerState(process.env, createOrgRuntime(process.env, normaliseOrgRun))) {
   const start = orgStart(inject);
   return async (event: unknown): Promise<AggregateOutput | WarmupResponse> => {
     const s = await start(event);
@@ -36,13 +48,17 @@ export function aggregateHandler(inject: () => OrgRuntime = () => createOrgRunti
     const e = parseOrThrow('event', aggregateEventSchema, event);
     const { rt } = s;
     const failures = new Map(e.outcomes.flatMap((o) => (o.error === undefined ? [] : [[o.accountId, o.error] as const])));
-    const report = await aggregateStep(orgSteps(rt, e.dryRun), { runId: e.runId, failures });
+    const steps = orgSteps(rt, e.dryRun);
+    const report = await aggregateStep(steps, { runId: e.runId, failures });
     const accounts = report.accounts ?? [];
     const tally = { audited: accounts.filter((a) => a.status === 'audited').length, skipped: accounts.filter((a) => a.status === 'skipped').length, notAudited: accounts.filter((a) => a.status === 'error').length };
     rt.log.info('org report', { runId: e.runId, state: report.state, accounts: tally, notAudited: accounts.filter((a) => a.status === 'error').map((a) => ({ id: a.id, reason: a.reason })) });
     const delivered = await deliverReport({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log });
     const sinks = await deliverSinks({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log, changes: delivered.changes });
-    if (sinks.failures.length > 0) throw new NotifyError(`report not delivered: ${sinks.failures.join('; ')}`, 'NotDelivered');
-    return { runId: e.runId, state: report.state, subject: delivered.rendered.subject, accounts: tally, counts: countFindings(report.findings), delivery: delivered.delivery };
+    // Owner mail after the organization report, whatever became of the sinks: each failure is reported below.
+    const owners = await ownerMailStep(steps, report);
+    const undelivered = [...sinks.failures, ...ownerFailures(owners)];
+    if (undelivered.length > 0) throw new NotifyError(`report not delivered: ${undelivered.join('; ')}`, 'NotDelivered');
+    return { runId: e.runId, state: report.state, subject: delivered.rendered.subject, accounts: tally, counts: countFindings(report.findings), delivery: delivered.delivery, ...(owners.length > 0 ? { owners: owners.map(ownerOutcome) } : {}) };
   };
 }

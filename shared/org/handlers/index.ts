@@ -3,7 +3,7 @@ import { createOrgRuntime } from './runtime';
 import { normaliseOrgRun } from '../audits';
 import { discoverHandler } from './discover';
 import { accountHandler } from './account';
-import { aggregateHandler } from './aggregate';
+import { aggregateHandler, withOwnerState } from './aggregate';
 
 /**
  * The three organization Lambdas' whole bodies: warm-up check, cold-start config, a closed event schema
@@ -19,7 +19,7 @@ export { aggregateEventSchema, type AggregateOutput } from './aggregate';
 
 /** The full runtime (every audit's settings checked), as the account and aggregate functions build it. */
 export function orgRuntime(env: NodeJS.ProcessEnv, overrides: Partial<OrgRuntime> = {}): OrgRuntime {
-  return createOrgRuntime(env, normaliseOrgRun, overrides);
+  return withOwnerState(env, createOrgRuntime(env, normaliseOrgRun, overrides));
 }
 
 export function orgHandlers(inject: () => OrgRuntime = () => orgRuntime(process.env)) {

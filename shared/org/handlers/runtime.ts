@@ -10,6 +10,7 @@ import { createRuntime, type ReadConfig, type Runtime } from '../../runtime';
 import { answerWarmup, coldStartTracker, type WarmupResponse } from '../../warmer/is-warmup';
 import { organizationSchema, type OrganizationSettings } from '../config';
 import { memberDir, orgRecording } from '../recording';
+import type { StateStore } from '../../state/store';
 import { S3OrgStore, type OrgResultStore } from '../store';
 
 /**
@@ -39,6 +40,8 @@ export interface OrgRunConfig extends AuditRunConfig {
 
 export interface OrgRuntime<C extends OrgCoreConfig = OrgRunConfig> extends Runtime<C> {
   readonly store: OrgResultStore;
+  /** Each account's previous findings for its owner mail (`sendWhen: changes`): the aggregate's only (handlers/aggregate.ts). */
+  readonly ownerState?: (accountId: string) => StateStore;
   readonly memberClients: (accountId: string, credentials: AwsCredentialIdentityProvider) => Clients;
 }
 
@@ -55,9 +58,10 @@ export function createOrgRuntime<C extends OrgCoreConfig>(env: NodeJS.ProcessEnv
   const e = runtimeEnv(env);
   const config = base.config;
   let store = overrides.store;
+  const bucket = e.OPSBOTS_STATE_BUCKET;
   if (!store) {
-    if (!e.OPSBOTS_STATE_BUCKET) throw new ConfigError('invalid environment: OPSBOTS_STATE_BUCKET: required: the organization steps keep their results in the stage\'s state bucket', [{ field: 'OPSBOTS_STATE_BUCKET', message: 'required' }]);
-    store = new S3OrgStore(base.clients, e.OPSBOTS_STATE_BUCKET, e.OPSBOTS_STATE_PREFIX ?? ORG_RUNS_PREFIX, config.region);
+    if (!bucket) throw new ConfigError('invalid environment: OPSBOTS_STATE_BUCKET: required: the organization steps keep their results in the stage\'s state bucket', [{ field: 'OPSBOTS_STATE_BUCKET', message: 'required' }]);
+    store = new S3OrgStore(base.clients, bucket, e.OPSBOTS_STATE_PREFIX ?? ORG_RUNS_PREFIX, config.region);
   }
   const replay = e.OPSBOTS_REPLAY;
   const meta = replay ? orgRecording(replay) : undefined;
@@ -65,7 +69,7 @@ export function createOrgRuntime<C extends OrgCoreConfig>(env: NodeJS.ProcessEnv
     overrides.memberClients ??
     ((id: string, credentials: AwsCredentialIdentityProvider) =>
       new Clients({ maxAttempts: config.maxAttempts, defaultRegion: env.AWS_REGION ?? config.region, requestTimeoutMs: config.deadlines.requestSeconds * 1000, credentials, stats: base.clients.stats, ...(replay ? { replayDir: memberDir(replay, meta, id) } : {}) }));
-  return { ...base, store, memberClients };
+  return { ...base, store, memberClients, ...(overrides.ownerState ? { ownerState: overrides.ownerState } : {}) };
 }
 
 /** The Lambda context's clock: an account step's budget fits the function's timeout. */

@@ -17,8 +17,8 @@ export interface DiscoverOutput {
   readonly items: readonly AccountItem[];
 }
 
-/** What discovery reads: no audit, no member credentials. */
-export type DiscoverSteps = Pick<OrgSteps, 'clients' | 'org' | 'store' | 'log' | 'now'>;
+/** What discovery reads: no audit, no member credentials; of the config only `notify.accountOwnerTag` (its tags are read for owner mail). */
+export type DiscoverSteps = Pick<OrgSteps, 'clients' | 'org' | 'store' | 'log' | 'now'> & { readonly config?: { readonly notify?: { readonly accountOwnerTag?: string } } };
 
 /**
  * The stage's `organization.id` against the organization the credentials read: a mismatch would have every
@@ -34,7 +34,8 @@ export async function discoverStep(steps: DiscoverSteps, input: { runId?: string
   const runId = input.runId === undefined ? newRunId(steps.now) : parseOrThrow('discover input', runIdSchema, input.runId, ['runId']);
   // Loaded here: a run of one account never loads the Organizations client.
   const { discover } = await import('../discover');
-  const discovery = await discover({ clients: steps.clients, settings: steps.org, runId, log: steps.log, now: steps.now });
+  const ownerTag = steps.config?.notify?.accountOwnerTag;
+  const discovery = await discover({ clients: steps.clients, settings: steps.org, runId, log: steps.log, now: steps.now, ...(ownerTag ? { ownerTag } : {}) });
   checkOrganizationId(steps.org.id, discovery.organizationId);
   await steps.store.putDiscovery(discovery);
   return { runId, items: auditItems(discovery) };

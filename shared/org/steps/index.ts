@@ -1,6 +1,7 @@
 import { mapLimit } from '../../concurrency';
-import { errorMessage } from '../../errors';
+import { errorCode, errorMessage } from '../../errors';
 import type { Report } from '../../report';
+import type { Discovery } from '../types';
 import { accountStep } from './account';
 import { aggregateStep } from './aggregate';
 import { discoverStep } from './discover';
@@ -14,21 +15,34 @@ import type { OrgSteps } from './types';
 export type { OrgSteps } from './types';
 export { checkOrganizationId, discoverStep, newRunId, type DiscoverOutput, type DiscoverSteps } from './discover';
 export { accountStep, type AccountOutput } from './account';
-export { aggregateStep, type AggregateSteps } from './aggregate';
+export { aggregateStep, ownerMailStep, type AggregateSteps } from './aggregate';
+
+/** What an organization run reports as it goes (the CLI's progress line). */
+export interface OrgRunProgress {
+  /** Discovery is done: every account in scope, with its plan. */
+  discovered(discovery: Pick<Discovery, 'accounts'>): void;
+  /** One account's step is over; `failed`: it was not audited (role not assumed, or its step failed). */
+  accountDone(accountId: string, failed: boolean): void;
+}
 
 /**
  * The CLI's fan-out: discover, every account `accountConcurrency` at a time, aggregate. An account step
  * that throws is logged and left without a result, exactly as the state machine's Catch leaves it; the
- * aggregation then names that account as not audited.
+ * aggregation then names that account as not audited, with the step's error code.
  */
-export async function runOrganization(steps: OrgSteps, runId?: string): Promise<Report> {
+export async function runOrganization(steps: OrgSteps, runId?: string, progress?: OrgRunProgress): Promise<Report> {
   const { runId: id, items } = await discoverStep(steps, runId === undefined ? {} : { runId });
+  if (progress) progress.discovered(await steps.store.getDiscovery(id));
+  const failures = new Map<string, string>();
   await mapLimit(items, steps.org.accountConcurrency, async (item) => {
     try {
-      await accountStep(steps, item);
+      const done = await accountStep(steps, item);
+      progress?.accountDone(item.account.id, !done.assumed);
     } catch (error) {
       steps.log.error('account step failed', { runId: id, account: item.account.id, error: errorMessage(error) });
+      failures.set(item.account.id, errorCode(error));
+      progress?.accountDone(item.account.id, true);
     }
   });
-  return aggregateStep(steps, { runId: id });
+  return aggregateStep(steps, { runId: id, failures });
 }

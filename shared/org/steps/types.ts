@@ -1,4 +1,5 @@
 import type { AccountRunOptions } from '../account';
+import type { StateStore } from '../../state/store';
 import type { OrgResultStore } from '../store';
 
 /**
@@ -7,4 +8,6 @@ import type { OrgResultStore } from '../store';
  */
 export interface OrgSteps extends AccountRunOptions {
   readonly store: OrgResultStore;
+  /** `sendWhen: changes` for owner mail: each account's previous findings (absent: unknown, so the mail is sent). */
+  readonly ownerState?: (accountId: string) => StateStore;
 }
