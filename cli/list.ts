@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { AUDITS, readActions } from '../shared/audits/index';
 import type { Audit } from '../shared/audits/types';
 import { COLLECTORS } from '../shared/collect/index';
@@ -16,6 +17,27 @@ export const SOURCE_NAMES: { readonly [K in SourceId]: string } = {
   'ec2.networkInterfaces': 'EC2 network interfaces (what a security group is attached to)',
 };
 
+/** One setting: its default and what it does (the schema's `.describe()`). */
+export interface SettingListing {
+  readonly default: unknown;
+  readonly description: string;
+}
+
+export type SettingsListing = Readonly<Record<string, SettingListing>>;
+
+/** What a remediation's `enabled` does: every action has it, outside its own schema (shared/config/audits.ts). */
+export const enabledDescription = (auditId: string): string => `Turn this remediation on (audits.${auditId}.remediation.enabled in the stage file); a dry run still changes nothing.`;
+
+/**
+ * Each key of a closed settings schema with its default (the schema parsed empty) and its description; a key
+ * without `.describe()` lists an empty description (a test refuses that).
+ */
+export function settingsListing(schema: z.ZodType): SettingsListing {
+  const defaults = schema.parse({}) as Record<string, unknown>;
+  const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {};
+  return Object.fromEntries(Object.keys(shape).map((key) => [key, { default: defaults[key], description: shape[key]?.description ?? '' }]));
+}
+
 export interface AuditListing {
   readonly id: string;
   readonly title: string;
@@ -26,10 +48,10 @@ export interface AuditListing {
   readonly reads: readonly { readonly source: SourceId; readonly name: string; readonly regional: boolean; readonly iamActions: readonly string[] }[];
   /** Every read action its function's role gets (the account alias and region discovery included). */
   readonly iamActions: readonly string[];
-  /** Each setting with its default (the audit's own schema, parsed empty). */
-  readonly settings: Readonly<Record<string, unknown>>;
+  /** Each setting with its default (the audit's own schema, parsed empty) and its description. */
+  readonly settings: SettingsListing;
   /** Null when the audit has no automatic remediation; off until a stage enables it. */
-  readonly remediation: { readonly id: string; readonly does: string; readonly iamActions: readonly string[]; readonly settings: Readonly<Record<string, unknown>> } | null;
+  readonly remediation: { readonly id: string; readonly does: string; readonly iamActions: readonly string[]; readonly settings: SettingsListing } | null;
 }
 
 export function listing(audit: Audit): AuditListing {
@@ -42,8 +64,8 @@ export function listing(audit: Audit): AuditListing {
     fix: audit.remediation,
     reads: audit.sources.map((source) => ({ source, name: SOURCE_NAMES[source], regional: COLLECTORS[source].regional !== false, iamActions: COLLECTORS[source].iamActions })),
     iamActions: readActions(audit),
-    settings: audit.settings.parse({}) as Record<string, unknown>,
-    remediation: action ? { id: action.id, does: action.description, iamActions: action.iamActions, settings: { enabled: false, ...(action.settings.parse({}) as Record<string, unknown>) } } : null,
+    settings: settingsListing(audit.settings),
+    remediation: action ? { id: action.id, does: action.description, iamActions: action.iamActions, settings: { enabled: { default: false, description: enabledDescription(audit.id) }, ...settingsListing(action.settings) } } : null,
   };
 }
 
@@ -53,7 +75,8 @@ export function listAudits(): AuditListing[] {
 }
 
 const value = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
-const settingLines = (settings: Readonly<Record<string, unknown>>, indent: string) => Object.entries(settings).map(([k, v]) => `${indent}${k}: ${value(v)}`);
+/** `key: default`, its description on the next line. */
+const settingLines = (settings: SettingsListing, indent: string) => Object.entries(settings).flatMap(([k, v]) => [`${indent}${k}: ${value(v.default)}`, `${indent}  ${v.description}`]);
 
 /** `opsbots list`: one block per audit. */
 export function listText(audits: readonly AuditListing[]): string {

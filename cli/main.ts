@@ -37,7 +37,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .exitOverride();
   cmd
     .command('list')
-    .description('every audit: title, severity, what it reads (and the IAM actions), its settings and defaults, its remediation')
+    .description('every audit: title, severity, what it reads (and the IAM actions), its settings with defaults and descriptions, its remediation')
     .option('--json', 'JSON instead of text', false)
     .action(async (o: { json: boolean }) => {
       const { listAudits, listText } = await import('./list');
@@ -101,8 +101,8 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
         say(`state: ${report.state}${report.notEvaluated.length > 0 ? ` (not evaluated: ${report.notEvaluated.map((e) => `${e.account ? `${e.account}:` : ''}${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
         if (report.actions.length > 0 && !o.quiet) say(actionsText(report.actions));
         if (toStdout) out((toStdout === 'json' ? rendered.json : rendered.csv).trimEnd());
-        if (o.json && o.json !== '-') writeFile(o.json, rendered.json);
-        if (o.csv && o.csv !== '-') writeFile(o.csv, rendered.csv);
+        if (o.json && o.json !== '-') writeFile(o.json, rendered.jsonChunks());
+        if (o.csv && o.csv !== '-') writeFile(o.csv, rendered.csvChunks());
         if (o.ocsf) writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJson(report));
         if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(report, { region: config.securityHub.region ?? config.region }));
         if (o.out) say(`wrote ${writeOut(o.out, rendered, eml).join(', ')}`);

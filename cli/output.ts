@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import type { Rendered } from '../reports/index';
 import { PHASES, type AccountStatus, type Report } from '../shared/report';
@@ -16,25 +16,41 @@ export function oneLine(message: string, max = 300): string {
   return first.length > max ? `${first.slice(0, max - 1)}…` : first;
 }
 
+/** report.html, report.txt, findings.csv, findings.json (and message.eml) in `dir`; the CSV and JSON written a chunk at a time. */
 export function writeOut(dir: string, rendered: Rendered, eml?: Buffer): string[] {
   mkdirSync(dir, { recursive: true });
-  const files: [string, string | Buffer][] = [
+  const files: [string, string | Buffer | Iterable<string | Buffer>][] = [
     ['report.html', rendered.html],
     ['report.txt', rendered.text],
-    ['findings.csv', rendered.csv],
-    ['findings.json', rendered.json],
+    ['findings.csv', rendered.csvChunks()],
+    ['findings.json', rendered.jsonChunks()],
   ];
   if (eml) files.push(['message.eml', eml]);
   return files.map(([name, content]) => {
     const path = join(dir, name);
-    writeFileSync(path, content);
+    writeContent(path, content);
     return path;
   });
 }
 
-export function writeFile(path: string, content: string | Buffer): void {
+/** Writes text, bytes, or chunks one after the other (a large CSV or JSON is never held whole). */
+function writeContent(path: string, content: string | Buffer | Iterable<string | Buffer>): void {
+  if (typeof content === 'string' || Buffer.isBuffer(content)) {
+    writeFileSync(path, content);
+    return;
+  }
+  const fd = openSync(path, 'w');
+  try {
+    for (const chunk of content) writeFileSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes `content` to `path`, creating its folder; chunks are written one after the other. */
+export function writeFile(path: string, content: string | Buffer | Iterable<string | Buffer>): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, content);
+  writeContent(path, content);
 }
 
 /** The summary table printed after every run. */
@@ -59,7 +75,7 @@ export function sinkLines(sinks: SinkResults): string[] {
   const lines: string[] = [];
   const hub = sinks.securityHub;
   if (hub) {
-    lines.push(hub.sent ? `security hub (${hub.region}): ${hub.imported} imported (${hub.archived} archived as resolved) in ${hub.calls} calls${hub.failed.length > 0 ? `, ${hub.failed.length} failed` : ''}` : `security hub: not sent: ${hub.reason} (${hub.wouldImport} findings)`);
+    lines.push(hub.sent ? `security hub (${hub.region}): ${hub.imported} imported (${hub.archived} archived as resolved) in ${hub.calls} calls${hub.accounts !== undefined ? ` in ${hub.accounts} member accounts, each in its own Security Hub` : ''}${hub.failed.length > 0 ? `, ${hub.failed.length} failed` : ''}` : `security hub: not sent: ${hub.reason} (${hub.wouldImport} findings)`);
   }
   for (const w of sinks.webhooks) lines.push(w.sent ? `${w.kind} webhook (${w.urlParameter}): sent` : `${w.kind} webhook (${w.urlParameter}): not sent: ${w.reason}`);
   for (const f of sinks.failures) lines.push(`NOT DELIVERED: ${f}`);

@@ -49,3 +49,31 @@ export function findingsEnvelope(report: Report): FindingsEnvelope {
 export function findingsJson(report: Report): string {
   return `${JSON.stringify(findingsEnvelope(report), null, 2)}\n`;
 }
+
+/** Findings serialised per chunk of findingsJsonChunks(). */
+const JSON_BATCH = 1000;
+/** Where JSON.stringify(envelope, null, 2) puts each finding: the envelope's last key, array items two levels deep. */
+const ITEM_INDENT = '    ';
+const EMPTY_TAIL = '[]\n}';
+
+/**
+ * findingsJson() as a stream of text chunks, byte for byte the same: the envelope without its findings,
+ * then the findings a batch at a time, each indented as JSON.stringify(envelope, null, 2) indents it. A file
+ * or an attachment is written from it without the whole document ever being one string.
+ */
+export function* findingsJsonChunks(report: Report): Generator<string> {
+  const envelope = findingsEnvelope(report);
+  const head = JSON.stringify({ ...envelope, findings: [] }, null, 2);
+  // `findings` is the envelope's last key, so the document ends with its empty array; the items go there.
+  if (envelope.findings.length === 0) {
+    yield `${head}\n`;
+    return;
+  }
+  yield `${head.slice(0, -EMPTY_TAIL.length)}[\n`;
+  const { findings } = envelope;
+  for (let start = 0; start < findings.length; start += JSON_BATCH) {
+    const items = findings.slice(start, start + JSON_BATCH).map((f) => ITEM_INDENT + JSON.stringify(f, null, 2).replaceAll('\n', `\n${ITEM_INDENT}`));
+    yield `${start === 0 ? '' : ',\n'}${items.join(',\n')}`;
+  }
+  yield '\n  ]\n}\n';
+}

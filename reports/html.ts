@@ -5,7 +5,7 @@ import type { StateEntry } from '../shared/state/snapshot';
 import { evidenceText } from './order';
 import { consoleLink } from './links';
 import { subject } from './subject';
-import { capped, cutNote, layout, listedActions, moreActionsNote, type RenderOptions } from './layout';
+import { capped, cutNote, layout, listedActions, moreActionsNote, type Layout, type RenderOptions } from './layout';
 import { actionItemHtml } from './actions';
 import { renderOrgHtml } from './org';
 
@@ -49,10 +49,13 @@ export function changesHtml(opts: RenderOptions): string[] {
   return out;
 }
 
-/** The HTML body. Every value goes through escape-html; nothing from AWS is trusted as markup. */
-export function renderHtml(report: Report, opts: RenderOptions = {}): string {
+/**
+ * The HTML body. Every value goes through escape-html; nothing from AWS is trusted as markup. `l` is
+ * layout(report, opts), passed in when the text body is rendered from the same one.
+ */
+export function renderHtml(report: Report, opts: RenderOptions = {}, given?: Layout): string {
   if (report.organization) return renderOrgHtml(report, report.organization, opts);
-  const l = layout(report, opts);
+  const l = given ?? layout(report, opts);
   const parts: string[] = [];
   parts.push(`<h1 style="font-size:18px">${e(subject(report))}</h1>`);
   if (report.state === 'incomplete') {

@@ -4,7 +4,7 @@ import type { StateEntry } from '../shared/state/snapshot';
 import { evidenceText } from './order';
 import { consoleLink } from './links';
 import { subject } from './subject';
-import { capped, cutNote, layout, listedActions, moreActionsNote, type RenderOptions } from './layout';
+import { capped, cutNote, layout, listedActions, moreActionsNote, type Layout, type RenderOptions } from './layout';
 import { actionLines } from './actions';
 import { renderOrgText } from './org';
 
@@ -43,10 +43,10 @@ export function changesText(opts: RenderOptions): string[] {
   return out;
 }
 
-/** The plain-text body: same content and order as the HTML. */
-export function renderText(report: Report, opts: RenderOptions = {}): string {
+/** The plain-text body: same content and order as the HTML. `l` as for renderHtml(). */
+export function renderText(report: Report, opts: RenderOptions = {}, given?: Layout): string {
   if (report.organization) return renderOrgText(report, report.organization, opts);
-  const l = layout(report, opts);
+  const l = given ?? layout(report, opts);
   const out: string[] = [subject(report), ''];
   if (report.state === 'incomplete') {
     out.push('INCOMPLETE: these were not evaluated (their findings are unknown, never counted as passing)');

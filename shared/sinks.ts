@@ -30,7 +30,7 @@ export interface SinkOptions {
   readonly fetch?: typeof fetch;
   readonly securityHubBatchSize?: number;
   readonly now?: Date;
-  /** The run's budget: the Security Hub import gets one deliverySeconds within it (default: deliverySeconds). */
+  /** The run's budget: the Security Hub import gets one deliverySeconds within it (default: deliverySeconds), each webhook at most what is left. */
   readonly budget?: RunBudget;
 }
 
@@ -49,34 +49,30 @@ export async function deliverSinks(opts: SinkOptions): Promise<SinkResults> {
   const hub = config.securityHub;
   const webhooksOf = config.notify?.webhooks ?? [];
   // Each is loaded only where the stage uses it: a cold start without them never loads their SDK clients.
+  // An organization's findings were imported in each member by its account step: here they are only summed.
   const importing = async () =>
-    hub.enabled
-      ? (await import('./securityhub/import')).importToSecurityHub({
-          report,
-          clients: opts.clients,
-          region: hub.region ?? config.region,
-          dryRun: opts.dryRun,
-          log: opts.log,
-          batchSize: opts.securityHubBatchSize,
-          now: opts.now,
-          deadlineMs: opts.budget ? opts.budget.deliveryMs() : config.deadlines.deliverySeconds * 1000,
-          signal: opts.budget?.signal,
-        })
-      : undefined;
-  const posting = async () =>
-    webhooksOf.length === 0
-      ? []
-      : (await import('./notify/webhook')).sendWebhooks({
-          webhooks: webhooksOf,
-          report,
-          clients: opts.clients,
-          region: config.region,
-          skip: opts.dryRun ? 'dry run: nothing sent' : skipReason(config, report, opts.changes),
-          changes: opts.changes,
-          log: opts.log,
-          deadlineMs: opts.webhookDeadlineMs,
-          fetch: opts.fetch,
-        });
+    !hub.enabled
+      ? undefined
+      : report.organization
+        ? (await import('./securityhub/org')).memberImports(report, { dryRun: opts.dryRun, region: hub.region ?? config.region })
+        : (await import('./securityhub/import')).importForStage({ config, report, clients: opts.clients, dryRun: opts.dryRun, log: opts.log, batchSize: opts.securityHubBatchSize, now: opts.now, budget: opts.budget });
+  const posting = async () => {
+    if (webhooksOf.length === 0) return [];
+    const webhook = await import('./notify/webhook');
+    const limit = opts.webhookDeadlineMs ?? webhook.WEBHOOK_DEADLINE_MS;
+    return webhook.sendWebhooks({
+      webhooks: webhooksOf,
+      report,
+      clients: opts.clients,
+      region: config.region,
+      skip: opts.dryRun ? 'dry run: nothing sent' : skipReason(config, report, opts.changes),
+      changes: opts.changes,
+      log: opts.log,
+      // Each post ends within the run's budget too (whole milliseconds: AbortSignal.timeout takes no fraction).
+      deadlineMs: opts.budget ? Math.min(limit, Math.floor(opts.budget.deliveryMs())) : limit,
+      fetch: opts.fetch,
+    });
+  };
   const [securityHub, webhooks] = await Promise.all([importing(), posting()]);
   const failures = [...securityHubFailures(securityHub), ...webhooks.flatMap((w) => (!w.sent && w.failed ? [`${w.kind} webhook (${w.urlParameter}): ${w.reason}`] : []))];
   return { ...(securityHub ? { securityHub } : {}), webhooks, failures };

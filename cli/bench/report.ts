@@ -2,6 +2,7 @@ import { finding } from '../../shared/model';
 import { reportState, summarise, type Report } from '../../shared/report';
 import { fitReport } from '../../shared/fit';
 import { SES_MAX_BYTES } from '../../shared/notify/ses';
+import { peakRssMiB } from './figure';
 
 /** A report of `n` FAIL findings of one audit (for benchmarks). */
 function benchReport(n: number): Report {
@@ -15,12 +16,13 @@ function benchReport(n: number): Report {
 export async function benchReportSize(opts: { users: readonly number[]; print: (s: string) => void }): Promise<number> {
   for (const n of opts.users) {
     const report = benchReport(n);
+    const held = peakRssMiB();
     const start = performance.now();
     const fitted = await fitReport({ report, envelope: { from: 'a@example.com', to: ['b@example.com'] }, attachJson: true, maxBytes: SES_MAX_BYTES });
     const ms = performance.now() - start;
     const rssMb = process.memoryUsage().rss / 1024 / 1024;
     const how = fitted.cut ? `CSV cut to ${fitted.cut.included}/${fitted.cut.total}` : fitted.topPerAudit ? `top ${fitted.topPerAudit} per audit` : 'full';
-    opts.print(`  ${String(n).padStart(7)} findings: ${ms.toFixed(0).padStart(6)} ms, message ${(fitted.raw.length / 1024 / 1024).toFixed(2)} MB (${how}), rss ${rssMb.toFixed(0)} MiB`);
+    opts.print(`  ${String(n).padStart(7)} findings: ${ms.toFixed(0).padStart(6)} ms, message ${(fitted.raw.length / 1024 / 1024).toFixed(2)} MB (${how}), rss ${rssMb.toFixed(0)} MiB (peak ${held.toFixed(0)} MiB before fitting, with the report built)`);
   }
   return 0;
 }

@@ -7,8 +7,7 @@ import type { ActionResult, Remediation } from './types';
 import { undoCall, type Undo } from './undo';
 
 const settings = z.strictObject({
-  /** Above this many keys in one run nothing is changed and the report says why. Default 10. */
-  maxActions: z.number().int().min(1).max(1000).default(10),
+  maxActions: z.number().int().min(1).max(1000).default(10).describe('Above this many keys in one run nothing is changed and the report says why.'),
 });
 
 const ACTION = 'deactivate access key';

@@ -11,10 +11,8 @@ import { undoCall, type Undo } from './undo';
 export const REVOKE_ACTION = 'revoke-ingress';
 
 const settings = z.strictObject({
-  /** Above this many security groups to change, nothing is changed and the report says so. Default 5. */
-  maxActions: z.number().int().min(0).max(1000).default(5),
-  /** Group ids or names (`*` wildcards) never changed automatically; their findings stay FAIL. Default none. */
-  skipGroups: z.array(z.string().min(1)).default([]),
+  maxActions: z.number().int().min(0).max(1000).default(5).describe('Above this many security groups to change, nothing is changed and the report says so.'),
+  skipGroups: z.array(z.string().min(1)).default([]).describe('Group ids or names (`*` wildcards) never changed automatically; their findings stay FAIL.'),
 });
 
 /** The evidence fields this action relies on, checked rather than trusted. */

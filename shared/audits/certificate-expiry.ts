@@ -9,10 +9,8 @@ import { defineAudit } from './types';
 
 const settings = z
   .strictObject({
-    /** Days left (UTC calendar) at or below which a certificate fails. */
-    failDays: z.number().int().min(0).max(365).default(14),
-    /** Days left at or below which a certificate warns. Must be greater than failDays. */
-    warnDays: z.number().int().min(1).max(365).default(45),
+    failDays: z.number().int().min(0).max(365).default(14).describe('Days left (UTC calendar) at or below which a certificate fails.'),
+    warnDays: z.number().int().min(1).max(365).default(45).describe('Days left at or below which a certificate warns. Must be greater than failDays.'),
   })
   .superRefine((s, ctx) => {
     if (s.failDays >= s.warnDays) ctx.addIssue({ code: 'custom', path: ['failDays'], message: `failDays (${s.failDays}) must be less than warnDays (${s.warnDays})` });

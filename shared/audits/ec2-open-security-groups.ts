@@ -13,12 +13,9 @@ export const SG_AUDIT_ID = 'ec2-open-security-groups';
 export const DEFAULT_SENSITIVE_PORTS = [20, 21, 22, 23, 25, 110, 135, '137-139', 143, 445, 1433, 1521, 2375, 2376, 3306, 3389, 5432, 5601, 5900, 6379, 9200, 9300, 11211, 27017] as const;
 
 const settings = z.strictObject({
-  /** World-open rules whose range contains one of these FAIL. Ports or "low-high" ranges. */
-  sensitivePorts: z.array(portSpecSchema).default([...DEFAULT_SENSITIVE_PORTS]),
-  /** World-open rules entirely on these ports PASS on any group. Default 80, 443. */
-  allowedPublicPorts: z.array(portSpecSchema).default([80, 443]),
-  /** Also PASS on groups a load balancer uses (its listeners face the internet by design). Default 80, 443. */
-  loadBalancerPorts: z.array(portSpecSchema).default([80, 443]),
+  sensitivePorts: z.array(portSpecSchema).default([...DEFAULT_SENSITIVE_PORTS]).describe('World-open rules whose range contains one of these FAIL. Ports or "low-high" ranges.'),
+  allowedPublicPorts: z.array(portSpecSchema).default([80, 443]).describe('World-open rules entirely on these ports PASS on any group.'),
+  loadBalancerPorts: z.array(portSpecSchema).default([80, 443]).describe('Also PASS on these ports for groups a load balancer uses (its listeners face the internet by design).'),
 });
 export type OpenSecurityGroupsSettings = z.output<typeof settings>;
 

@@ -37,14 +37,10 @@ const requiredTag = z.union([
 export type RequiredTag = { key: string; values?: string[]; pattern?: string };
 
 export const requiredTagsSettings = z.strictObject({
-  /** Tag keys every instance must carry, each optionally with allowed values or a pattern. Default: Owner. */
-  requiredTags: z.array(requiredTag).min(1).default([{ key: 'Owner' }]),
-  /** Compare keys, values and patterns with case (default true). */
-  caseSensitive: z.boolean().default(true),
-  /** Minutes after an instance was created before it counts (WARN until then; default 60). */
-  graceMinutes: z.number().int().min(0).max(7 * 24 * 60).default(60),
-  /** Instance states checked (default pending, running, stopping, stopped). */
-  states: z.array(z.enum(LIVE_INSTANCE_STATES)).min(1).default(['pending', 'running', 'stopping', 'stopped']),
+  requiredTags: z.array(requiredTag).min(1).default([{ key: 'Owner' }]).describe('Tag keys every instance must carry, each optionally with allowed values or a pattern.'),
+  caseSensitive: z.boolean().default(true).describe('Compare keys, values and patterns with case.'),
+  graceMinutes: z.number().int().min(0).max(7 * 24 * 60).default(60).describe('Minutes after an instance was created before it counts (WARN until then).'),
+  states: z.array(z.enum(LIVE_INSTANCE_STATES)).min(1).default(['pending', 'running', 'stopping', 'stopped']).describe('Instance states checked.'),
 });
 export type RequiredTagsSettings = z.output<typeof requiredTagsSettings>;
 

@@ -7,10 +7,8 @@ import { defineAudit } from './types';
 
 const settings = z
   .strictObject({
-    /** An active key older than this many days FAILs (AWS Config access-keys-rotated: 90). */
-    maxAgeDays: z.number().int().min(1).max(3650).default(90),
-    /** An active key older than this many days WARNs; must be below maxAgeDays. */
-    warnAgeDays: z.number().int().min(1).max(3650).default(80),
+    maxAgeDays: z.number().int().min(1).max(3650).default(90).describe('An active key older than this many days FAILs (AWS Config access-keys-rotated: 90).'),
+    warnAgeDays: z.number().int().min(1).max(3650).default(80).describe('An active key older than this many days WARNs; must be below maxAgeDays.'),
   })
   .refine((s) => s.warnAgeDays < s.maxAgeDays, { message: 'must be less than maxAgeDays', path: ['warnAgeDays'] });
 

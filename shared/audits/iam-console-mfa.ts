@@ -5,8 +5,7 @@ import { daysSince, identityBase, identityView, noUsersFinding, pendingFindings,
 import { defineAudit } from './types';
 
 const settings = z.strictObject({
-  /** Days after a user's creation before a missing MFA device fails (WARN until then). */
-  graceDays: z.number().int().min(0).max(365).default(0),
+  graceDays: z.number().int().min(0).max(365).default(0).describe('Days after a user\'s creation before a missing MFA device fails (WARN until then).'),
 });
 
 const ID = 'iam-console-mfa';

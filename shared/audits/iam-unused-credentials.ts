@@ -7,10 +7,8 @@ import { daysSince, identityBase, identityView, keyEvidence, keyResource, noUser
 import { defineAudit } from './types';
 
 const settings = z.strictObject({
-  /** A credential not used for this many days or more FAILs (CIS 1.12: 45). */
-  unusedDays: z.number().int().min(1).max(3650).default(45),
-  /** A credential never used FAILs once it is older than this many days. */
-  neverUsedGraceDays: z.number().int().min(0).max(3650).default(7),
+  unusedDays: z.number().int().min(1).max(3650).default(45).describe('A credential not used for this many days or more FAILs (CIS 1.12: 45).'),
+  neverUsedGraceDays: z.number().int().min(0).max(3650).default(7).describe('A credential never used FAILs once it is older than this many days.'),
 });
 type Settings = z.output<typeof settings>;
 

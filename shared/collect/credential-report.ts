@@ -64,11 +64,31 @@ declare module './inventory' {
 export const ROOT_USER = '<root_account>';
 const MARKERS = new Set(['N/A', 'no_information', 'not_supported', '']);
 
+// A marker is the same value on every row: one frozen ReportDate each, shared, instead of one per cell.
+const MARKER_DATES: ReadonlyMap<string, ReportDate> = new Map([...MARKERS].map((m) => [m, Object.freeze({ at: null, raw: m })]));
+
+// The report's own timestamp form (2026-11-10T08:15:00+00:00): Date.parse reads it exactly, ~10x faster than
+// parseISO. Date.parse rolls an impossible day over (Feb 30 -> Mar 2), so the day is checked against the month.
+const REPORT_TIME = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+function reportTime(value: string): number | null {
+  const m = REPORT_TIME.exec(value);
+  if (m) {
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const time = Date.parse(value);
+    // Day 0 of the next month is the last day of this one.
+    return Number.isNaN(time) || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate() ? null : time;
+  }
+  const d = parseISO(value);
+  return isValid(d) ? d.getTime() : null;
+}
+
 export function reportDate(raw: string | undefined): ReportDate {
   const value = (raw ?? '').trim();
-  if (MARKERS.has(value)) return { at: null, raw: value };
-  const d = parseISO(value);
-  return isValid(d) ? { at: d.toISOString(), raw: value } : { at: null, raw: value };
+  const marker = MARKER_DATES.get(value);
+  if (marker) return marker;
+  const time = reportTime(value);
+  return { at: time === null ? null : new Date(time).toISOString(), raw: value };
 }
 
 function bool(raw: string | undefined): boolean | null {
@@ -96,69 +116,129 @@ export const REPORT_COLUMNS = {
 const BOOLEAN_VALUES = new Set(['true', 'false', 'not_supported']);
 /** Marks a date of a column the report lacks (never read as a date, never as "never used"). */
 export const MISSING_COLUMN = 'column missing';
+const MISSING_DATE: ReportDate = Object.freeze({ at: null, raw: MISSING_COLUMN });
 
 function malformed(message: string, cause?: unknown): CollectionError {
   return new CollectionError(message, 'iam.credentialReport', GLOBAL_REGION, 'MalformedReport', cause === undefined ? undefined : { cause });
 }
 
+/** A read column's position in the header (-1: missing) and the first value found not of its kind. */
+interface ColumnCheck {
+  readonly column: string;
+  readonly at: number;
+  readonly kind: string;
+  /** null for a date column: its values are judged as they are parsed (rowReader), not parsed twice. */
+  readonly valid: ((value: string) => boolean) | null;
+  bad?: { readonly value: string; readonly user: string };
+}
+
+/** The audits' read columns, located in the header; each row is checked against them as it is parsed. */
+function columnChecks(header: readonly string[]): ColumnCheck[] {
+  const of = (columns: readonly string[], kind: string, valid: ColumnCheck['valid']) => columns.map((column) => ({ column, at: header.indexOf(column), kind, valid }));
+  return [
+    ...of(REPORT_COLUMNS.dates, 'a date', null),
+    ...of(REPORT_COLUMNS.booleans, 'true or false', (v) => BOOLEAN_VALUES.has(v)),
+    ...of(REPORT_COLUMNS.text, 'text', () => true), // any value: only its presence is checked
+  ];
+}
+
 /** Each read column the header lacks, or whose values are not of its kind (the first bad value named). */
-function columnProblems(header: readonly string[], rows: readonly Record<string, string>[]): ColumnProblem[] {
-  const problems: ColumnProblem[] = [];
-  const check = (columns: readonly string[], valid: (v: string) => boolean, kind: string) => {
-    for (const column of columns) {
-      if (!header.includes(column)) {
-        problems.push({ column, why: 'missing from the header' });
-        continue;
-      }
-      const bad = rows.find((r) => !valid(r[column] ?? ''));
-      if (bad) problems.push({ column, why: `holds "${bad[column]}" (user ${bad.user}), not ${kind}` });
-    }
-  };
-  check(REPORT_COLUMNS.dates, (v) => MARKERS.has(v.trim()) || reportDate(v).at !== null, 'a date');
-  check(REPORT_COLUMNS.booleans, (v) => BOOLEAN_VALUES.has(v), 'true or false');
-  check(REPORT_COLUMNS.text, () => true, 'text'); // any value: only its presence is checked
-  return problems;
+function columnProblems(checks: readonly ColumnCheck[]): ColumnProblem[] {
+  return checks.flatMap((c): ColumnProblem[] => {
+    if (c.at < 0) return [{ column: c.column, why: 'missing from the header' }];
+    return c.bad ? [{ column: c.column, why: `holds "${c.bad.value}" (user ${c.bad.user}), not ${c.kind}` }] : [];
+  });
 }
 
 /**
- * Parses the report CSV with a CSV library. A row of the wrong length, or a header without the row columns,
- * is a malformed report; any other column an audit reads that is missing or not understood is listed in
- * `malformed` (the audits reading it are ERROR), never read as a default.
+ * Reads one CSV row into the compact record the audits read: only the columns they use, each date parsed
+ * once (a value of a date column that is neither a date nor a marker is noted on its check), markers shared.
+ */
+function rowReader(header: readonly string[], checks: readonly ColumnCheck[]) {
+  const col = (name: string) => header.indexOf(name);
+  const dateChecks = new Map(checks.filter((c) => c.valid === null && c.at >= 0).map((c) => [c.at, c]));
+  const [user, arn, created] = ROW_COLUMNS.map(col) as [number, number, number];
+  const pos = {
+    passwordEnabled: col('password_enabled'),
+    passwordLastUsed: col('password_last_used'),
+    passwordLastChanged: col('password_last_changed'),
+    mfaActive: col('mfa_active'),
+  };
+  const slots = ([1, 2] as const).map((slot) => ({
+    slot,
+    active: col(`access_key_${slot}_active`),
+    lastRotated: col(`access_key_${slot}_last_rotated`),
+    lastUsed: col(`access_key_${slot}_last_used_date`),
+    region: col(`access_key_${slot}_last_used_region`),
+    service: col(`access_key_${slot}_last_used_service`),
+  }));
+  const value = (r: readonly string[], at: number): string | undefined => (at < 0 ? undefined : r[at]);
+  return (r: readonly string[]): CredentialUser => {
+    const name = r[user] ?? '';
+    const date = (r: readonly string[], at: number): ReportDate => {
+      if (at < 0) return MISSING_DATE;
+      const d = reportDate(r[at]);
+      const check = d.at === null && !MARKERS.has(d.raw) ? dateChecks.get(at) : undefined;
+      if (check && !check.bad) check.bad = { value: r[at] ?? '', user: name };
+      return d;
+    };
+    const createdAt = reportDate(r[created]);
+    if (createdAt.at === null) throw malformed(`credential report column user_creation_time holds "${r[created] ?? ''}" (user ${name}), not a date`);
+    return {
+      user: name,
+      arn: r[arn] ?? '',
+      isRoot: name === ROOT_USER,
+      createdAt,
+      passwordEnabled: bool(value(r, pos.passwordEnabled)),
+      passwordLastUsed: date(r, pos.passwordLastUsed),
+      passwordLastChanged: date(r, pos.passwordLastChanged),
+      mfaActive: value(r, pos.mfaActive) === 'true',
+      accessKeys: slots.map(
+        (s): ReportAccessKey => ({
+          slot: s.slot,
+          active: value(r, s.active) === 'true',
+          lastRotated: date(r, s.lastRotated),
+          lastUsed: date(r, s.lastUsed),
+          lastUsedRegion: nullable(value(r, s.region)),
+          lastUsedService: nullable(value(r, s.service)),
+        }),
+      ),
+    };
+  };
+}
+
+/**
+ * Parses the report CSV with a CSV library, one row at a time into compact records (the rows as strings are
+ * never all held). A row of the wrong length, or a header without the row columns, is a malformed report;
+ * any other column an audit reads that is missing or not understood is listed in `malformed` (the audits
+ * reading it are ERROR), never read as a default.
  */
 export function parseCredentialReport(csv: string, generatedAt: string): CredentialReport {
-  let header: string[] = [];
-  let rows: Record<string, string>[];
+  const users: CredentialUser[] = [];
+  let checks: ColumnCheck[] | undefined;
+  let read: ((r: readonly string[]) => CredentialUser) | undefined;
+  const onRow = (row: string[]): null => {
+    if (!read || !checks) {
+      const header = row.map((c) => c.trim());
+      const missing = ROW_COLUMNS.filter((c) => !header.includes(c));
+      if (missing.length > 0) throw malformed(`credential report lacks columns ${missing.join(', ')}`);
+      checks = columnChecks(header);
+      read = rowReader(header, checks);
+      return null;
+    }
+    const u = read(row);
+    for (const c of checks) if (c.valid && !c.bad && c.at >= 0 && !c.valid(row[c.at] ?? '')) c.bad = { value: row[c.at] ?? '', user: u.user };
+    users.push(u);
+    return null; // kept as a compact record above, not as the parser's row
+  };
   try {
-    rows = parse(csv, { columns: (h: string[]) => (header = h.map((c) => c.trim())), skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    parse(csv, { skip_empty_lines: true, trim: true, on_record: onRow });
   } catch (error) {
+    if (error instanceof CollectionError) throw error;
     throw malformed(`credential report not understood: ${error instanceof Error ? error.message : String(error)}`, error);
   }
-  const missing = ROW_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length > 0) throw malformed(`credential report lacks columns ${missing.join(', ')}`);
-  const undated = rows.find((r) => reportDate(r.user_creation_time).at === null);
-  if (undated) throw malformed(`credential report column user_creation_time holds "${undated.user_creation_time}" (user ${undated.user}), not a date`);
-  const has = new Set(header);
-  const date = (r: Record<string, string>, column: string): ReportDate => (has.has(column) ? reportDate(r[column]) : { at: null, raw: MISSING_COLUMN });
-  const key = (r: Record<string, string>, slot: 1 | 2): ReportAccessKey => ({
-    slot,
-    active: r[`access_key_${slot}_active`] === 'true',
-    lastRotated: date(r, `access_key_${slot}_last_rotated`),
-    lastUsed: date(r, `access_key_${slot}_last_used_date`),
-    lastUsedRegion: nullable(r[`access_key_${slot}_last_used_region`]),
-    lastUsedService: nullable(r[`access_key_${slot}_last_used_service`]),
-  });
-  const users = rows.map((r): CredentialUser => ({
-    user: r.user ?? '',
-    arn: r.arn ?? '',
-    isRoot: r.user === ROOT_USER,
-    createdAt: reportDate(r.user_creation_time),
-    passwordEnabled: bool(r.password_enabled),
-    passwordLastUsed: date(r, 'password_last_used'),
-    passwordLastChanged: date(r, 'password_last_changed'),
-    mfaActive: r.mfa_active === 'true',
-    accessKeys: [key(r, 1), key(r, 2)],
-  }));
-  const problems = columnProblems(header, rows);
+  if (!checks) throw malformed(`credential report lacks columns ${ROW_COLUMNS.join(', ')}`);
+  const problems = columnProblems(checks);
   return { generatedAt, users, ...(problems.length > 0 ? { malformed: problems } : {}) };
 }
 

@@ -55,27 +55,47 @@ export function tagRecord(tags: readonly Tag[] | undefined): Record<string, stri
   return Object.fromEntries((tags ?? []).filter((t) => typeof t.Key === 'string').map((t) => [t.Key as string, t.Value ?? '']));
 }
 
-function createdAt(i: Instance): string | null {
+/** The earliest of `launchedAt` and the attach times of the primary interface and the root volume. */
+function createdAt(i: Instance, launchedAt: string | null): string | null {
   const primary = i.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0)?.Attachment?.AttachTime;
   const root = i.BlockDeviceMappings?.find((b) => b.DeviceName !== undefined && b.DeviceName === i.RootDeviceName)?.Ebs?.AttachTime;
-  const times = [i.LaunchTime, primary, root].map((t) => iso(t)).filter((t): t is string => t !== null);
+  // The launch time's string itself when nothing is earlier: one string per instance, not two equal ones.
+  if (primary === undefined && root === undefined) return launchedAt;
+  const times = [launchedAt, iso(primary), iso(root)].filter((t): t is string => t !== null);
   return times.length > 0 ? times.reduce((a, b) => (a < b ? a : b)) : null;
 }
 
-/** One DescribeInstances instance in the shape audits read. */
+/**
+ * The instance ARN prefix of one region and owner, built once: each ARN is then one short concatenation
+ * sharing it, not a chain of five (V8 keeps template-literal pieces as a rope).
+ */
+const arnPrefixes = new Map<string, string>();
+function arnPrefix(partition: string, region: string, ownerId: string): string {
+  const key = `${partition}:${region}:${ownerId}`;
+  let prefix = arnPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = `arn:${partition}:ec2:${region}:${ownerId}:instance/`;
+    // Bounded: a warm Lambda auditing many accounts does not grow it without end.
+    if (arnPrefixes.size < 1_000) arnPrefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
+/** One DescribeInstances instance in the shape audits read (only these fields: the SDK object is dropped). */
 export function normaliseInstance(i: Instance, region: string, ownerId: string, partition: string): Ec2Instance {
   const id = i.InstanceId ?? 'unknown';
   const tags = tagRecord(i.Tags);
   const state = (i.State?.Name ?? 'unknown') as InstanceState;
+  const launchedAt = iso(i.LaunchTime);
   return {
     id,
-    arn: `arn:${partition}:ec2:${region}:${ownerId}:instance/${id}`,
+    arn: arnPrefix(partition, region, ownerId) + id,
     region,
     ownerId,
     state,
     instanceType: i.InstanceType ?? null,
-    launchedAt: iso(i.LaunchTime),
-    createdAt: createdAt(i),
+    launchedAt,
+    createdAt: createdAt(i, launchedAt),
     lifecycle: i.InstanceLifecycle ?? null,
     tags,
     autoScalingGroup: tags[ASG_TAG] ?? null,

@@ -119,6 +119,11 @@ export async function readUser(iam: IAMClient, listed: ListedUser, passwordLastU
   };
 }
 
+/** A ListUsers user as kept: its name, ARN and creation time, nothing else of the SDK's object. */
+export function listedUser(u: User): ListedUser {
+  return { user: u.UserName ?? '', arn: u.Arn ?? '', createdAt: u.CreateDate ? new Date(u.CreateDate).toISOString() : '' };
+}
+
 /**
  * ListUsers (max page size) cross-checked against the run's credential report: the report can be up to
  * 4 hours old and omits newer users, so those (up to MISSING_USER_LIMIT) are read one by one. The request
@@ -132,13 +137,19 @@ export async function readIamUsers(ctx: CollectContext, options: CredentialRepor
   } catch (error) {
     throw new CollectionError(`not cross-checked: the credential report could not be read (${errorCode(error)})`, SOURCE, GLOBAL_REGION, 'CredentialReportUnavailable', { cause: error });
   }
-  const users: User[] = (await all(paginateListUsers({ client: iam, pageSize: IAM_PAGE_SIZE }, {}))).flatMap((p) => p.Users ?? []);
-  const byName = new Map(users.map((u) => [u.UserName ?? '', u]));
-  const listed: ListedUser[] = users.map((u) => ({ user: u.UserName ?? '', arn: u.Arn ?? '', createdAt: u.CreateDate ? new Date(u.CreateDate).toISOString() : '' }));
+  // Each page is reduced to what is kept as it arrives: the SDK's User objects are never all held at once.
+  const listed: ListedUser[] = [];
+  const passwordLastUsed = new Map<string, Date | string>();
+  for await (const page of paginateListUsers({ client: iam, pageSize: IAM_PAGE_SIZE }, {})) {
+    for (const u of page.Users ?? []) {
+      listed.push(listedUser(u));
+      if (u.PasswordLastUsed && u.UserName) passwordLastUsed.set(u.UserName, u.PasswordLastUsed);
+    }
+  }
   const absent = missingFromReport(listed, report);
   const missing = await mapLimit(absent, ctx.iamConcurrency ?? IAM_CONCURRENCY, async (l, i): Promise<MissingUser> => {
     if (i >= MISSING_USER_LIMIT) return { ...l, read: null };
-    const read = await capture(SOURCE, GLOBAL_REGION, () => readUser(iam, l, byName.get(l.user)?.PasswordLastUsed));
+    const read = await capture(SOURCE, GLOBAL_REGION, () => readUser(iam, l, passwordLastUsed.get(l.user)));
     return { ...l, read };
   });
   return { listed, missing };

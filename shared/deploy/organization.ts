@@ -8,7 +8,7 @@ import { alarm, functionConfig, sesStatement, sumAlarm } from './audits';
 import { roleName, roleResource, SERVICE, serviceRole, type Statement } from './iam';
 import { logicalPrefix } from './names';
 import type { DeploymentPart } from './part';
-import { securityHubStatements, webhookStatements } from './sinks';
+import { webhookStatements } from './sinks';
 import { STATE_BUCKET, stateStatements, usesState } from './state';
 import { ARN_KEYS, ARN_PLACEHOLDERS, orgDefinition } from './state-machine';
 
@@ -51,10 +51,10 @@ export function orgStatements(config: Config, orgId: string, roleNameInMembers: 
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: objects('*') },
       // Without ListBucket S3 answers a missing result with AccessDenied, not NoSuchKey.
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: bucketArn, Condition: { StringLike: { 's3:prefix': [`${ORG_RUNS_PREFIX}/*`] } } },
+      // No Security Hub action: each member's findings are imported by its account step with the member role.
       ...(ses ? [ses] : []),
       // Owner mail under sendWhen: changes keeps each account's previous findings (shared/org/owner-mail.ts).
       ...(config.notify?.accountOwnerTag !== undefined && usesState(config) ? stateStatements(OWNER_STATE_PREFIX) : []),
-      ...securityHubStatements(config),
       ...webhookStatements(config),
     ],
   };

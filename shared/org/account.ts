@@ -4,6 +4,7 @@ import type { Clients } from '../aws/clients';
 import type { AuditRunConfig as Config } from '../config/audit-run';
 import type { Log } from '../logger';
 import type { RunBudget } from '../deadline';
+import type { SecurityHubDelivery } from '../securityhub/import';
 import { GLOBAL_REGION } from '../model';
 import { notAuditedFindings } from './aggregate';
 import { reportState, summarise, type Report } from '../report';
@@ -60,6 +61,19 @@ export function unreachableReport(opts: Pick<AccountRunOptions, 'config' | 'audi
 }
 
 /**
+ * The account's findings into its own Security Hub, with its own session and within its run budget (the
+ * default product takes only the calling account's findings, and GetFindings there tells what this stage
+ * imported earlier in that account, so resolved findings are archived per account). Never throws: failures
+ * are recorded in the result and named by the aggregation. Undefined when the stage does not enable it.
+ */
+async function importMember(opts: AccountRunOptions, config: Config, report: Report, clients: Clients): Promise<SecurityHubDelivery | undefined> {
+  if (!config.securityHub.enabled) return undefined;
+  // Loaded only where the stage imports: the account function's cold start otherwise never loads Security Hub.
+  const { importForStage } = await import('../securityhub/import');
+  return importForStage({ config, report, clients, dryRun: opts.dryRun, log: opts.log, now: opts.now, budget: opts.budget });
+}
+
+/**
  * Runs the stage's audits in one member account with that account's own role session: regions in
  * parallel and remediation under the same guards as a single-account run (shared/run.ts), every
  * finding's `account` the member account. An account that cannot be assumed gives unreachableReport().
@@ -88,11 +102,13 @@ export async function auditAccount(opts: AccountRunOptions, item: AccountItem): 
   // The organization's account name stands in for the alias: one IAM call fewer per account.
   const config: Config = { ...opts.config, account: { alias: item.account.name } };
   let report: Report;
+  let securityHub: SecurityHubDelivery | undefined;
   try {
     report = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now: opts.now, ...(opts.budget ? { budget: opts.budget } : {}) });
+    securityHub = await importMember(opts, config, report, clients);
   } finally {
     clients.destroy(); // the account's sockets end with its audit: nothing of it outlives it or serves another
   }
-  opts.log.info('account audited', { runId: item.runId, account: item.account.id, state: report.state, findings: report.findings.length, requests: clients.stats.total() });
-  return { ...base, roleArn: memberRoleArn(item.partition, item.account.id, opts.org.roleName), assumed: true, report };
+  opts.log.info('account audited', { runId: item.runId, account: item.account.id, state: report.state, findings: report.findings.length, requests: clients.stats.total(), ...(securityHub?.sent ? { securityHubImported: securityHub.imported, securityHubFailed: securityHub.failed.length } : {}) });
+  return { ...base, roleArn: memberRoleArn(item.partition, item.account.id, opts.org.roleName), assumed: true, report, ...(securityHub ? { securityHub } : {}) };
 }

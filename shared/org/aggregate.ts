@@ -128,7 +128,7 @@ export async function aggregate(opts: AggregateOptions): Promise<Report> {
     const counts = countFindings(report.findings);
     const reason = r.assumed ? undefined : `could not assume ${r.roleArn}: ${report.notEvaluated[0]?.code ?? 'UnknownError'}`;
     const auditCounts = Object.fromEntries(report.audits.map((s) => [s.id, s.counts]));
-    accounts.push(summaryOf(a, r.assumed ? 'audited' : 'error', reason, counts, { reportState: report.state, regions: report.regions.length, auditCounts }));
+    accounts.push(summaryOf(a, r.assumed ? 'audited' : 'error', reason, counts, { reportState: report.state, regions: report.regions.length, auditCounts, ...(r.securityHub ? { securityHub: r.securityHub } : {}) }));
   }
 
   const configured = opts.config.audits;

@@ -2,6 +2,7 @@ import { readActions } from '../audits/index';
 import type { Config } from '../config/index';
 import { memberAudits } from './audits';
 import { remediationActions } from '../deploy/audits';
+import { securityHubStatements } from '../deploy/sinks';
 import { DEFAULT_MEMBER_ROLE, ROLE_CHAINING_MAX_SECONDS } from './config';
 
 /** Read actions of the stage's audits, and write actions of the remediations the stage enables, each sorted. */
@@ -23,7 +24,8 @@ export interface MemberRoleOptions {
 
 /**
  * CloudFormation for the audit role in each member account: exactly the stage's declared read actions
- * (write actions only for remediations the stage enables), trusted by the account that runs opsbots, with
+ * (write actions only for remediations the stage enables; Security Hub's import and read of earlier findings
+ * only when the stage enables `securityHub`), trusted by the account that runs opsbots, with
  * the `sts:ExternalId` condition when the stage sets `organization.externalId` (its value is a NoEcho
  * parameter, never in the template). Deploy it as a service-managed StackSet with automatic deployment,
  * plus a plain stack in the management account if it is audited (StackSets never deploy there).
@@ -51,6 +53,9 @@ export function memberRoleTemplate(config: Config, opts: MemberRoleOptions = {})
   const statements = [
     { Sid: 'AuditRead', Effect: 'Allow', Action: read, Resource: '*' },
     ...(write.length > 0 ? [{ Sid: 'EnabledRemediation', Effect: 'Allow', Action: write, Resource: '*' }] : []),
+    // Each member imports its own findings (the default product takes only the caller's): the same grants as
+    // an audit function's, on the member's own product and hub (AWS::AccountId is the member's here).
+    ...securityHubStatements(config).map((st) => ({ Sid: st.Action.includes('securityhub:BatchImportFindings') ? 'SecurityHubImport' : 'SecurityHubRead', ...st })),
   ];
   return {
     AWSTemplateFormatVersion: '2010-09-09',

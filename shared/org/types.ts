@@ -1,6 +1,7 @@
 import type { SourceError } from '../collect/outcome';
 import type { AccountStatus, Report, ReportState } from '../report';
 import type { Counts } from '../model';
+import type { SecurityHubDelivery } from '../securityhub/import';
 
 /** Account states that mean "not audited, and rightly so": named in the report, never making it incomplete. */
 export const SKIPPED_STATES = ['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED'] as const;
@@ -77,6 +78,8 @@ export interface AccountResult {
   /** false: the role could not be assumed; the report holds one ERROR per audit naming the role and the code. */
   readonly assumed: boolean;
   readonly report: Report;
+  /** The stage enables Security Hub and the role was assumed: this account's import, made with its own session. */
+  readonly securityHub?: SecurityHubDelivery;
 }
 
 /** One account's line in the organization report. */
@@ -89,6 +92,8 @@ export interface OrgAccountSummary extends AccountStatus {
   readonly reportState?: ReportState;
   readonly counts: Counts;
   readonly regions: number;
+  /** Its findings' import into its own Security Hub (a stage with `securityHub` enabled), as its account step recorded it. */
+  readonly securityHub?: SecurityHubDelivery;
   /** The account's own per-audit counts (PASS included), when it was audited: its owner's part shows them. */
   readonly auditCounts?: Readonly<Record<string, Counts>>;
   /** `notify.accountOwnerTag` on this account: its value as tagged, or the error code when its tags were not read. */

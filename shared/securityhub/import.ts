@@ -1,6 +1,7 @@
 import { BatchImportFindingsCommand, paginateGetFindings, SecurityHubClient, type AwsSecurityFinding, type StringFilter } from '@aws-sdk/client-securityhub';
 import type { Clients } from '../aws/clients';
-import { DEFAULT_DEADLINES, duration, withDeadline } from '../deadline';
+import type { AuditRunConfig } from '../config/audit-run';
+import { DEFAULT_DEADLINES, duration, withDeadline, type RunBudget } from '../deadline';
 import { errorCode, errorMessage } from '../errors';
 import type { Log } from '../logger';
 import type { Report } from '../report';
@@ -32,6 +33,8 @@ export type SecurityHubDelivery =
       readonly calls: number;
       /** FailedFindings, whole calls that failed, and a previous-findings read that failed: any is a delivery failure. */
       readonly failed: readonly ImportFailure[];
+      /** An organization run: the member accounts whose findings were imported, each in its own Security Hub. */
+      readonly accounts?: number;
     };
 
 export interface ImportOptions {
@@ -49,6 +52,31 @@ export interface ImportOptions {
   readonly deadlineMs?: number;
   /** Aborts the import too (the run budget's end). */
   readonly signal?: AbortSignal;
+}
+
+export interface StageImportOptions extends Pick<ImportOptions, 'report' | 'clients' | 'dryRun' | 'log' | 'batchSize' | 'now'> {
+  readonly config: Pick<AuditRunConfig, 'securityHub' | 'region' | 'deadlines'>;
+  /** The run's budget: the import gets one deliverySeconds within it, and ends with it. Default: deliverySeconds. */
+  readonly budget?: RunBudget;
+}
+
+/**
+ * The stage's import (its `securityHub` block) of one account's report through that account's clients: into
+ * `securityHub.region` (default the stage's region), within one deliverySeconds of the run budget.
+ */
+export function importForStage(opts: StageImportOptions): Promise<SecurityHubDelivery> {
+  const { config, budget } = opts;
+  return importToSecurityHub({
+    report: opts.report,
+    clients: opts.clients,
+    region: config.securityHub.region ?? config.region,
+    dryRun: opts.dryRun,
+    log: opts.log,
+    batchSize: opts.batchSize,
+    now: opts.now,
+    deadlineMs: budget ? budget.deliveryMs() : config.deadlines.deliverySeconds * 1000,
+    signal: budget?.signal,
+  });
 }
 
 const ACTIVE_PROBLEM = (f: AwsSecurityFinding) => f.Compliance?.Status !== 'PASSED';

@@ -33,21 +33,42 @@ describe('cli: opsbots list', () => {
     expect(listed.map((a) => a.id)).toEqual(AUDITS.map((a) => a.id));
     for (const audit of AUDITS) {
       const entry = listed.find((a) => a.id === audit.id);
-      expect(entry).toMatchObject({ title: audit.title, severity: audit.severity, fix: audit.remediation, settings: audit.settings.parse({}) });
+      expect(entry).toMatchObject({ title: audit.title, severity: audit.severity, fix: audit.remediation });
+      const defaults = Object.fromEntries(Object.entries(entry?.settings ?? {}).map(([k, v]) => [k, v.default]));
+      expect(defaults).toEqual(audit.settings.parse({}));
       expect(entry?.reads.map((r) => r.source)).toEqual(audit.sources);
       for (const r of entry?.reads ?? []) expect(r.name).not.toBe('');
       expect(entry?.remediation === null).toBe(audit.action === undefined);
     }
     const keyAge = listed.find((a) => a.id === 'iam-access-key-age');
     expect(keyAge?.iamActions).toEqual(expect.arrayContaining(['iam:GetCredentialReport', 'iam:ListAccessKeys']));
-    expect(keyAge?.remediation).toMatchObject({ does: expect.stringContaining('Deactivates (never deletes)'), iamActions: ['iam:UpdateAccessKey'], settings: { enabled: false, maxActions: 10 } });
+    expect(keyAge?.remediation).toMatchObject({ does: expect.stringContaining('Deactivates (never deletes)'), iamActions: ['iam:UpdateAccessKey'], settings: { enabled: { default: false }, maxActions: { default: 10 } } });
+    expect(keyAge?.settings.maxAgeDays).toEqual({ default: 90, description: expect.stringContaining('FAILs') });
+  });
+
+  it('describes every setting it lists, of every audit and every remediation, in --json and in text', async () => {
+    const [json, text] = await Promise.all([cli('list', '--json'), cli('list')]);
+    const listed = JSON.parse(json.out) as AuditListing[];
+    const settings = listed.flatMap((a) => [...Object.entries(a.settings), ...Object.entries(a.remediation?.settings ?? {})].map(([name, s]) => ({ audit: a.id, name, ...s })));
+    expect(settings.length).toBeGreaterThan(15);
+    expect(settings.filter((s) => typeof s.description !== 'string' || s.description.trim().length < 10)).toEqual([]);
+    // Every key the audits' and actions' schemas accept is listed (none left out because it has no description).
+    for (const audit of AUDITS) {
+      const entry = listed.find((a) => a.id === audit.id);
+      expect(Object.keys(entry?.settings ?? {})).toEqual(Object.keys(audit.settings.parse({}) as object));
+      if (audit.action) expect(Object.keys(entry?.remediation?.settings ?? {})).toEqual(['enabled', ...Object.keys(audit.action.settings.parse({}) as object)]);
+    }
+    // The text shows each one under its default.
+    const lines = text.out.split('\n').map((l) => l.trim());
+    for (const s of settings) expect(lines).toContain(s.description);
+    for (const s of settings) expect(lines.filter((l, i) => l === s.description && lines[i - 1]?.startsWith(`${s.name}: `))).not.toEqual([]);
   });
 
   it('prints the same as text, one block per audit', async () => {
     const { code, out } = await cli('list');
     expect(code).toBe(0);
     expect(out).toContain('iam-access-key-age  [high]  Access keys not rotated');
-    expect(out).toMatch(/settings \(default\):\n\s+maxAgeDays: 90\n\s+warnAgeDays: 80/);
+    expect(out).toMatch(/settings \(default\):\n {4}maxAgeDays: 90\n {6}An active key older than this many days FAILs.*\n {4}warnAgeDays: 80\n {6}\S/);
     expect(out).toContain('reads: IAM credential report;');
     expect(out).toContain('ACM certificates (per region)');
     expect(out).toMatch(/iam-root-mfa[\s\S]*?remediation: none/);

@@ -105,15 +105,16 @@ describe('deploy: what each packaged function bundles (esbuild metafiles of `ser
     expect(has(meta, /^(shared\/(audits|collect|actions|state|notify|securityhub)\/(?![\w-]*config\.ts$)|shared\/(engine|run|deliver|sinks)\.ts$|reports\/)/)).toEqual([]);
   });
 
-  it('organization account runs the audits in a member: their collectors and remediations, no report, mail or other sink', () => {
+  it('organization account runs the audits in a member: their collectors and remediations, Security Hub in the member where enabled; no rendering, mail or webhook', () => {
     const meta = pkg.metafiles['org-account'] as Metafile;
     const reads = AUDITS.flatMap((a) => clientsFor(readActions(a)));
     const writes = AUDITS.flatMap((a) => (a.action ? clientsFor(remediationActions(a.action, a.action.settings.parse({}))) : []));
-    const allowed = new Set([...reads, ...writes, 'sts', 's3']);
+    // Each member's findings go to its own Security Hub (shared/org/account.ts): this stage enables it.
+    const allowed = new Set([...reads, ...writes, 'sts', 's3', 'securityhub']);
     expect(sdkClients(meta).filter((c) => !allowed.has(c))).toEqual([]);
-    expect(sdkClients(meta)).toEqual(expect.not.arrayContaining(['sesv2', 'securityhub', 'organizations']));
-    // Their config schemas (shared/notify/webhooks-config.ts...) only: the stage file it validates has those sections.
-    expect(has(meta, /^(shared\/(notify|state|securityhub)\/(?![\w-]*config\.ts$)|shared\/(deliver|sinks|fit)\.ts$|reports\/)/)).toEqual([]);
+    expect(sdkClients(meta)).toEqual(expect.not.arrayContaining(['sesv2', 'organizations']));
+    // Config schemas only of notify (the stage file it validates has that section); of reports/ only the ASFF mapping.
+    expect(has(meta, /^(shared\/notify\/(?![\w-]*config\.ts$)|shared\/(deliver|sinks|fit)\.ts$|reports\/(?!asff|finding-id|order))/)).toEqual([]);
   });
 
   it('organization aggregate renders and delivers: no collector, and no read call into a member account', () => {

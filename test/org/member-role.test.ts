@@ -2,6 +2,8 @@ import { parse } from 'yaml';
 import { AUDITS, readActions } from '../../shared/audits/index';
 import { loadConfig } from '../../shared/config/load';
 import { remediationActions } from '../../shared/deploy/audits';
+import { securityHubStatements } from '../../shared/deploy/sinks';
+import { orgStatements } from '../../shared/deploy/organization';
 import { memberRoleTemplate } from '../../shared/org/member-role';
 import { buildConfig } from '../builders';
 import { cli, ROOT } from '../cli/invoke';
@@ -50,5 +52,20 @@ describe('opsbots member-role: the member audit role from the registry\'s declar
     expect(parse(r.out)).toEqual(memberRoleTemplate(config, { trustedAccount: '111111111111' }));
     const bad = await cli('member-role', '--trusted-account', '1111');
     expect(bad).toMatchObject({ code: 3, err: expect.stringMatching(/--trusted-account: not an AWS account id/) });
+  });
+  it("grants Security Hub's import and read of earlier findings only when the stage enables securityHub: the audit functions' own declarations, on the member's own product and hub", () => {
+    const on = buildConfig({ securityHub: { enabled: true, region: 'eu-west-1' } });
+    const t = memberRoleTemplate(on);
+    const declared = securityHubStatements(on);
+    expect(declared.map((s) => s.Action).flat()).toEqual(['securityhub:BatchImportFindings', 'securityhub:GetFindings']);
+    expect(statements(t).filter((s) => s.Sid.startsWith('SecurityHub'))).toEqual(declared.map((s, i) => ({ Sid: ['SecurityHubImport', 'SecurityHubRead'][i], ...s })));
+    expect(JSON.stringify(statements(t))).toContain('arn:${AWS::Partition}:securityhub:eu-west-1:${AWS::AccountId}:product/${AWS::AccountId}/default');
+    const off = memberRoleTemplate(buildConfig({}));
+    expect(JSON.stringify(off)).not.toContain('securityhub:');
+  });
+
+  it('with members importing their own findings, neither the account nor the aggregate function gets a Security Hub action', () => {
+    const roles = orgStatements(buildConfig({ securityHub: { enabled: true } }), 'o-abc1234567', 'OpsbotsAudit');
+    expect(JSON.stringify(roles)).not.toContain('securityhub:');
   });
 });

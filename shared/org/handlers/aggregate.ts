@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { parseOrThrow } from '../../config/issues';
+import { RunBudget } from '../../deadline';
 import { deliverReport, type Delivery } from '../../deliver';
 import { NotifyError } from '../../errors';
 import { countFindings, type Counts } from '../../model';
@@ -13,7 +14,7 @@ import { accountIdSchema } from '../config';
 import { ownerStatePrefix, runIdSchema } from '../store';
 import { ownerFailures, ownerOutcome } from '../owner-mail';
 import { aggregateStep, ownerMailStep } from '../steps/aggregate';
-import { createOrgRuntime, orgStart, type OrgRuntime } from './runtime';
+import { createOrgRuntime, orgStart, type OrgInvocationContext, type OrgRuntime } from './runtime';
 
 /** One account's outcome in the Map (shared/deploy/state-machine.ts): its state, or the error its step failed with. */
 const outcomeSchema = z.strictObject({ accountId: accountIdSchema, state: z.string().optional(), error: z.string().max(256).optional() });
@@ -39,10 +40,10 @@ export function withOwnerState(env: NodeJS.ProcessEnv, rt: OrgRuntime): OrgRunti
   return { ...rt, ownerState: (id: string) => new S3StateStore(rt.clients, bucket, ownerStatePrefix(id), rt.config.region) };
 }
 
-/** Input: `{runId, dryRun, outcomes}`. Reads every result back, renders one report and delivers it as any run. */
+/** Input: `{runId, dryRun, outcomes}`. Reads every result back, renders one report and delivers it as any run, within the function's remaining time. */
 export function aggregateHandler(inject: () => OrgRuntime = () => withOwnerState(process.env, createOrgRuntime(process.env, normaliseOrgRun))) {
   const start = orgStart(inject);
-  return async (event: unknown): Promise<AggregateOutput | WarmupResponse> => {
+  return async (event: unknown, context?: OrgInvocationContext): Promise<AggregateOutput | WarmupResponse> => {
     const s = await start(event);
     if ('warm' in s) return s.warm;
     const e = parseOrThrow('event', aggregateEventSchema, event);
@@ -53,12 +54,18 @@ export function aggregateHandler(inject: () => OrgRuntime = () => withOwnerState
     const accounts = report.accounts ?? [];
     const tally = { audited: accounts.filter((a) => a.status === 'audited').length, skipped: accounts.filter((a) => a.status === 'skipped').length, notAudited: accounts.filter((a) => a.status === 'error').length };
     rt.log.info('org report', { runId: e.runId, state: report.state, accounts: tally, notAudited: accounts.filter((a) => a.status === 'error').map((a) => ({ id: a.id, reason: a.reason })) });
-    const delivered = await deliverReport({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log });
-    const sinks = await deliverSinks({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log, changes: delivered.changes });
-    // Owner mail after the organization report, whatever became of the sinks: each failure is reported below.
-    const owners = await ownerMailStep(steps, report);
-    const undelivered = [...sinks.failures, ...ownerFailures(owners)];
-    if (undelivered.length > 0) throw new NotifyError(`report not delivered: ${undelivered.join('; ')}`, 'NotDelivered');
-    return { runId: e.runId, state: report.state, subject: delivered.rendered.subject, accounts: tally, counts: countFindings(report.findings), delivery: delivered.delivery, ...(owners.length > 0 ? { owners: owners.map(ownerOutcome) } : {}) };
+    // Delivery's budget is what the function has left once the results are read (at most runSeconds).
+    const budget = new RunBudget(rt.config.deadlines, context?.getRemainingTimeInMillis());
+    try {
+      const delivered = await deliverReport({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log, budget });
+      const sinks = await deliverSinks({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log, changes: delivered.changes, budget });
+      // Owner mail after the organization report, whatever became of the sinks: each failure is reported below.
+      const owners = await ownerMailStep({ ...steps, budget }, report);
+      const undelivered = [...sinks.failures, ...ownerFailures(owners)];
+      if (undelivered.length > 0) throw new NotifyError(`report not delivered: ${undelivered.join('; ')}`, 'NotDelivered');
+      return { runId: e.runId, state: report.state, subject: delivered.rendered.subject, accounts: tally, counts: countFindings(report.findings), delivery: delivered.delivery, ...(owners.length > 0 ? { owners: owners.map(ownerOutcome) } : {}) };
+    } finally {
+      budget.dispose();
+    }
   };
 }
