@@ -90,8 +90,9 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       const say = toStdout ? err : out;
       const config = loadConfig({ stage: o.stage, file: o.config });
       // Files and the summary come before the send: a failed delivery loses nothing (exit 4).
-      // On a terminal, a long collection says how far it is (sources and regions read of the total), on stderr.
-      const progress = o.quiet ? undefined : (await import('./progress')).progressLine(terminal);
+      // On a terminal, a long collection says how far it is (sources and regions read of the total, or an
+      // organization's accounts done), on stderr; not with --quiet, nor when stdout carries a document.
+      const progress = o.quiet || toStdout ? undefined : (await import('./progress')).progressLine(terminal);
       const onReady = async ({ report, rendered, eml }: import('./run').ReadyOutput) => {
         progress?.clear();
         const table = o.quiet ? '' : findingsTable(report, filter);
@@ -110,7 +111,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       const common = { config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog(), onReady, ...(progress ? { onProgress: progress.onProgress } : {}) };
       let result: import('./run').CliRunResult;
       try {
-        result = org.isOrgRun(o, o.replay) ? await org.cliOrgRun({ ...common, org: org.orgSettings(config.organization, o), ...(o.results ? { resultsDir: o.results } : {}), ...(o.state ? { stateDir: o.state } : {}) }) : await cliRun(common);
+        result = org.isOrgRun(o, o.replay) ? await org.cliOrgRun({ ...common, org: org.orgSettings(config.organization, o), ...(o.results ? { resultsDir: o.results } : {}), ...(o.state ? { stateDir: o.state } : {}), ...(progress ? { progress: progress.org } : {}) }) : await cliRun(common);
       } catch (error) {
         progress?.clear();
         if (!(error instanceof UndeliveredError)) throw error;
@@ -133,10 +134,11 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .option('--regions <r1,r2>', 'record only these regions');
   orgOptions(rec)
     .action(async (o: { out: string; stage?: string; config?: string; regions?: string } & OrgFlags) => {
-      const [{ loadConfig }, { parseRegions }, { record, recordOrg, orgRecordLines, unreadable }, { MemoryLog }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger'), import('./org')]);
+      const [{ loadConfig }, { parseRegions }, { record, recordOrg, orgRecordLines, distinct }, { MemoryLog }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger'), import('./org')]);
       const config = loadConfig({ stage: o.stage, file: o.config });
       if (org.isOrgRun(o)) {
-        const recorded = await recordOrg({ config, org: org.orgSettings(config.organization, o), dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
+        const progress = (await import('./progress')).progressLine(terminal);
+        const recorded = await recordOrg({ config, org: org.orgSettings(config.organization, o), dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog(), ...(progress ? { progress: progress.org } : {}) }).finally(() => progress?.clear());
         // Fail closed like one account: what was recorded is kept, but an account or source missing is exit 2, each named.
         const lines = orgRecordLines(o.out, recorded);
         for (const line of lines.out) out(line);
@@ -146,10 +148,11 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       }
       const recorded = await record({ config, dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
       out(`recorded ${recorded.operations} operations of account ${recorded.account} into ${o.out}`);
-      for (const e of recorded.errors) out(`  not readable: ${unreadable(e)}`);
+      const gaps = distinct(recorded.errors);
+      for (const e of gaps) out(`  not readable: ${e}`);
       // What could not be read is recorded too (a replay reports it), but the recording is not whole: exit 2.
-      if (recorded.errors.length > 0) err(`opsbots: recording incomplete: ${recorded.errors.length} not readable: ${recorded.errors.map(unreadable).join(', ')}`);
-      setCode(recorded.errors.length > 0 ? EXIT.incomplete : EXIT.clean);
+      if (gaps.length > 0) err(`opsbots: recording incomplete: ${gaps.length} not readable: ${gaps.join(', ')}`);
+      setCode(gaps.length > 0 ? EXIT.incomplete : EXIT.clean);
     });
   cmd
     .command('demo')

@@ -11,7 +11,7 @@ import { resolveAuditIds } from '../shared/run';
 import { accountIdSchema, defaultOrganization, organizationSchema, ouIdSchema, roleNameSchema, externalIdSchema, type OrganizationSettings } from '../shared/org/config';
 import { DirOrgStore } from '../shared/org/store';
 import { MANAGEMENT_DIR, memberDir, orgRecording, requireOrgRecording } from '../shared/org/recording';
-import { newRunId, ownerMailStep, runOrganization } from '../shared/org/steps';
+import { newRunId, ownerMailStep, runOrganization, type OrgRunProgress } from '../shared/org/steps';
 import { ownerFailures } from '../shared/org/owner-mail';
 import { DirStateStore } from '../shared/state/store';
 import { EXIT } from './output';
@@ -88,6 +88,8 @@ export interface CliOrgRunOptions extends CliRunOptions {
   readonly org: OrganizationSettings;
   /** Keep every account's full result here (`<runId>/accounts/<id>.json`); default: a temporary folder, removed after. */
   readonly resultsDir?: string;
+  /** Accounts discovered, then done of the total (the terminal's progress line). */
+  readonly progress?: OrgRunProgress;
   /**
    * `sendWhen: changes` for owner mail: each account's previous findings are kept under `<stateDir>/accounts/<id>/`.
    * Absent: the previous findings are unknown, so each owner mail is sent and says so.
@@ -121,7 +123,7 @@ export async function cliOrgRun(opts: CliOrgRunOptions): Promise<CliRunResult> {
     const stateDir = opts.stateDir;
     const ownerState = stateDir === undefined ? undefined : (id: string) => new DirStateStore(join(stateDir, 'accounts', id));
     const steps = { config, org: opts.org, auditIds: opts.auditIds, clients, memberClients, store: new DirOrgStore(resultsDir), log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now, ...(ownerState ? { ownerState } : {}) };
-    const run = await runOrganization(steps, meta?.runId ?? newRunId(now));
+    const run = await runOrganization(steps, meta?.runId ?? newRunId(now), opts.progress);
     const result = await deliverRun({ ...opts, config, run, clients });
     // The organization report (and its files) first; then each owner's part. A failed one is exit 4.
     const owners = await ownerMailStep(steps, run);

@@ -19,8 +19,8 @@ import { AssumeRoleError, assumeMember, memberRoleArn } from '../shared/org/cred
 import { ASSUME_SOURCE } from '../shared/org/account';
 import { discover } from '../shared/org/discover';
 import { MANAGEMENT_DIR } from '../shared/org/recording';
-import { newRunId } from '../shared/org/steps';
-import { auditItems, type AccountItem, type Discovery } from '../shared/org/types';
+import { newRunId, type OrgRunProgress } from '../shared/org/steps';
+import { auditItems, type AccountItem } from '../shared/org/types';
 
 /** The recording was refused: nothing was written (exit 2). */
 export class NotRecordedError extends OpsbotsError {}
@@ -79,12 +79,6 @@ export interface OrgRecorded {
   readonly discoveryErrors: readonly SourceError[];
 }
 
-/** Progress of `record --org` (the same events as an organization run's). */
-export interface OrgRecordProgress {
-  discovered(d: Discovery): void;
-  accountDone(id: string, failed: boolean): void;
-}
-
 /**
  * `record --org`: the caller's Organizations and STS calls into `<dir>/management`, each member's read calls
  * (through its own role session) into `<dir>/accounts/<id>`, and meta.json with the run id, so that
@@ -93,7 +87,7 @@ export interface OrgRecordProgress {
  * `notRecorded` with the code and reason, and `unreadable` lists every source that answered an error, so
  * the recording says itself what it lacks. Never remediates.
  */
-export async function recordOrg(opts: { config: Config; org: OrganizationSettings; dir: string; regions?: readonly string[]; log: Log; progress?: OrgRecordProgress }): Promise<OrgRecorded> {
+export async function recordOrg(opts: { config: Config; org: OrganizationSettings; dir: string; regions?: readonly string[]; log: Log; progress?: OrgRunProgress }): Promise<OrgRecorded> {
   await identify(opts.config);
   const existed = existsSync(opts.dir);
   mkdirSync(opts.dir, { recursive: true });
@@ -159,7 +153,7 @@ async function recordMember(opts: { config: Config; org: OrganizationSettings; d
 }
 
 /** Each `source@region code` once (a source can fail for several audits, or several pages, the same way). */
-const distinct = (errors: readonly SourceError[]): string[] => [...new Set(errors.map(unreadable))];
+export const distinct = (errors: readonly SourceError[]): string[] => [...new Set(errors.map(unreadable))];
 
 /**
  * What `record --org` prints: every account in scope on stdout; on stderr, when anything is missing, one

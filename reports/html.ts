@@ -5,7 +5,7 @@ import type { StateEntry } from '../shared/state/snapshot';
 import { evidenceText } from './order';
 import { consoleLink } from './links';
 import { subject } from './subject';
-import { capped, cutNote, layout, listedActions, moreActionsNote, type Layout, type RenderOptions } from './layout';
+import { capped, cutNote, layout, moreActionsNote, type Layout, type RenderOptions } from './layout';
 import { actionItemHtml } from './actions';
 import { renderOrgHtml } from './org';
 
@@ -82,7 +82,7 @@ export function renderHtml(report: Report, opts: RenderOptions = {}, given?: Lay
   if (expired.length > 0) {
     parts.push(`<h2 ${H2}>Expired exemptions (${expired.length})</h2><p>No longer applied: renew or remove them.</p><ul>${expired.map((x) => `<li><code>${e(x.match)}</code> expired on ${e(x.expires)}${x.reason ? ` (${e(x.reason)})` : ''}: ${x.matched} finding(s) it covered are reported again</li>`).join('')}</ul>`);
   }
-  const steps = listedActions(report, opts);
+  const steps = l.actions;
   if (report.actions.length > 0) {
     parts.push(`<h2 ${H2}>Remediation</h2><ul>${steps.shown.map(actionItemHtml).join('')}</ul>${steps.more > 0 ? `<p>${e(moreActionsNote(steps.more))}</p>` : ''}`);
   }

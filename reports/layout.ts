@@ -52,25 +52,38 @@ export interface Layout {
   /** Suppressed findings listed (topPerAudit caps them too) and how many more are in the attachment. */
   readonly suppressed: readonly Finding[];
   readonly suppressedMore: number;
+  /** The remediation steps listed (listedActions). */
+  readonly actions: { readonly shown: readonly ActionResult[]; readonly more: number };
 }
 
 export function layout(report: Report, opts: RenderOptions = {}): Layout {
   const sorted = inReportOrder(report.findings);
-  const active = sorted.filter((f) => !f.suppressed);
+  // One pass over the findings, in report order, sorts them into their places (a large report has 100,000s).
+  const listed = new Map<string, Finding[]>();
+  const errors: Finding[] = [];
+  const suppressedAll: Finding[] = [];
+  for (const f of sorted) {
+    if (f.suppressed) suppressedAll.push(f);
+    else if (f.status === 'ERROR') errors.push(f);
+    else if (f.status === 'FAIL' || f.status === 'WARN') {
+      const list = listed.get(f.auditId);
+      if (list) list.push(f);
+      else listed.set(f.auditId, [f]);
+    }
+  }
   const sections: AuditSection[] = [];
   for (const a of report.audits) {
-    const all = active.filter((f) => f.auditId === a.id && (f.status === 'FAIL' || f.status === 'WARN'));
+    const all = listed.get(a.id) ?? [];
     if (all.length === 0) continue;
     const shown = opts.topPerAudit === undefined ? all : all.slice(0, opts.topPerAudit);
     const groups = SEVERITIES.map((severity) => ({ severity, findings: shown.filter((f) => f.severity === severity) })).filter((g) => g.findings.length > 0);
     sections.push({ id: a.id, title: a.title, groups, more: all.length - shown.length });
   }
-  const errors = active.filter((f) => f.status === 'ERROR');
   const of = (n: { source: string; region: string }) => (f: Finding) => f.resourceId === n.source && f.region === n.region;
   const unread = report.notEvaluated.map((n) => ({ ...n, audits: [...new Set(errors.filter(of(n)).map((f) => f.auditId))] }));
   const explained = (f: Finding) => report.notEvaluated.some((n) => of(n)(f));
-  const suppressed = capped(sorted.filter((f) => f.suppressed), opts.topPerAudit);
-  return { unread, errors: errors.filter((f) => !explained(f)), sections, suppressed: suppressed.shown, suppressedMore: suppressed.more };
+  const suppressed = capped(suppressedAll, opts.topPerAudit);
+  return { unread, errors: errors.filter((f) => !explained(f)), sections, suppressed: suppressed.shown, suppressedMore: suppressed.more, actions: listedActions(report, opts) };
 }
 
 /** The sentence under a cut attachment, shared by both bodies. */

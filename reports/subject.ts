@@ -1,9 +1,21 @@
 import type { Report } from '../shared/report';
-import { countFindings } from '../shared/model';
+import { countFindings, type Counts, type Finding } from '../shared/model';
+
+const counted = new WeakMap<readonly Finding[], Counts>();
+
+/** countFindings(), once per findings array: every body and the message's headers name the subject, and a report's findings never change. */
+function countsOf(findings: readonly Finding[]): Counts {
+  let counts = counted.get(findings);
+  if (!counts) {
+    counts = countFindings(findings);
+    counted.set(findings, counts);
+  }
+  return counts;
+}
 
 /** e.g. `[opsbots] prod-account prod: 7 FAIL, 3 WARN, incomplete (1 source unreadable)`. */
 export function subject(report: Report): string {
-  const counts = countFindings(report.findings);
+  const counts = countsOf(report.findings);
   const who = report.account.alias ?? report.account.id;
   const parts: string[] = [];
   if (counts.FAIL > 0) parts.push(`${counts.FAIL} FAIL`);

@@ -4,7 +4,7 @@ import type { StateEntry } from '../shared/state/snapshot';
 import { evidenceText } from './order';
 import { consoleLink } from './links';
 import { subject } from './subject';
-import { capped, cutNote, layout, listedActions, moreActionsNote, type Layout, type RenderOptions } from './layout';
+import { capped, cutNote, layout, moreActionsNote, type Layout, type RenderOptions } from './layout';
 import { actionLines } from './actions';
 import { renderOrgText } from './org';
 
@@ -72,7 +72,7 @@ export function renderText(report: Report, opts: RenderOptions = {}, given?: Lay
   if (expired.length > 0) {
     add(out, '', 'Expired exemptions (no longer applied: renew or remove them)', expired.map((x) => `  - ${x.match} expired on ${x.expires}${x.reason ? ` (${x.reason})` : ''}: ${x.matched} finding(s) it covered are reported again`));
   }
-  const steps = listedActions(report, opts);
+  const steps = l.actions;
   if (report.actions.length > 0) {
     add(out, '', 'Remediation', steps.shown.flatMap((a) => actionLines(a)), steps.more > 0 ? [`  ... ${moreActionsNote(steps.more)}`] : []);
   }

@@ -2,12 +2,12 @@ import { AUDITS } from '../audits/index';
 import { finishAuditRun, type AuditRunConfig } from '../config/audit-run';
 import type { RunBudget } from '../deadline';
 import { parseOrgRun, type OrgRunConfig, type OrgRuntime } from './handlers/runtime';
+import { listedOrAll } from './parts';
 import type { OrgSteps } from './steps/types';
 
 /** The audits a stage runs in its members: those it lists, or every registered one (what `run all --org` reads). */
 export function memberAudits(config: Pick<AuditRunConfig, 'audits'>) {
-  const listed = AUDITS.filter((a) => config.audits[a.id]?.deployed);
-  return listed.length > 0 ? listed : [...AUDITS];
+  return listedOrAll(AUDITS, (id) => config.audits[id]?.deployed === true);
 }
 
 /** The account and aggregate functions' cold start: the stage file they are given, each audit's settings checked against the registry. */
@@ -18,5 +18,5 @@ export function normaliseOrgRun(stage: string, raw: unknown): OrgRunConfig {
 /** The steps' options from a cold-started runtime, for one invocation. */
 export function orgSteps(rt: OrgRuntime, dryRun: boolean, budget?: RunBudget): OrgSteps {
   const c = rt.config;
-  return { config: c, org: c.organization, auditIds: memberAudits(c).map((a) => a.id), clients: rt.clients, memberClients: rt.memberClients, store: rt.store, log: rt.log, dryRun, ...(rt.now ? { now: rt.now } : {}), ...(budget ? { budget } : {}), ...(rt.ownerState ? { ownerState: rt.ownerState } : {}) };
+  return { config: c, org: c.organization, auditIds: memberAudits(c).map((a) => a.id), clients: rt.clients, memberClients: rt.memberClients, store: rt.store, log: rt.log, dryRun, ...(rt.now ? { now: rt.now } : {}), mapPayloadLimit: rt.mapPayloadLimit, ...(budget ? { budget } : {}), ...(rt.ownerState ? { ownerState: rt.ownerState } : {}) };
 }

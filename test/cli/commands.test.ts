@@ -203,3 +203,32 @@ describe('cli: progress on a terminal', () => {
     expect(writes).toEqual([]);
   });
 });
+
+describe('cli: progress of an organization run on a terminal', () => {
+  const args = ['node', 'opsbots', 'run', 'iam-root-mfa', '--replay', 'sample/org', '--dry-run'];
+  const PROGRESS = /^\r\x1b\[Korganization: (\d+) accounts discovered \((\d+) to audit, 1 skipped\); accounts (\d+)\/(\d+) done(?:, (\d+) failed)?$/;
+
+  it('shows the accounts discovered, then accounts done of the total with the failures, on stderr only, and erases the line before the report', async () => {
+    const writes: string[] = [];
+    const out: string[] = [];
+    const code = await main(args, (s) => out.push(s), (s) => out.push(s), { isTTY: true, write: (t) => void writes.push(t) });
+    expect(code).toBe(2);
+    const seen = writes.map((w) => PROGRESS.exec(w)).filter((m) => m !== null);
+    expect(seen.length).toBe(writes.length - 1);
+    // The sample organization: 4 accounts, 3 to audit (one without the role), 1 suspended.
+    expect(seen.map((m) => [m[1], m[2], m[4]])).toEqual(Array.from({ length: 4 }, () => ['4', '3', '3']));
+    expect(seen.map((m) => Number(m[3]))).toEqual([0, 1, 2, 3]);
+    expect(seen.at(-1)?.[5]).toBe('1');
+    expect(writes.at(-1)).toBe('\r\x1b[K');
+    expect(out.join('\n')).not.toMatch(/accounts discovered|done/);
+  });
+
+  it('writes nothing off a terminal, nor with --quiet, nor when stdout carries the JSON', async () => {
+    const writes: string[] = [];
+    const terminal = { isTTY: true, write: (t: string) => void writes.push(t) };
+    await main(args, () => undefined, () => undefined, { isTTY: false, write: (t) => void writes.push(t) });
+    await main([...args, '--quiet'], () => undefined, () => undefined, terminal);
+    await main([...args, '--json', '-'], () => undefined, () => undefined, terminal);
+    expect(writes).toEqual([]);
+  });
+});

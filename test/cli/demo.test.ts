@@ -2,7 +2,25 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
+import { spawnSync } from 'node:child_process';
 import { demo } from '../../cli/demo';
+
+const SAMPLE = join(__dirname, '..', '..', 'sample');
+
+/** A security group rule as the sample recording has it (DescribeSecurityGroupRules, every page). */
+function recordedRule(region: string, ruleId: string): Record<string, unknown> {
+  const pages = JSON.parse(readFileSync(join(SAMPLE, 'ec2', region, 'DescribeSecurityGroupRules.json'), 'utf8')) as { output: { SecurityGroupRules: { SecurityGroupRuleId: string }[] } }[];
+  const rule = pages.flatMap((p) => p.output.SecurityGroupRules).find((r) => r.SecurityGroupRuleId === ruleId);
+  if (!rule) throw new Error(`no rule ${ruleId} in the ${region} recording`);
+  return rule;
+}
+
+/** The arguments `aws` receives when `command` is pasted into bash (`aws` replaced by a function that prints them). */
+function awsArgv(command: string): string[] {
+  const run = spawnSync('bash', ['-c', 'aws() { printf "%s\\0" "$@"; }; eval "$1"', 'bash', command], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`bash could not run ${command}: ${run.stderr}`);
+  return run.stdout.split('\0').slice(0, -1);
+}
 
 describe('npm run demo', () => {
   it('runs every audit on the sample, writes the report files and delivers the email to a local SES server', async () => {
@@ -40,6 +58,20 @@ describe('npm run demo', () => {
     expect(printedText).toMatch(/stop i-0a00000000000000a \(us-east-1\): done: stop done\n {6}undo: aws ec2 start-instances --instance-ids i-0a00000000000000a --region us-east-1/);
     expect(printedText).toContain(`undo: aws ec2 delete-tags --region us-east-1 --resources i-0a000000000000001 --tags '[{"Key":"opsbots:action","Value":"stop@2026-11-22"}]'`);
     expect(mail.text).toContain('      undo: aws iam update-access-key --user-name old-svc --access-key-id AKIAOLDSVC0000000001 --status Active');
+    // The sample revokes postgres-mixed's world-open 5432 in both readable regions (its 10.0.0.0/8 rule stays);
+    // each revoke is printed with a command that, pasted into a shell, re-authorizes exactly the revoked rule.
+    for (const [region, groupId, ruleId] of [['us-east-1', 'sg-ebd817282962eb4b8', 'sgr-fe9ea5a7b45245510'], ['eu-west-1', 'sg-39dd61b9fd7f40099', 'sgr-ee36bf97e77488834']] as const) {
+      const undo = new RegExp(`  - revoke-ingress ${groupId} \\(${region}\\): done: revoked tcp 5432 from 0\\.0\\.0\\.0/0 .*\\[${ruleId}\\]\n {6}undo: (.+)`).exec(printedText)?.[1];
+      if (undo === undefined) throw new Error(`no revoke of ${groupId} (${region}) with its undo in the demo output`);
+      expect(mail.text).toContain(`undo: ${undo}`);
+      const rule = recordedRule(region, ruleId);
+      expect(rule).toMatchObject({ GroupId: groupId, CidrIpv4: '0.0.0.0/0', IsEgress: false });
+      const argv = awsArgv(undo);
+      expect(argv).toEqual(['ec2', 'authorize-security-group-ingress', '--region', region, '--group-id', groupId, '--ip-permissions', expect.any(String)]);
+      expect(JSON.parse(argv[7] ?? '')).toEqual([{ IpProtocol: rule.IpProtocol, FromPort: rule.FromPort, ToPort: rule.ToPort, IpRanges: [{ CidrIp: rule.CidrIpv4, Description: rule.Description }] }]);
+    }
+    // A demo shows changes, not failures: every remediation it attempts has a recorded answer.
+    expect(printed.join('\n')).not.toMatch(/: failed: /);
     expect(mail.html).toContain('bob');
     expect(mail.text).toContain('bob');
     // --stats' figures: wall time for every phase, the send to the local SES server included.

@@ -116,6 +116,14 @@ describe('deploy: organization settings', () => {
     expect(d.resources.Resources.OrgScheduleRole).toBeUndefined();
   });
 
+  it('splitRegions deploys a state machine whose items carry their part; a stage the discover step would refuse fails to package', () => {
+    const selector = (stage: Parameters<typeof buildDeployment>[1]) => (buildDeployment('x', stage).resources.Resources.OrgStateMachine as any).Properties.Definition.States[STATES.accounts].ItemSelector;
+    expect(selector({ regions: ['eu-west-1'], organization: { ...base.organization, splitRegions: true } })).toMatchObject({ 'part.$': '$$.Map.Item.Value.part' });
+    expect(selector(base)['part.$']).toBeUndefined();
+    expect(problem(() => buildDeployment('x', { organization: { ...base.organization, splitRegions: true } }))).toMatch(/organization\.splitRegions: needs an explicit regions list/);
+    expect(problem(() => buildDeployment('x', { organization: { ...base.organization, splitRegions: 'yes' } }))).toMatch(/organization\.splitRegions/);
+  });
+
   it('a stage without an organization block deploys none of it', () => {
     const d = buildDeployment('x', {});
     expect(Object.keys(d.functions).filter((k) => k.startsWith('org'))).toEqual([]);

@@ -3,7 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localEndpoint } from '../aws/local-endpoint';
-import { opsbotsIn } from '../cli/invoke';
+import { ROOT, opsbotsIn } from '../cli/invoke';
+import { main } from '../../cli/main';
+import { orgRecordLines } from '../../cli/record';
 
 /** The command as a process, with this test's environment (its endpoint and test-only credentials). */
 const opsbots = (...args: string[]) => opsbotsIn(process.env, ...args);
@@ -171,4 +173,58 @@ describe('opsbots record --org (the command as a process), then run --replay of 
     expect(outcome(join(dir, 'replay.json'))).toEqual(outcome(join(dir, 'live.json')));
     expect(findingsOf(join(dir, 'replay.json')).some((f) => f.status === 'ERROR')).toBe(false);
   }, 60_000);
+
+  it('on a terminal shows the accounts discovered and recorded of the total, with the failures, on stderr only', async () => {
+    const server = await localEndpoint(organization([]));
+    process.env.AWS_ENDPOINT_URL = server.url;
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-record-org-'));
+    writeFileSync(join(dir, 'stage.yml'), 'region: us-east-1\nregions: [us-east-1]\nmaxAttempts: 1\n');
+    const writes: string[] = [];
+    const printed: string[] = [];
+    try {
+      const code = await main(['node', 'opsbots', 'record', '--org', '--out', join(dir, 'recording'), '--config', join(dir, 'stage.yml')], (t) => printed.push(t), (t) => printed.push(t), { isTTY: true, write: (t) => void writes.push(t) });
+      expect(code).toBe(2);
+    } finally {
+      await server.close();
+    }
+    expect(writes[0]).toBe('\r\x1b[Korganization: 3 accounts discovered (2 to audit, 1 skipped); accounts 0/2 done');
+    expect(writes).toContain('\r\x1b[Korganization: 3 accounts discovered (2 to audit, 1 skipped); accounts 2/2 done, 1 failed');
+    expect(writes.at(-1)).toBe('\r\x1b[K');
+    expect(printed.join('\n')).not.toContain('accounts discovered');
+  }, 60_000);
+});
+
+describe('record --org: what it prints and what a recording says it lacks', () => {
+  const error = (source: string, region: string, code: string) => ({ source, region, code, message: 'm' });
+
+  it('names each account not recorded and each source not readable once, the organization\'s own gaps too', () => {
+    const lines = orgRecordLines('rec', {
+      operations: 10,
+      discoveryErrors: [error('organizations.parents', 'global', 'AccessDenied')],
+      accounts: [
+        { id: MEMBER, plan: 'audit', errors: [error('iam.credentialReport', 'global', 'MalformedReport'), error('iam.credentialReport', 'global', 'MalformedReport')] },
+        { id: NO_ROLE, plan: 'audit', errors: [error('sts.assumeRole', 'global', 'AccessDenied')], notRecorded: { code: 'AccessDenied', reason: 'could not assume r: AccessDenied' } },
+        { id: SUSPENDED, plan: 'skip', reason: 'SUSPENDED', errors: [] },
+      ],
+    });
+    expect(lines.out).toEqual(['recorded the organization into rec: 3 accounts in scope', `  ${MEMBER} recorded; not readable: iam.credentialReport@global MalformedReport`, `  ${NO_ROLE} NOT RECORDED: could not assume r: AccessDenied`, `  ${SUSPENDED} skip: SUSPENDED`]);
+    expect(lines.err).toEqual([
+      'opsbots: recording incomplete: 1 account not recorded, 2 sources not readable (a replay reports each as ERROR):',
+      '  organization not readable: organizations.parents@global AccessDenied',
+      `  ${MEMBER} not readable: iam.credentialReport@global MalformedReport`,
+      `  ${NO_ROLE} not recorded: could not assume r: AccessDenied`,
+    ]);
+  });
+
+  it('the bundled sample organization says in meta.json exactly what its replay reports as not audited or not read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-sample-org-'));
+    const out: string[] = [];
+    await main(['node', 'opsbots', 'run', 'all', '--replay', join(ROOT, 'sample', 'org'), '--config', join(ROOT, 'config', 'sample.yml'), '--dry-run', '--json', join(dir, 'f.json')], (t) => out.push(t), (t) => out.push(t));
+    const run = JSON.parse(readFileSync(join(dir, 'f.json'), 'utf8')) as { accounts: { id: string; status: string }[]; notEvaluated: { account?: string; source: string; region: string; code: string }[] };
+    const meta = JSON.parse(readFileSync(join(ROOT, 'sample', 'org', 'meta.json'), 'utf8')) as { complete: boolean; notRecorded: Record<string, unknown>; unreadable: unknown[] };
+    expect(meta.complete).toBe(false);
+    expect(Object.keys(meta.notRecorded)).toEqual(run.accounts.filter((a) => a.status === 'error').map((a) => a.id));
+    const read = run.notEvaluated.filter((e) => e.account === undefined || !(e.account in meta.notRecorded)).map(({ account, source, region, code }) => ({ ...(account ? { account } : {}), source, region, code }));
+    expect(meta.unreadable).toEqual(read);
+  });
 });

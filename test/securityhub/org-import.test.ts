@@ -7,7 +7,7 @@ import { MemoryOrgStore } from '../../shared/org/store';
 import { runOrganization, type OrgSteps } from '../../shared/org/steps';
 import { deliverSinks } from '../../shared/sinks';
 import { deliverRun } from '../../cli/run';
-import { EXIT } from '../../cli/output';
+import { EXIT, sinkLines } from '../../cli/output';
 import { asffFinding, productArn } from '../../reports/asff';
 import { finding } from '../../shared/model';
 import type { Report } from '../../shared/report';
@@ -109,6 +109,7 @@ describe('security hub in an organization run: each member imports its own findi
     ]);
     expect(sinks.failures).toEqual([]);
     expect(sinks.securityHub).toEqual({ sent: true, region: REGION, imported: 3, archived: 0, calls: 3, failed: [], accounts: 3 });
+    expect(sinkLines(sinks)).toEqual([`security hub (${REGION}): 3 imported (0 archived as resolved) in 3 calls in 3 member accounts, each in its own Security Hub`]);
   });
 
   it('a member whose import is denied is named with its account and code, the others are still imported, and the CLI exits 4', async () => {

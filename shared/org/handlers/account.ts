@@ -6,12 +6,13 @@ import { normaliseOrgRun, orgSteps } from '../audits';
 import { accountIdSchema } from '../config';
 import { runIdSchema } from '../store';
 import { accountStep, type AccountOutput } from '../steps/account';
-import { createOrgRuntime, orgStart, type OrgInvocationContext, type OrgRuntime } from './runtime';
+import { createOrgRuntime, orgStart, partSchema, type OrgInvocationContext, type OrgRuntime } from './runtime';
 
 export const accountEventSchema = z.strictObject({
   runId: runIdSchema,
   partition: z.string().regex(/^aws(-[a-z-]+)?$/, 'an AWS partition (aws, aws-us-gov, aws-cn...)'),
   account: z.strictObject({ id: accountIdSchema, name: z.string() }),
+  part: partSchema.optional(),
   dryRun: z.boolean().default(false),
 });
 

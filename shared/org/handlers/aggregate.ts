@@ -13,11 +13,12 @@ import { normaliseOrgRun, orgSteps } from '../audits';
 import { accountIdSchema } from '../config';
 import { ownerStatePrefix, runIdSchema } from '../store';
 import { ownerFailures, ownerOutcome } from '../owner-mail';
+import { PART_SOURCE, partKey } from '../parts';
 import { aggregateStep, ownerMailStep } from '../steps/aggregate';
-import { createOrgRuntime, orgStart, type OrgInvocationContext, type OrgRuntime } from './runtime';
+import { createOrgRuntime, orgStart, partSchema, type OrgInvocationContext, type OrgRuntime } from './runtime';
 
 /** One account's outcome in the Map (shared/deploy/state-machine.ts): its state, or the error its step failed with. */
-const outcomeSchema = z.strictObject({ accountId: accountIdSchema, state: z.string().optional(), error: z.string().max(256).optional() });
+const outcomeSchema = z.strictObject({ accountId: accountIdSchema, part: partSchema.optional(), state: z.string().optional(), error: z.string().max(256).optional() });
 
 export const aggregateEventSchema = z.strictObject({ runId: runIdSchema, dryRun: z.boolean().default(false), outcomes: z.array(outcomeSchema).default([]) });
 
@@ -48,12 +49,12 @@ export function aggregateHandler(inject: () => OrgRuntime = () => withOwnerState
     if ('warm' in s) return s.warm;
     const e = parseOrThrow('event', aggregateEventSchema, event);
     const { rt } = s;
-    const failures = new Map(e.outcomes.flatMap((o) => (o.error === undefined ? [] : [[o.accountId, o.error] as const])));
+    const failures = new Map(e.outcomes.flatMap((o) => (o.error === undefined ? [] : [[partKey(o.accountId, o.part), o.error] as const])));
     const steps = orgSteps(rt, e.dryRun);
     const report = await aggregateStep(steps, { runId: e.runId, failures });
     const accounts = report.accounts ?? [];
     const tally = { audited: accounts.filter((a) => a.status === 'audited').length, skipped: accounts.filter((a) => a.status === 'skipped').length, notAudited: accounts.filter((a) => a.status === 'error').length };
-    rt.log.info('org report', { runId: e.runId, state: report.state, accounts: tally, notAudited: accounts.filter((a) => a.status === 'error').map((a) => ({ id: a.id, reason: a.reason })) });
+    rt.log.info('org report', { runId: e.runId, state: report.state, accounts: tally, notAudited: accounts.filter((a) => a.status === 'error').map((a) => ({ id: a.id, reason: a.reason })), notRead: report.notEvaluated.filter((x) => x.source === PART_SOURCE).map((x) => x.message) });
     // Delivery's budget is what the function has left once the results are read (at most runSeconds).
     const budget = new RunBudget(rt.config.deadlines, context?.getRemainingTimeInMillis());
     try {

@@ -1,7 +1,7 @@
-import type { OrgRuntime } from './runtime';
+import type { OrgRunConfig, OrgRuntime } from './runtime';
 import { createOrgRuntime } from './runtime';
 import { normaliseOrgRun } from '../audits';
-import { discoverHandler } from './discover';
+import { discoverHandler, type DiscoverConfig } from './discover';
 import { accountHandler } from './account';
 import { aggregateHandler, withOwnerState } from './aggregate';
 
@@ -22,6 +22,16 @@ export function orgRuntime(env: NodeJS.ProcessEnv, overrides: Partial<OrgRuntime
   return withOwnerState(env, createOrgRuntime(env, normaliseOrgRun, overrides));
 }
 
+/** What discover reads of a full config (the discover function reads it from the stage file: readDiscoverConfig). */
+export function discoverConfigOf(c: OrgRunConfig): DiscoverConfig {
+  const ids = (pick: (a: OrgRunConfig['audits'][string]) => boolean) => Object.values(c.audits).flatMap((a) => (pick(a) ? [a.id] : []));
+  return { ...c, listed: ids((a) => a.deployed), remediated: ids((a) => a.remediation !== null) };
+}
+
 export function orgHandlers(inject: () => OrgRuntime = () => orgRuntime(process.env)) {
-  return { discover: discoverHandler(inject), account: accountHandler(inject), aggregate: aggregateHandler(inject) };
+  const forDiscover = () => {
+    const rt = inject();
+    return { ...rt, config: discoverConfigOf(rt.config) };
+  };
+  return { discover: discoverHandler(forDiscover), account: accountHandler(inject), aggregate: aggregateHandler(inject) };
 }

@@ -5,13 +5,16 @@ import { auditRunShape, type AuditRunConfig } from '../../config/audit-run';
 import type { CoreConfig } from '../../config/core';
 import { runtimeEnv } from '../../config/env';
 import { parseOrThrow } from '../../config/issues';
+import { regionSchema } from '../../config/schemas';
 import { ConfigError } from '../../errors';
 import { createRuntime, type ReadConfig, type Runtime } from '../../runtime';
 import { answerWarmup, coldStartTracker, type WarmupResponse } from '../../warmer/is-warmup';
 import { organizationSchema, type OrganizationSettings } from '../config';
+import { GLOBAL_PART } from '../parts';
 import { memberDir, orgRecording } from '../recording';
 import type { StateStore } from '../../state/store';
 import { S3OrgStore, type OrgResultStore } from '../store';
+import { STATE_PAYLOAD_BYTES } from '../steps/discover';
 
 /**
  * What the three organization Lambdas share at cold start: the stage file they are given (an audit run plus
@@ -43,7 +46,12 @@ export interface OrgRuntime<C extends OrgCoreConfig = OrgRunConfig> extends Runt
   /** Each account's previous findings for its owner mail (`sendWhen: changes`): the aggregate's only (handlers/aggregate.ts). */
   readonly ownerState?: (accountId: string) => StateStore;
   readonly memberClients: (accountId: string, credentials: AwsCredentialIdentityProvider) => Clients;
+  /** What the Map's items and outcomes must fit (default STATE_PAYLOAD_BYTES): discover refuses a larger run. */
+  readonly mapPayloadLimit: number;
 }
+
+/** A part of a split account (organization.splitRegions): `global` or a region. */
+export const partSchema = z.union([z.literal(GLOBAL_PART), regionSchema], { error: 'global or a region name' });
 
 /** Default key prefix of the runs in the stage's state bucket. */
 export const ORG_RUNS_PREFIX = 'org-runs';
@@ -69,7 +77,7 @@ export function createOrgRuntime<C extends OrgCoreConfig>(env: NodeJS.ProcessEnv
     overrides.memberClients ??
     ((id: string, credentials: AwsCredentialIdentityProvider) =>
       new Clients({ maxAttempts: config.maxAttempts, defaultRegion: env.AWS_REGION ?? config.region, requestTimeoutMs: config.deadlines.requestSeconds * 1000, credentials, stats: base.clients.stats, ...(replay ? { replayDir: memberDir(replay, meta, id) } : {}) }));
-  return { ...base, store, memberClients, ...(overrides.ownerState ? { ownerState: overrides.ownerState } : {}) };
+  return { ...base, store, memberClients, mapPayloadLimit: overrides.mapPayloadLimit ?? STATE_PAYLOAD_BYTES, ...(overrides.ownerState ? { ownerState: overrides.ownerState } : {}) };
 }
 
 /** The Lambda context's clock: an account step's budget fits the function's timeout. */

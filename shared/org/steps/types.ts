@@ -8,6 +8,8 @@ import type { OrgResultStore } from '../store';
  */
 export interface OrgSteps extends AccountRunOptions {
   readonly store: OrgResultStore;
+  /** The state payload the Map's items and outcomes must fit (the discover Lambda: STATE_PAYLOAD_BYTES); absent (the CLI): no limit. */
+  readonly mapPayloadLimit?: number;
   /** `sendWhen: changes` for owner mail: each account's previous findings (absent: unknown, so the mail is sent). */
   readonly ownerState?: (accountId: string) => StateStore;
 }
