@@ -25,7 +25,8 @@ export type Answer = Reply | 'drop' | 'hang' | { readonly after: number; readonl
  * A loopback HTTP server standing in for every AWS service at once (AWS_ENDPOINT_URL): the service and
  * region come from the request's SigV4 credential scope, the operation from the query `Action`, the JSON
  * `X-Amz-Target`, or the REST path. `answer` decides each reply. `aborted()` counts the requests whose
- * connection the client closed before an answer: a deadline that really aborts shows up there.
+ * connection the client closed before an answer: a deadline that really aborts shows up there; `lateSent()`
+ * the late answers a client was still waiting for.
  */
 export async function fakeAws(answer: (call: Call) => Answer) {
   const counts = new Map<string, number>();
@@ -33,6 +34,7 @@ export async function fakeAws(answer: (call: Call) => Answer) {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let aborted = 0;
+  let lateSent = 0;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -67,6 +69,8 @@ export async function fakeAws(answer: (call: Call) => Answer) {
       if ('after' in a) {
         const t = setTimeout(() => {
           timers.delete(t);
+          if (res.destroyed || req.socket.destroyed) return;
+          lateSent += 1;
           send(a.reply);
         }, a.after);
         timers.add(t);
@@ -85,6 +89,8 @@ export async function fakeAws(answer: (call: Call) => Answer) {
     url: `http://127.0.0.1:${port}`,
     calls: () => [...calls],
     aborted: () => aborted,
+    /** Late answers (`{ after }`) sent because the connection was still open when they were due. */
+    lateSent: () => lateSent,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);

@@ -15,7 +15,7 @@ import { organizationSchema } from '../../shared/org/config';
 import { ownerFailures, ownerLines, type OwnerDelivery } from '../../shared/org/owner-mail';
 import { MemoryOrgStore } from '../../shared/org/store';
 import { ownerMailStep, runOrganization, type OrgSteps } from '../../shared/org/steps';
-import { DirStateStore } from '../../shared/state/store';
+import { DirStateStore } from '../../shared/state/dir';
 import type { Report } from '../../shared/report';
 import { renderText } from '../../reports/text';
 import { buildConfig, configProblem } from '../builders';
