@@ -6,7 +6,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { Clients } from '../../shared/aws/clients';
 import { LAMBDA_MARGIN_MS } from '../../shared/deadline';
 import { MemoryLog } from '../../shared/logger';
-import { orgHandlers, orgRuntime, type OrgRuntime } from '../../shared/org/handlers';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { orgHandlers, orgRuntime, type AggregateOutput, type OrgRuntime } from '../../shared/org/handlers';
+import { memoryS3 } from '../state/memory-s3';
 import { MemoryOrgStore, OrgStoreError } from '../../shared/org/store';
 import { partKey } from '../../shared/org/parts';
 import { mapPayloadBytes } from '../../shared/org/steps';
@@ -105,6 +108,27 @@ describe('organization state machine (generated ASL, run with aws-local-stepfunc
     // The discover role grants DISCOVERY_ACTIONS (test/deploy/organization.test.ts): the code calls nothing else.
     expect(DISCOVERY_ACTIONS).toEqual(expect.arrayContaining(run.orgActions));
     expect(run.orgActions).toEqual(expect.arrayContaining(['organizations:ListAccounts', 'organizations:ListParents']));
+  });
+
+  it('owner mail with sendWhen: changes: the aggregate sends each owner their part, keeps each account\'s state in the bucket, and stays quiet for an unchanged account', async () => {
+    const s3 = mockClient(S3Client);
+    const ses = mockClient(SESv2Client);
+    try {
+      const objects = memoryS3(s3);
+      ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+      const stage = { notify: { from: 'bots@example.com', to: ['sec@example.com'], sendWhen: 'changes', accountOwnerTag: 'owner' } };
+      const members = { '222222222222': { users: [consoleUser('222222222222', 'bob', false)] }, '333333333333': { users: [] } };
+      const first = await execute(members, { stage });
+      // The fixture tags only 222222222222 with an owner.
+      expect((first.output as unknown as AggregateOutput).owners).toEqual([{ account: '222222222222', sent: true }]);
+      expect([...objects.keys()].filter((k) => k.includes('org-state/')).sort()).toEqual(['opsbots-prod-state/org-state/222222222222/iam-console-mfa.json', 'opsbots-prod-state/org-state/222222222222/iam-root-mfa.json']);
+      const second = await execute(members, { stage });
+      expect((second.output as unknown as AggregateOutput).owners).toEqual([{ account: '222222222222', sent: false, reason: 'sendWhen=changes and nothing changed since the last run' }]);
+      expect(ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses)).toEqual([['sec@example.com'], ['a@example.com'], ['sec@example.com']]);
+    } finally {
+      s3.restore();
+      ses.restore();
+    }
   });
 
   it('runs accounts in parallel up to accountConcurrency', async () => {
