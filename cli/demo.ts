@@ -6,6 +6,7 @@ import { SAMPLE_DIR } from '../shared/paths';
 import { MemoryLog } from '../shared/logger';
 import { cliRun } from './run';
 import { cliOrgRun, orgSettings } from './org';
+import { ownerFailures, ownerLines } from '../shared/org/owner-mail';
 import type { Config } from '../shared/config/index';
 import type { ActionResult } from '../shared/actions/types';
 import { accountsTable, actionsText, statsTable, summaryTable, writeFile, writeOut } from './output';
@@ -34,6 +35,11 @@ async function demoOrganization(config: Config, opts: { out: string; print: (s: 
   printChanges(result.report.actions, opts.print);
   if (!result.delivery.sent) throw new Error(`demo organization email not delivered: ${result.delivery.reason}`);
   opts.print(`email "${result.rendered.subject}" delivered to the local SES server (${result.delivery.to.join(', ')})`);
+  // notify.accountOwnerTag (config/sample.yml): each tagged account's part went to its owner, to the same local server.
+  for (const w of org?.ownerMail?.warnings ?? []) opts.print(`owner tag warning: account ${w.account} (${w.name}): ${w.problem}`);
+  for (const line of ownerLines(result.owners ?? [])) opts.print(line);
+  const failed = ownerFailures(result.owners ?? []);
+  if (failed.length > 0) throw new Error(`demo owner mail not delivered: ${failed.join('; ')}`);
   opts.print(`wrote ${writeOut(join(opts.out, 'org'), result.rendered, result.eml).join(', ')}`);
 }
 

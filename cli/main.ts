@@ -80,6 +80,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .addHelpText('after', ORG_HELP);
   orgOptions(run)
     .option('--results <dir>', '--org: keep every account\'s full result under this folder')
+    .option('--split-regions', '--org: each account\'s global sources, and each region, as a step of its own (organization.splitRegions; needs a regions list)')
     .option('--state <dir>', '--org with notify.accountOwnerTag and sendWhen: changes: keep each account\'s findings here, so its owner gets mail only when they change')
     .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; csv?: string; status?: string; severity?: string; quiet: boolean; out?: string; ocsf?: string; asff?: string; replay?: string; stats: boolean; verbose: boolean; results?: string; state?: string } & OrgFlags) => {
       const [{ loadConfig }, { parseRegions, parseSet }, { cliRun, UndeliveredError }, { MemoryLog, createLogger }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./run'), import('../shared/logger'), import('./org')]);
@@ -134,7 +135,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
     .option('--regions <r1,r2>', 'record only these regions');
   orgOptions(rec)
     .action(async (o: { out: string; stage?: string; config?: string; regions?: string } & OrgFlags) => {
-      const [{ loadConfig }, { parseRegions }, { record, recordOrg, orgRecordLines, unreadable }, { MemoryLog }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger'), import('./org')]);
+      const [{ loadConfig }, { parseRegions }, { record, recordOrg, orgRecordLines, distinct }, { MemoryLog }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./record'), import('../shared/logger'), import('./org')]);
       const config = loadConfig({ stage: o.stage, file: o.config });
       if (org.isOrgRun(o)) {
         const progress = (await import('./progress')).progressLine(terminal);
@@ -148,10 +149,11 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
       }
       const recorded = await record({ config, dir: o.out, regions: parseRegions(o.regions), log: new MemoryLog() });
       out(`recorded ${recorded.operations} operations of account ${recorded.account} into ${o.out}`);
-      for (const e of recorded.errors) out(`  not readable: ${unreadable(e)}`);
+      const gaps = distinct(recorded.errors);
+      for (const e of gaps) out(`  not readable: ${e}`);
       // What could not be read is recorded too (a replay reports it), but the recording is not whole: exit 2.
-      if (recorded.errors.length > 0) err(`opsbots: recording incomplete: ${recorded.errors.length} not readable: ${recorded.errors.map(unreadable).join(', ')}`);
-      setCode(recorded.errors.length > 0 ? EXIT.incomplete : EXIT.clean);
+      if (gaps.length > 0) err(`opsbots: recording incomplete: ${gaps.length} not readable: ${gaps.join(', ')}`);
+      setCode(gaps.length > 0 ? EXIT.incomplete : EXIT.clean);
     });
   cmd
     .command('demo')

@@ -13,7 +13,7 @@ import { DirOrgStore } from '../shared/org/store';
 import { MANAGEMENT_DIR, memberDir, orgRecording, requireOrgRecording } from '../shared/org/recording';
 import { newRunId, ownerMailStep, runOrganization, type OrgRunProgress } from '../shared/org/steps';
 import { ownerFailures } from '../shared/org/owner-mail';
-import { DirStateStore } from '../shared/state/store';
+import { DirStateStore } from '../shared/state/dir';
 import { EXIT } from './output';
 import { deliverRun, type CliRunOptions, type CliRunResult } from './run';
 
@@ -29,6 +29,8 @@ export interface OrgFlags {
   readonly externalId?: string;
   readonly accountConcurrency?: string;
   readonly includeManagementAccount?: boolean;
+  /** `run --split-regions`: organization.splitRegions for this run. */
+  readonly splitRegions?: boolean;
 }
 
 function list(flag: string, value: string | undefined, item: z.ZodType<string>): string[] | undefined {
@@ -65,6 +67,7 @@ export function orgSettings(base: OrganizationSettings | undefined, f: OrgFlags)
     ...(f.externalId !== undefined ? { externalId: one('--external-id', f.externalId, externalIdSchema) } : {}),
     ...(concurrency !== undefined ? { accountConcurrency: concurrency } : {}),
     ...(f.includeManagementAccount ? { includeManagementAccount: true } : {}),
+    ...(f.splitRegions ? { splitRegions: true } : {}),
   };
   const parsed = organizationSchema.safeParse(merged);
   if (!parsed.success) {

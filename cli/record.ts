@@ -153,7 +153,7 @@ async function recordMember(opts: { config: Config; org: OrganizationSettings; d
 }
 
 /** Each `source@region code` once (a source can fail for several audits, or several pages, the same way). */
-const distinct = (errors: readonly SourceError[]): string[] => [...new Set(errors.map(unreadable))];
+export const distinct = (errors: readonly SourceError[]): string[] => [...new Set(errors.map(unreadable))];
 
 /**
  * What `record --org` prints: every account in scope on stdout; on stderr, when anything is missing, one

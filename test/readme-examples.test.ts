@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { normalise } from '../shared/config/index';
 import { buildDeployment } from '../shared/deploy/template';
+import { organizationSchema } from '../shared/org/config';
 import { opsbots } from './cli/invoke';
 
 const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
@@ -39,6 +40,13 @@ describe('README examples', () => {
     expect(text).toContain('securityhub:BatchImportFindings');
     expect(text).toContain('parameter/opsbots/prod/slack-webhook');
   });
+  it('the Organization mode example is a valid organization block, every option of the schema shown', () => {
+    const raw = yamlUnder('Organization mode') as { organization: Record<string, unknown> };
+    const org = organizationSchema.parse(raw.organization);
+    expect(org).toMatchObject({ splitRegions: false, accountConcurrency: 10, roleName: 'OpsbotsAudit' });
+    expect(Object.keys(raw.organization).sort()).toEqual(Object.keys(organizationSchema.shape).sort());
+  });
+
   it('the stage file from scratch in "Deploy your first stage" is valid and deploys one function per audit, remediation off', () => {
     const raw = yamlUnder('Deploy your first stage');
     const config = normalise('readme', raw);

@@ -2,6 +2,7 @@ import type { Config, StageInput } from '../config/index';
 import { ConfigError } from '../errors';
 import { memberAudits } from '../org/audits';
 import { DISCOVERY_ACTIONS } from '../org/discover';
+import { planParts } from '../org/parts';
 import { ORG_RUNS_PREFIX } from '../org/handlers';
 import { OWNER_STATE_PREFIX } from '../org/store';
 import { alarm, functionConfig, sesStatement, sumAlarm } from './audits';
@@ -86,7 +87,10 @@ export function organizationPart(stage: string, config: Config, raw: StageInput)
   if (!org.id) {
     throw new ConfigError(`invalid config for stage ${stage}: organization.id: required to deploy the organization run (the account function may assume ${org.roleName} only in accounts of this organization); find it with: aws organizations describe-organization --query Organization.Id`, [{ field: 'organization.id', message: 'required to deploy' }]);
   }
-  const ids = memberAudits(config).map((a) => a.id);
+  const audits = memberAudits(config);
+  const ids = audits.map((a) => a.id);
+  // A stage the discover step would refuse on every run fails here, at package time.
+  planParts({ audits, regions: config.regions, splitRegions: org.splitRegions, configured: config.audits });
   const own = { ...(JSON.parse(functionConfig(raw, ids)) as Record<string, unknown>), organization: raw.organization };
   const environment = (extra: Record<string, unknown> = {}) => ({
     OPSBOTS_STAGE: stage,
@@ -118,7 +122,7 @@ export function organizationPart(stage: string, config: Config, raw: StageInput)
       StateMachineName: stateMachineName(stage),
       StateMachineType: 'STANDARD',
       RoleArn: { 'Fn::GetAtt': [`${STATE_MACHINE}Role`, 'Arn'] },
-      Definition: orgDefinition({ arns: ARN_PLACEHOLDERS, accountConcurrency: org.accountConcurrency }),
+      Definition: orgDefinition({ arns: ARN_PLACEHOLDERS, accountConcurrency: org.accountConcurrency, splitRegions: org.splitRegions }),
       DefinitionSubstitutions: { [ARN_KEYS.discover]: functionArn(ORG_KEYS.discover), [ARN_KEYS.account]: functionArn(ORG_KEYS.account), [ARN_KEYS.aggregate]: functionArn(ORG_KEYS.aggregate) },
     },
   };

@@ -22,8 +22,10 @@ const retry = [{ ErrorEquals: [...LAMBDA_TRANSIENT], IntervalSeconds: 2, MaxAtte
 export interface DefinitionOptions {
   /** The three functions' ARNs; the template passes `${OrgDiscoverArn}`... for DefinitionSubstitutions. */
   readonly arns: Readonly<Record<keyof typeof ARN_KEYS, string>>;
-  /** Accounts audited at once (organization.accountConcurrency). */
+  /** Map items run at once (organization.accountConcurrency): accounts, or with splitRegions parts of accounts. */
   readonly accountConcurrency: number;
+  /** organization.splitRegions: each item is one part of an account (`part`), carried into the step and its outcome. */
+  readonly splitRegions?: boolean;
   /** The whole execution's limit; a run past it fails (ExecutionsTimedOut alarm). Default one day. */
   readonly timeoutSeconds?: number;
 }
@@ -37,9 +39,13 @@ export const DEFAULT_RUN_TIMEOUT_SECONDS = 86_400;
  * caught per item and recorded as `{accountId, error}` in `outcomes`, so one account never stops the run;
  * ToleratedFailurePercentage 100 covers a child execution failing outright. Aggregate reads every result
  * back from the state bucket; an account without one is ERROR (its `outcomes` error named) and the report
- * incomplete. Only small JSON travels between states (the 256 KB payload limit: about 1,200 accounts, a test holds it).
+ * incomplete. Only small JSON travels between states (the 256 KB payload limit: about 1,200 accounts, a test holds it;
+ * the discover step refuses a run whose items and outcomes would not fit). With splitRegions each item is a
+ * part of an account (`{accountId, part, error}` when it fails) and MaxConcurrency bounds parts, not accounts.
  */
 export function orgDefinition(o: DefinitionOptions): Record<string, unknown> {
+  // A JSONPath to a field an item lacks fails the item: `part` is selected only when every item has one.
+  const part = (path: string): Record<string, string> => (o.splitRegions ? { 'part.$': path } : {});
   return {
     Comment: 'opsbots organization run: discover the accounts in scope, audit each (distributed Map), aggregate one report',
     StartAt: STATES.discover,
@@ -58,6 +64,7 @@ export function orgDefinition(o: DefinitionOptions): Record<string, unknown> {
           'runId.$': '$$.Map.Item.Value.runId',
           'partition.$': '$$.Map.Item.Value.partition',
           'account.$': '$$.Map.Item.Value.account',
+          ...part('$$.Map.Item.Value.part'),
           'dryRun.$': '$.dryRun',
         },
         MaxConcurrency: o.accountConcurrency,
@@ -70,13 +77,13 @@ export function orgDefinition(o: DefinitionOptions): Record<string, unknown> {
               Type: 'Task',
               Resource: o.arns.account,
               Retry: retry,
-              ResultSelector: { 'accountId.$': '$.accountId', 'state.$': '$.state' },
+              ResultSelector: { 'accountId.$': '$.accountId', ...part('$.part'), 'state.$': '$.state' },
               Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: STATES.accountFailed }],
               End: true,
             },
             [STATES.accountFailed]: {
               Type: 'Pass',
-              Parameters: { 'accountId.$': '$.account.id', 'error.$': '$.failure.Error' },
+              Parameters: { 'accountId.$': '$.account.id', ...part('$.part'), 'error.$': '$.failure.Error' },
               End: true,
             },
           },

@@ -8,9 +8,12 @@ import type { SecurityHubDelivery } from '../securityhub/import';
 import { GLOBAL_REGION } from '../model';
 import { notAuditedFindings } from './aggregate';
 import { reportState, summarise, type Report } from '../report';
-import { resolveAuditIds, runAudits } from '../run';
+import { COLLECTORS } from '../collect/index';
+import { runEngine } from '../engine';
+import { resolveAuditIds } from '../run';
 import type { OrganizationSettings } from './config';
 import { AssumeRoleError, assumeMember, memberRoleArn, type AssumeOptions } from './credentials';
+import { partAudits, partRegions } from './parts';
 import type { AccountItem, AccountResult } from './types';
 
 /** The source name of a member account that could not be reached (ERROR findings carry it as resourceId). */
@@ -66,21 +69,24 @@ export function unreachableReport(opts: Pick<AccountRunOptions, 'config' | 'audi
  * imported earlier in that account, so resolved findings are archived per account). Never throws: failures
  * are recorded in the result and named by the aggregation. Undefined when the stage does not enable it.
  */
-async function importMember(opts: AccountRunOptions, config: Config, report: Report, clients: Clients): Promise<SecurityHubDelivery | undefined> {
+async function importMember(opts: AccountRunOptions, config: Config, report: Report, clients: Clients, part?: string): Promise<SecurityHubDelivery | undefined> {
   if (!config.securityHub.enabled) return undefined;
   // Loaded only where the stage imports: the account function's cold start otherwise never loads Security Hub.
   const { importForStage } = await import('../securityhub/import');
-  return importForStage({ config, report, clients, dryRun: opts.dryRun, log: opts.log, now: opts.now, budget: opts.budget });
+  // A part (splitRegions) archives only what it evaluated: its own region's findings, or the global ones.
+  return importForStage({ config, report, clients, dryRun: opts.dryRun, log: opts.log, now: opts.now, budget: opts.budget, ...(part === undefined ? {} : { owned: [part] }) });
 }
 
 /**
  * Runs the stage's audits in one member account with that account's own role session: regions in
- * parallel and remediation under the same guards as a single-account run (shared/run.ts), every
- * finding's `account` the member account. An account that cannot be assumed gives unreachableReport().
+ * parallel and remediation under the same guards as a single-account run (shared/engine.ts), every
+ * finding's `account` the member account. An item with a `part` (splitRegions) runs only that part: the
+ * global sources' audits, or one region's (shared/org/parts.ts). An account that cannot be assumed gives
+ * unreachableReport().
  */
 export async function auditAccount(opts: AccountRunOptions, item: AccountItem): Promise<AccountResult> {
   const startedAt = (opts.now ?? new Date()).toISOString();
-  const base = { version: 1 as const, runId: item.runId, account: item.account };
+  const base = { version: 1 as const, runId: item.runId, account: item.account, ...(item.part === undefined ? {} : { part: item.part }) };
   let access;
   try {
     access = await assumeMember({
@@ -104,11 +110,13 @@ export async function auditAccount(opts: AccountRunOptions, item: AccountItem): 
   let report: Report;
   let securityHub: SecurityHubDelivery | undefined;
   try {
-    report = await runAudits({ config, auditIds: opts.auditIds, clients, log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now: opts.now, ...(opts.budget ? { budget: opts.budget } : {}) });
-    securityHub = await importMember(opts, config, report, clients);
+    const audits = resolveAuditIds(opts.auditIds);
+    const part = item.part === undefined ? { audits, regions: opts.regions } : { audits: partAudits(audits, item.part), regions: partRegions(item.part) };
+    report = await runEngine({ config, ...part, collectors: COLLECTORS, clients, log: opts.log, dryRun: opts.dryRun, now: opts.now, ...(opts.budget ? { budget: opts.budget } : {}) });
+    securityHub = await importMember(opts, config, report, clients, item.part);
   } finally {
     clients.destroy(); // the account's sockets end with its audit: nothing of it outlives it or serves another
   }
-  opts.log.info('account audited', { runId: item.runId, account: item.account.id, state: report.state, findings: report.findings.length, requests: clients.stats.total(), ...(securityHub?.sent ? { securityHubImported: securityHub.imported, securityHubFailed: securityHub.failed.length } : {}) });
+  opts.log.info('account audited', { runId: item.runId, account: item.account.id, ...(item.part === undefined ? {} : { part: item.part }), state: report.state, findings: report.findings.length, requests: clients.stats.total(), ...(securityHub?.sent ? { securityHubImported: securityHub.imported, securityHubFailed: securityHub.failed.length } : {}) });
   return { ...base, roleArn: memberRoleArn(item.partition, item.account.id, opts.org.roleName), assumed: true, report, ...(securityHub ? { securityHub } : {}) };
 }

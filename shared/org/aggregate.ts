@@ -1,27 +1,20 @@
 import type { ActionResult } from '../actions/types';
-import type { Audit } from '../audits/types';
 import type { SourceError } from '../collect/outcome';
 import type { ExpiredExemption } from '../exemptions';
 import type { AuditRunConfig as Config } from '../config/audit-run';
 import type { Log } from '../logger';
-import { GLOBAL_REGION, countFindings, emptyCounts, finding, STATUSES, type Counts, type Finding } from '../model';
+import { GLOBAL_REGION, countFindings, emptyCounts, STATUSES, type Counts, type Finding } from '../model';
 import { reportState, type AuditSummary, type Report } from '../report';
 import { resolveAuditIds } from '../run';
+import { accountArn, notAuditedFindings } from './not-read';
+import { addExpired, partKey, readAccount } from './parts';
 import type { OrgResultStore } from './store';
 import type { Discovery, OrgAccountSummary, OrgSummary, OuSummary, ScopedAccount } from './types';
 
 /** Source names of accounts with no result: named in `notEvaluated` and as the ERROR findings' resourceId. */
 export const NOT_AUDITED_SOURCE = 'organization.account';
 
-/**
- * One ERROR per audit of the run for an account that was not audited: never a skip, never a PASS. `resource`
- * names what was tried (the role ARN) or the account.
- */
-export function notAuditedFindings(audits: readonly Audit[], account: string, what: { resource: string; resourceType: string; source: string; reason: string; evidence: Record<string, unknown> }): Finding[] {
-  return audits.map((a) =>
-    finding({ auditId: a.id, status: 'ERROR', severity: a.severity, resource: what.resource, resourceId: what.source, resourceType: what.resourceType, region: GLOBAL_REGION, account, reason: what.reason, evidence: what.evidence }),
-  );
-}
+export { notAuditedFindings } from './not-read';
 
 function add(into: Counts, c: Counts): void {
   for (const s of STATUSES) into[s] += c[s];
@@ -36,7 +29,7 @@ export interface AggregateOptions {
   readonly dryRun: boolean;
   readonly log: Log;
   readonly now?: Date;
-  /** Accounts whose step failed for good, with the error (the state machine's Catch): named in their ERROR findings. */
+  /** Accounts (or parts: partKey) whose step failed for good, with the error (the state machine's Catch): named in their ERROR findings. */
   readonly failures?: ReadonlyMap<string, string>;
   /** `notify.accountOwnerTag`: each account's value of it (or why its tags were not read) goes into its summary line. */
   readonly ownerTag?: string;
@@ -86,7 +79,7 @@ export async function aggregate(opts: AggregateOptions): Promise<Report> {
   const accounts: OrgAccountSummary[] = [];
   const partition = discovery.partition;
 
-  const notAudited = (a: ScopedAccount, code: string, reason: string, resource = `arn:${partition}:organizations::${discovery.managementAccount ?? discovery.caller}:account/${discovery.organizationId ?? 'o-unknown'}/${a.id}`): void => {
+  const notAudited = (a: ScopedAccount, code: string, reason: string, resource = accountArn(discovery, a.id)): void => {
     const list = notAuditedFindings(audits, a.id, { resource, resourceType: 'AWS::Organizations::Account', source: NOT_AUDITED_SOURCE, reason: `not audited: ${reason}`, evidence: { code, reason } });
     for (const f of list) findings.push(f);
     for (const f of list) add(perAudit.get(f.auditId) ?? emptyCounts(), countFindings([f]));
@@ -106,9 +99,11 @@ export async function aggregate(opts: AggregateOptions): Promise<Report> {
       notAudited(a, 'NotAudited', a.reason ?? 'not audited');
       continue;
     }
-    const stored = await opts.store.getResult(opts.runId, a.id);
+    const stored = discovery.parts
+      ? await readAccount(opts.store, discovery, a, { audits, configured: opts.config.audits, ...(opts.failures ? { failures: opts.failures } : {}) })
+      : await opts.store.getResult(opts.runId, a.id);
     if (stored.kind === 'missing') {
-      const failed = opts.failures?.get(a.id);
+      const failed = stored.failure ?? opts.failures?.get(partKey(a.id));
       if (failed !== undefined) notAudited(a, failed, `its account step failed (${failed}) and stored no result: see the account function's log`);
       else notAudited(a, 'NoResult', "no result was stored for this account: its run did not finish (timeout or failure; see the account step's log)");
       continue;
@@ -124,7 +119,7 @@ export async function aggregate(opts: AggregateOptions): Promise<Report> {
     for (const x of report.actions) actions.push(x);
     for (const e of report.notEvaluated) notEvaluated.push({ ...e, account: a.id });
     for (const region of report.regions) regions.add(region);
-    for (const x of report.expiredExemptions ?? []) expired.set(x.match, { ...x, matched: (expired.get(x.match)?.matched ?? 0) + x.matched });
+    addExpired(expired, report.expiredExemptions);
     const counts = countFindings(report.findings);
     const reason = r.assumed ? undefined : `could not assume ${r.roleArn}: ${report.notEvaluated[0]?.code ?? 'UnknownError'}`;
     const auditCounts = Object.fromEntries(report.audits.map((s) => [s.id, s.counts]));

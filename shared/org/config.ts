@@ -76,6 +76,13 @@ export const organizationSchema = z.strictObject({
   accountConcurrency: z.number().int().min(1).max(50).default(10),
   /** StackSets never deploy to the management account: audit it only when asked (and give it the role by a plain stack). */
   includeManagementAccount: z.boolean().default(false),
+  /**
+   * `true`: each account's work is split into Map items: its global sources (IAM, credential report) in one
+   * item, each region of `regions` in its own item (each its own Lambda invocation and time budget), merged
+   * back into the account's result by the aggregation; a part not read is named (`region X of account Y not
+   * read`). Needs an explicit `regions` list; `accountConcurrency` then bounds parts at once, not accounts.
+   */
+  splitRegions: z.boolean().default(false),
   /** Member session length; a run outliving it re-assumes the role. Within STS's 1-hour role-chaining cap. */
   sessionSeconds: z.number().int().min(900).max(ROLE_CHAINING_MAX_SECONDS).default(ROLE_CHAINING_MAX_SECONDS),
 });

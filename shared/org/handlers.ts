@@ -20,6 +20,9 @@ import { S3OrgStore, ownerStatePrefix, runIdSchema, type OrgResultStore } from '
 import { accountStep, aggregateStep, discoverStep, ownerMailStep, type AccountOutput, type DiscoverOutput, type OrgSteps } from './steps';
 import { ownerFailures, ownerOutcome } from './owner-mail';
 import { S3StateStore, type StateStore } from '../state/store';
+import { STATE_PAYLOAD_BYTES } from './steps';
+import { regionSchema } from '../config/schemas';
+import { GLOBAL_PART, PART_SOURCE, partKey } from './parts';
 
 /**
  * The three organization Lambdas' whole bodies (functions/org-*.ts only export these): warm-up check,
@@ -43,6 +46,8 @@ export interface OrgRuntime extends Runtime<OrgRunConfig> {
   /** Each account's previous findings for its owner mail (`sendWhen: changes`): `org-state/<accountId>/` in the state bucket. */
   readonly ownerState?: (accountId: string) => StateStore;
   readonly memberClients: (accountId: string, credentials: AwsCredentialIdentityProvider) => Clients;
+  /** What the Map's items and outcomes must fit (default STATE_PAYLOAD_BYTES): discover refuses a larger run. */
+  readonly mapPayloadLimit: number;
 }
 
 /** Default key prefix of the runs in the stage's state bucket. */
@@ -70,7 +75,7 @@ export function orgRuntime(env: NodeJS.ProcessEnv, overrides: Partial<OrgRuntime
     overrides.memberClients ??
     ((id: string, credentials: AwsCredentialIdentityProvider) =>
       new Clients({ maxAttempts: config.maxAttempts, defaultRegion: env.AWS_REGION ?? config.region, requestTimeoutMs: config.deadlines.requestSeconds * 1000, credentials, stats: base.clients.stats, ...(replay ? { replayDir: memberDir(replay, meta, id) } : {}) }));
-  return { ...base, store, memberClients, ...(ownerState ? { ownerState } : {}) };
+  return { ...base, store, memberClients, mapPayloadLimit: overrides.mapPayloadLimit ?? STATE_PAYLOAD_BYTES, ...(ownerState ? { ownerState } : {}) };
 }
 
 /** The Lambda context's clock: an account step's budget fits the function's timeout. */
@@ -85,15 +90,19 @@ export const discoverEventSchema = z.strictObject({
   dryRun: z.boolean().default(false),
 });
 
+/** A part of a split account (organization.splitRegions): `global` or a region. */
+const partSchema = z.union([z.literal(GLOBAL_PART), regionSchema], { error: 'global or a region name' });
+
 export const accountEventSchema = z.strictObject({
   runId: runIdSchema,
   partition: z.string().regex(/^aws(-[a-z-]+)?$/, 'an AWS partition (aws, aws-us-gov, aws-cn...)'),
   account: z.strictObject({ id: accountIdSchema, name: z.string() }),
+  part: partSchema.optional(),
   dryRun: z.boolean().default(false),
 });
 
 /** One account's outcome in the Map (shared/deploy/state-machine.ts): its state, or the error its step failed with. */
-const outcomeSchema = z.strictObject({ accountId: accountIdSchema, state: z.string().optional(), error: z.string().max(256).optional() });
+const outcomeSchema = z.strictObject({ accountId: accountIdSchema, part: partSchema.optional(), state: z.string().optional(), error: z.string().max(256).optional() });
 
 export const aggregateEventSchema = z.strictObject({ runId: runIdSchema, dryRun: z.boolean().default(false), outcomes: z.array(outcomeSchema).default([]) });
 
@@ -111,7 +120,7 @@ export interface AggregateOutput {
 
 function stepsOf(rt: OrgRuntime, dryRun: boolean, budget?: RunBudget): OrgSteps {
   const c = rt.config;
-  return { config: c, org: c.organization, auditIds: memberAudits(c).map((a) => a.id), clients: rt.clients, memberClients: rt.memberClients, store: rt.store, log: rt.log, dryRun, ...(rt.now ? { now: rt.now } : {}), ...(budget ? { budget } : {}), ...(rt.ownerState ? { ownerState: rt.ownerState } : {}) };
+  return { config: c, org: c.organization, auditIds: memberAudits(c).map((a) => a.id), clients: rt.clients, memberClients: rt.memberClients, store: rt.store, log: rt.log, dryRun, mapPayloadLimit: rt.mapPayloadLimit, ...(rt.now ? { now: rt.now } : {}), ...(budget ? { budget } : {}), ...(rt.ownerState ? { ownerState: rt.ownerState } : {}) };
 }
 
 export function orgHandlers(inject: () => OrgRuntime = () => orgRuntime(process.env)) {
@@ -151,12 +160,12 @@ export function orgHandlers(inject: () => OrgRuntime = () => orgRuntime(process.
       if ('warm' in s) return s.warm;
       const e = parseOrThrow('event', aggregateEventSchema, event);
       const { rt } = s;
-      const failures = new Map(e.outcomes.flatMap((o) => (o.error === undefined ? [] : [[o.accountId, o.error] as const])));
+      const failures = new Map(e.outcomes.flatMap((o) => (o.error === undefined ? [] : [[partKey(o.accountId, o.part), o.error] as const])));
       const steps = stepsOf(rt, e.dryRun);
       const report = await aggregateStep(steps, { runId: e.runId, failures });
       const accounts = report.accounts ?? [];
       const tally = { audited: accounts.filter((a) => a.status === 'audited').length, skipped: accounts.filter((a) => a.status === 'skipped').length, notAudited: accounts.filter((a) => a.status === 'error').length };
-      rt.log.info('org report', { runId: e.runId, state: report.state, accounts: tally, notAudited: accounts.filter((a) => a.status === 'error').map((a) => ({ id: a.id, reason: a.reason })) });
+      rt.log.info('org report', { runId: e.runId, state: report.state, accounts: tally, notAudited: accounts.filter((a) => a.status === 'error').map((a) => ({ id: a.id, reason: a.reason })), notRead: report.notEvaluated.filter((x) => x.source === PART_SOURCE).map((x) => x.message) });
       // Delivery's budget is what the function has left once the results are read (at most runSeconds).
       const budget = new RunBudget(rt.config.deadlines, context?.getRemainingTimeInMillis());
       try {

@@ -8,7 +8,8 @@ import type { AccountResult, Discovery } from './types';
 /** A stored account result, or why there is none: the aggregation names both, never skips. */
 export type StoredResult =
   | { readonly kind: 'found'; readonly result: AccountResult }
-  | { readonly kind: 'missing' }
+  /** `failure`: the error the step that should have stored it failed with, when known. */
+  | { readonly kind: 'missing'; readonly failure?: string }
   | { readonly kind: 'unreadable'; readonly code: string; readonly message: string };
 
 /**
@@ -20,7 +21,8 @@ export interface OrgResultStore {
   /** Throws OrgStoreError when absent or unreadable: without it the run's scope is unknown. */
   getDiscovery(runId: string): Promise<Discovery>;
   putResult(result: AccountResult): Promise<void>;
-  getResult(runId: string, accountId: string): Promise<StoredResult>;
+  /** `part`: one part of a split account (splitRegions). */
+  getResult(runId: string, accountId: string, part?: string): Promise<StoredResult>;
 }
 
 export class OrgStoreError extends OpsbotsError {
@@ -33,9 +35,9 @@ export class OrgStoreError extends OpsbotsError {
   }
 }
 
-/** Object keys under the store's root: `<runId>/discovery.json`, `<runId>/accounts/<id>.json`. */
+/** Object keys under the store's root: `<runId>/discovery.json`, `<runId>/accounts/<id>.json`, a part's `<runId>/accounts/<id>/<part>.json`. */
 export const discoveryKey = (runId: string): string => `${runId}/discovery.json`;
-export const resultKey = (runId: string, accountId: string): string => `${runId}/accounts/${accountId}.json`;
+export const resultKey = (runId: string, accountId: string, part?: string): string => `${runId}/accounts/${accountId}${part === undefined ? '' : `/${part}`}.json`;
 
 /**
  * Where each account's previous findings live for its owner mail (`sendWhen: changes`), in the state bucket:
@@ -48,10 +50,10 @@ export const ownerStatePrefix = (accountId: string): string => `${OWNER_STATE_PR
 export const runIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'a run id: letters, digits, - and _, at most 80 characters');
 
 // Shallow checks: enough to refuse another run's or another account's object, or a truncated one.
-const resultShape = z.looseObject({ version: z.literal(1), runId: z.string(), account: z.looseObject({ id: z.string() }), assumed: z.boolean(), report: z.looseObject({ findings: z.array(z.unknown()), audits: z.array(z.unknown()) }) });
+const resultShape = z.looseObject({ version: z.literal(1), runId: z.string(), account: z.looseObject({ id: z.string() }), part: z.string().optional(), assumed: z.boolean(), report: z.looseObject({ findings: z.array(z.unknown()), audits: z.array(z.unknown()) }) });
 const discoveryShape = z.looseObject({ version: z.literal(1), runId: z.string(), accounts: z.array(z.unknown()) });
 
-function parseResult(text: string, runId: string, accountId: string, where: string): StoredResult {
+function parseResult(text: string, runId: string, accountId: string, part: string | undefined, where: string): StoredResult {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -59,7 +61,9 @@ function parseResult(text: string, runId: string, accountId: string, where: stri
     return { kind: 'unreadable', code: 'MalformedResult', message: `${where} is not JSON` };
   }
   const shape = resultShape.safeParse(value);
-  if (!shape.success || shape.data.runId !== runId || shape.data.account.id !== accountId) return { kind: 'unreadable', code: 'MalformedResult', message: `${where} is not the result of account ${accountId} in run ${runId}` };
+  if (!shape.success || shape.data.runId !== runId || shape.data.account.id !== accountId || shape.data.part !== part) {
+    return { kind: 'unreadable', code: 'MalformedResult', message: `${where} is not the result of ${part === undefined ? '' : `part ${part} of `}account ${accountId} in run ${runId}` };
+  }
   return { kind: 'found', result: value as AccountResult };
 }
 
@@ -94,18 +98,18 @@ abstract class KeyedStore implements OrgResultStore {
   }
 
   putResult(r: AccountResult): Promise<void> {
-    return this.put(resultKey(r.runId, r.account.id), JSON.stringify(r));
+    return this.put(resultKey(r.runId, r.account.id, r.part), JSON.stringify(r));
   }
 
-  async getResult(runId: string, accountId: string): Promise<StoredResult> {
-    const key = resultKey(runId, accountId);
+  async getResult(runId: string, accountId: string, part?: string): Promise<StoredResult> {
+    const key = resultKey(runId, accountId, part);
     let text: string | null;
     try {
       text = await this.get(key);
     } catch (error) {
       return { kind: 'unreadable', code: errorCode(error), message: `${this.where(key)}: ${errorMessage(error)}` };
     }
-    return text === null ? { kind: 'missing' } : parseResult(text, runId, accountId, this.where(key));
+    return text === null ? { kind: 'missing' } : parseResult(text, runId, accountId, part, this.where(key));
   }
 }
 

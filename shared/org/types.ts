@@ -55,6 +55,11 @@ export interface Discovery {
   readonly outOfScope: number;
   /** What could not be read while discovering: the report is incomplete. */
   readonly errors: readonly SourceError[];
+  /**
+   * With `organization.splitRegions`: the parts of every audited account, one Map item each (`global`, then
+   * each region); the aggregation expects a result for each. Absent: one item and one result per account.
+   */
+  readonly parts?: readonly string[];
 }
 
 /** One Map item: the account to audit in this run. Small, so 1,000 of them fit a state's payload. */
@@ -63,10 +68,18 @@ export interface AccountItem {
   /** The caller's partition: the member role's ARN is built in it. */
   readonly partition: string;
   readonly account: Pick<OrgAccount, 'id' | 'name'>;
+  /** With splitRegions: the part of the account this item audits (`global` or a region); absent: all of it. */
+  readonly part?: string;
 }
 
+/** The Map's items: one per account to audit, or, when the discovery plans parts, one per account and part. */
 export function auditItems(discovery: Discovery): AccountItem[] {
-  return discovery.accounts.filter((a) => a.plan === 'audit').map((a) => ({ runId: discovery.runId, partition: discovery.partition, account: { id: a.id, name: a.name } }));
+  return discovery.accounts
+    .filter((a) => a.plan === 'audit')
+    .flatMap((a) => {
+      const item = { runId: discovery.runId, partition: discovery.partition, account: { id: a.id, name: a.name } };
+      return discovery.parts ? discovery.parts.map((part) => ({ ...item, part })) : [item];
+    });
 }
 
 /** What the account step stores under the run id: that account's whole report. */
@@ -78,6 +91,8 @@ export interface AccountResult {
   /** false: the role could not be assumed; the report holds one ERROR per audit naming the role and the code. */
   readonly assumed: boolean;
   readonly report: Report;
+  /** With splitRegions: the part this result covers (stored under its own key); absent: the whole account. */
+  readonly part?: string;
   /** The stage enables Security Hub and the role was assumed: this account's import, made with its own session. */
   readonly securityHub?: SecurityHubDelivery;
 }

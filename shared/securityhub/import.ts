@@ -52,9 +52,11 @@ export interface ImportOptions {
   readonly deadlineMs?: number;
   /** Aborts the import too (the run budget's end). */
   readonly signal?: AbortSignal;
+  /** Only previous findings in these regions are this import's to archive (an organization.splitRegions part: its region, or `global`); default all. */
+  readonly owned?: readonly string[];
 }
 
-export interface StageImportOptions extends Pick<ImportOptions, 'report' | 'clients' | 'dryRun' | 'log' | 'batchSize' | 'now'> {
+export interface StageImportOptions extends Pick<ImportOptions, 'report' | 'clients' | 'dryRun' | 'log' | 'batchSize' | 'now' | 'owned'> {
   readonly config: Pick<AuditRunConfig, 'securityHub' | 'region' | 'deadlines'>;
   /** The run's budget: the import gets one deliverySeconds within it, and ends with it. Default: deliverySeconds. */
   readonly budget?: RunBudget;
@@ -76,6 +78,7 @@ export function importForStage(opts: StageImportOptions): Promise<SecurityHubDel
     now: opts.now,
     deadlineMs: budget ? budget.deliveryMs() : config.deadlines.deliverySeconds * 1000,
     signal: budget?.signal,
+    ...(opts.owned ? { owned: opts.owned } : {}),
   });
 }
 
@@ -88,7 +91,7 @@ const ACTIVE_PROBLEM = (f: AwsSecurityFinding) => f.Compliance?.Status !== 'PASS
  * A previous finding whose audit did not evaluate its region this run (not in the run's regions, or an
  * ERROR there) is left as it is: not seen is not resolved. Pure.
  */
-export function planImport(report: Report, previous: readonly AwsSecurityFinding[], region: string, updatedAt: string): { findings: AwsSecurityFinding[]; archived: number } {
+export function planImport(report: Report, previous: readonly AwsSecurityFinding[], region: string, updatedAt: string, owned?: readonly string[]): { findings: AwsSecurityFinding[]; archived: number } {
   const current = report.findings.map((f) => ({ f, asff: asffFinding(report, f, { region, updatedAt }) }));
   const active = current.filter((c) => ACTIVE_PROBLEM(c.asff)).map((c) => c.asff);
   const activeIds = new Set(active.map((a) => a.Id));
@@ -101,7 +104,7 @@ export function planImport(report: Report, previous: readonly AwsSecurityFinding
     // Not ours to judge: another tool's finding, or an audit this run did not run.
     if (!auditId || !prevRegion || !report.audits.some((a) => a.id === auditId)) continue;
     const auditFindings = report.findings.filter((f) => f.auditId === auditId);
-    if (!regionEvaluated(prevRegion, auditFindings, report.regions)) continue;
+    if (!regionEvaluated(prevRegion, auditFindings, report.regions) || (owned && !owned.includes(prevRegion))) continue;
     const now = byId.get(prev.Id);
     archive.push({ ...(now ? now.asff : prev), UpdatedAt: updatedAt, RecordState: 'ARCHIVED' });
   }
@@ -178,7 +181,7 @@ async function sendAll(client: SecurityHubClient, opts: ImportOptions, updatedAt
     failed.push({ id: 'GetFindings', code: errorCode(error), message: `previous findings not read, resolved ones not archived: ${errorMessage(error)}` });
   }
   progress.previous = previous.length;
-  const plan = planImport(report, previous, region, updatedAt);
+  const plan = planImport(report, previous, region, updatedAt, opts.owned);
   Object.assign(progress, { archived: plan.archived, sent: plan.findings.length });
   const batches = chunks(plan.findings, Math.min(opts.batchSize ?? BATCH_IMPORT_MAX, BATCH_IMPORT_MAX));
   for (const [i, batch] of batches.entries()) {

@@ -1,10 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Clients } from '../aws/clients';
 import { errorCode, errorMessage } from '../errors';
 import type { PreviousState } from './diff';
-import { snapshotSchema, type Snapshot } from './snapshot';
+import type { Snapshot } from './snapshot';
+import { parseState } from './dir';
 
 /** Where the previous runs' findings live: one object per stage and audit. */
 export interface StateStore {
@@ -54,42 +53,5 @@ export class S3StateStore implements StateStore {
     await this.s3().send(
       new PutObjectCommand({ Bucket: this.bucket, Key: this.key(snapshot.auditId), Body: JSON.stringify(snapshot), ContentType: 'application/json' }),
     );
-  }
-}
-
-/** A stored state's text as a PreviousState: `unreadable` (MalformedState) when it is not JSON or not this stage's and audit's. */
-export function parseState(text: string, stage: string, auditId: string, where: string): PreviousState {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { auditId, kind: 'unreadable', code: 'MalformedState', message: `${where} is not JSON` };
-  }
-  const snapshot = snapshotSchema.safeParse(parsed);
-  if (!snapshot.success || snapshot.data.stage !== stage || snapshot.data.auditId !== auditId) {
-    return { auditId, kind: 'unreadable', code: 'MalformedState', message: `${where} is not a state of ${auditId} in stage ${stage}` };
-  }
-  return { auditId, kind: 'found', snapshot: snapshot.data };
-}
-
-/** The CLI's state: one file per audit, `<dir>/<auditId>.json` (the same content as in the state bucket). */
-export class DirStateStore implements StateStore {
-  constructor(readonly dir: string) {}
-
-  async read(stage: string, auditId: string): Promise<PreviousState> {
-    const path = join(this.dir, `${auditId}.json`);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return { auditId, kind: 'missing' };
-      return { auditId, kind: 'unreadable', code: errorCode(error), message: `${path}: ${errorMessage(error)}` };
-    }
-    return parseState(text, stage, auditId, path);
-  }
-
-  async write(snapshot: Snapshot): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    await writeFile(join(this.dir, `${snapshot.auditId}.json`), JSON.stringify(snapshot));
   }
 }

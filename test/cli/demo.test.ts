@@ -84,6 +84,10 @@ describe('npm run demo', () => {
     const orgText = readFileSync(join(out, 'org', 'report.txt'), 'utf8');
     expect(orgText).toMatch(/^\[opsbots\] organization o-a1b2c3d4e5 sample: \d+ FAIL, \d+ WARN, incomplete \(1 account not audited\)/);
     expect(orgText).toContain('444444444444  acme-old-sandbox  [Root / Sandbox]  skipped: account SUSPENDED');
+    // config/sample.yml names the owner tag: the tagged members' owners got their part, the bad tag is a warning.
+    expect(orgText).toMatch(/OWNER MAIL \(account tag owner: each account's part to its owner\)\n {2}123456789012 acme-prod -> prod-team@example\.com\n {2}222222222222 acme-dev -> dev-team@example\.com\n {2}WARNING: account 333333333333 \(acme-legacy\): tag owner holds "legacy team", not one email address: no owner mail/);
+    expect(printedText).toContain('owner mail sent: account 222222222222 (acme-dev) -> dev-team@example.com: "[opsbots] acme-dev (222222222222) sample: ');
+    expect(printedText).toContain('owner tag warning: account 333333333333 (acme-legacy): tag owner holds "legacy team"');
     const csv = mail.attachments.find((a) => a.filename === 'findings.csv');
     expect(csv?.content.toString()).toContain('arn:aws:iam::123456789012:user/bob');
   });

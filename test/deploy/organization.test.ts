@@ -116,6 +116,26 @@ describe('deploy: organization settings', () => {
     expect(d.resources.Resources.OrgScheduleRole).toBeUndefined();
   });
 
+  it('owner mail under sendWhen: changes lets aggregate read and write each account\'s previous findings (org-state/), nothing more', () => {
+    const notify = { from: 'opsbots@example.com', to: ['security@example.com'], accountOwnerTag: 'owner' };
+    const aggregate = (n: object) => statements({ Resources: buildDeployment('x', { ...base, notify: n }).resources.Resources } as Template, 'OrgAggregateRole');
+    const ownerState = [
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: { 'Fn::Join': ['', [bucket, '/org-state/*']] } },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: bucket, Condition: { StringLike: { 's3:prefix': ['org-state/*'] } } },
+    ];
+    expect(aggregate({ ...notify, sendWhen: 'changes' })).toEqual(expect.arrayContaining(ownerState));
+    expect(JSON.stringify(aggregate(notify))).not.toContain('org-state');
+    expect(JSON.stringify(aggregate({ ...notify, accountOwnerTag: undefined, sendWhen: 'changes' }))).not.toContain('org-state');
+  });
+
+  it('splitRegions deploys a state machine whose items carry their part; a stage the discover step would refuse fails to package', () => {
+    const selector = (stage: Parameters<typeof buildDeployment>[1]) => (buildDeployment('x', stage).resources.Resources.OrgStateMachine as any).Properties.Definition.States[STATES.accounts].ItemSelector;
+    expect(selector({ regions: ['eu-west-1'], organization: { ...base.organization, splitRegions: true } })).toMatchObject({ 'part.$': '$$.Map.Item.Value.part' });
+    expect(selector(base)['part.$']).toBeUndefined();
+    expect(problem(() => buildDeployment('x', { organization: { ...base.organization, splitRegions: true } }))).toMatch(/organization\.splitRegions: needs an explicit regions list/);
+    expect(problem(() => buildDeployment('x', { organization: { ...base.organization, splitRegions: 'yes' } }))).toMatch(/organization\.splitRegions/);
+  });
+
   it('a stage without an organization block deploys none of it', () => {
     const d = buildDeployment('x', {});
     expect(Object.keys(d.functions).filter((k) => k.startsWith('org'))).toEqual([]);

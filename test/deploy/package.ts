@@ -13,9 +13,12 @@ export interface Template {
   Resources: Record<string, { Type: string; Properties: Record<string, any>; DependsOn?: unknown }>;
 }
 
-/** The environment every serverless command of the tests runs with: no telemetry, its own esbuild work folder. */
-export function slsEnv(stage: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', OPSBOTS_ESBUILD_WORK: `.esbuild-${stage}`, ...env };
+/**
+ * The environment every serverless command of the tests runs with: no telemetry, and its own esbuild work
+ * folder `.esbuild-<work>` (the stage, say), so commands can run in parallel.
+ */
+export function slsEnv(work: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', OPSBOTS_ESBUILD_WORK: `.esbuild-${work}`, ...env };
 }
 
 /**

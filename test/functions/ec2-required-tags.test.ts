@@ -1,23 +1,11 @@
-import { join } from 'node:path';
-import { readStageFile } from '../../shared/config/load';
-import { buildDeployment } from '../../shared/deploy/template';
-import { functionKey } from '../../shared/deploy/names';
 import type { AuditResult } from '../../shared/handler';
-
-const ROOT = join(__dirname, '..', '..');
+import { useSampleFunctionEnv } from './sample-function';
 
 describe('function: ec2-required-tags', () => {
-  const saved = { ...process.env };
-  afterAll(() => {
-    process.env = saved;
-  });
+  const sampleFunction = useSampleFunctionEnv();
 
   it('on a dry run with the sample stage asks EC2 to dry-run every change and reports nothing as done', async () => {
-    // The stage config as serverless.yml hands it over, answered from the sample account's recordings.
-    process.env.OPSBOTS_STAGE = 'sample';
-    const { functions } = buildDeployment('sample', readStageFile(join(ROOT, 'config', 'sample.yml')));
-    process.env.OPSBOTS_CONFIG = (functions[functionKey('ec2-required-tags')] as { environment: { OPSBOTS_CONFIG: string } }).environment.OPSBOTS_CONFIG;
-    process.env.OPSBOTS_REPLAY = join(ROOT, 'sample');
+    sampleFunction('ec2-required-tags');
     const { handler } = await import('../../functions/ec2-required-tags');
     const res = (await handler({ dryRun: true })) as AuditResult;
     expect(res).toMatchObject({ dryRun: true, state: 'incomplete', counts: { FAIL: 18, WARN: 2, ERROR: 1, suppressed: 2 }, delivery: { sent: false } });

@@ -1,22 +1,11 @@
-import { join } from 'node:path';
-import { readStageFile } from '../../shared/config/load';
-import { buildDeployment } from '../../shared/deploy/template';
-import { functionKey } from '../../shared/deploy/names';
 import type { AuditResult } from '../../shared/handler';
-
-const ROOT = join(__dirname, '..', '..');
+import { useSampleFunctionEnv } from './sample-function';
 
 describe('function: iam-unused-credentials', () => {
-  const saved = { ...process.env };
-  afterAll(() => {
-    process.env = saved;
-  });
+  const sampleFunction = useSampleFunctionEnv();
 
   it('on a dry run with the sample stage reports the keys it would deactivate and changes none', async () => {
-    process.env.OPSBOTS_STAGE = 'sample';
-    const { functions } = buildDeployment('sample', readStageFile(join(ROOT, 'config', 'sample.yml')));
-    process.env.OPSBOTS_CONFIG = (functions[functionKey('iam-unused-credentials')] as { environment: { OPSBOTS_CONFIG: string } }).environment.OPSBOTS_CONFIG;
-    process.env.OPSBOTS_REPLAY = join(ROOT, 'sample');
+    sampleFunction('iam-unused-credentials');
     const { handler } = await import('../../functions/iam-unused-credentials');
     const res = (await handler({ dryRun: true })) as AuditResult;
     expect(res).toMatchObject({ dryRun: true, state: 'findings', counts: { FAIL: 3, WARN: 0, ERROR: 0, PASS: 8, suppressed: 1 }, actions: 2, delivery: { sent: false } });

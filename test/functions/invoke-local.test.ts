@@ -3,8 +3,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { AuditResult } from '../../shared/handler';
+import { ROOT, SLS_BIN, slsEnv } from '../deploy/package';
 
-const ROOT = join(__dirname, '..', '..');
 const SAMPLE = join(ROOT, 'sample');
 
 /**
@@ -21,13 +21,13 @@ function expectDryRunReport(res: AuditResult): void {
 }
 
 describe('serverless invoke local (the README command)', () => {
-  const work = `.esbuild-invoke-${process.pid}`;
-  afterAll(() => rmSync(join(ROOT, work), { recursive: true, force: true }));
+  const work = `invoke-${process.pid}`;
+  afterAll(() => rmSync(join(ROOT, `.esbuild-${work}`), { recursive: true, force: true }));
 
   it('runs iamConsoleMfa on the sample account as a dry run and prints the report', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/serverless/bin/serverless.js'), 'invoke', 'local', '-f', 'iamConsoleMfa', '--data', '{"dryRun":true}'], {
+    const { stdout } = await promisify(execFile)(process.execPath, [SLS_BIN, 'invoke', 'local', '-f', 'iamConsoleMfa', '--data', '{"dryRun":true}'], {
       cwd: ROOT,
-      env: { ...process.env, OPSBOTS_REPLAY: SAMPLE, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', OPSBOTS_ESBUILD_WORK: work },
+      env: slsEnv(work, { OPSBOTS_REPLAY: SAMPLE }),
       maxBuffer: 16 * 1024 * 1024,
     });
     // The structured log lines come first, one JSON object a line; the result is the indented JSON after them.

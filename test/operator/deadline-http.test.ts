@@ -1,28 +1,9 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Clients } from '../../shared/aws/clients';
+import { loopbackServer } from '../aws/loopback';
 import { operatorSetup, post, TOKEN } from './fixtures';
 
-/** A loopback endpoint that accepts every request and never answers; it counts requests and closed ones. */
-async function silentEndpoint() {
-  const requests: IncomingMessage[] = [];
-  let closed = 0;
-  const server = createServer((req) => {
-    requests.push(req);
-    req.socket.on('close', () => (closed += 1));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => requests.length,
-    closed: () => closed,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-}
+/** A loopback endpoint that accepts every request and never answers. */
+const silentEndpoint = () => loopbackServer(() => 'hang');
 
 // Real SDK clients over real sockets: the SSM read of the token goes to the silent endpoint.
 describe('operator endpoints: deadlines over a real socket', () => {
@@ -55,7 +36,7 @@ describe('operator endpoints: deadlines over a real socket', () => {
     expect(res.statusCode).toBe(502);
     expect(log.lines[0]?.data[0]).toMatchObject({ result: 'timeout', error: { code: 'Timeout' } });
     expect(endpoint.requests()).toBe(1);
-    for (let i = 0; i < 50 && endpoint.closed() === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(endpoint.closed()).toBe(1);
+    for (let i = 0; i < 50 && endpoint.aborted() === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(endpoint.aborted()).toBe(1);
   });
 });

@@ -49,6 +49,23 @@ describe('opsbots run --org on the bundled sample organization', () => {
     expect(dev.report.findings.some((f: { status: string }) => f.status === 'PASS')).toBe(true);
   }, 60_000);
 
+  it('--split-regions finds exactly what one step per account finds (same findings, counts and state), each part kept under --results', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-org-split-'));
+    const args = ['run', 'iam-console-mfa', 'iam-unused-credentials', 'certificate-expiry', '--replay', SAMPLE_ORG, '--config', join(ROOT, 'config', 'sample.yml'), '--dry-run', '--regions', 'us-east-1,eu-west-1'];
+    const [whole, split] = [await cli(...args, '--json', join(dir, 'whole.json')), await cli(...args, '--split-regions', '--json', join(dir, 'split.json'), '--results', join(dir, 'results'))];
+    expect([whole.code, split.code]).toEqual([2, 2]); // acme-legacy has no role either way
+    const read = (name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    const [a, b] = [read('whole.json'), read('split.json')];
+    const keys = (j: { findings: Record<string, unknown>[] }) => j.findings.map((f) => `${f.account} ${f.auditId} ${f.status} ${f.region} ${f.resource} ${f.reason}`).sort();
+    expect(keys(b)).toEqual(keys(a));
+    expect(b.audits).toEqual(a.audits);
+    expect([b.state, b.accounts]).toEqual([a.state, a.accounts]);
+    const part = read(join('results', '20261120T080000Z-sample', 'accounts', '123456789012', 'eu-west-1.json'));
+    expect(part).toMatchObject({ part: 'eu-west-1', report: { regions: ['eu-west-1'] } });
+    expect(split.err).toBe('');
+    await expect(cli('run', 'all', '--replay', SAMPLE_ORG, '--config', join(ROOT, 'config', 'sample.yml'), '--dry-run', '--split-regions')).resolves.toMatchObject({ code: 3, err: expect.stringMatching(/organization\.splitRegions: needs an explicit regions list/) });
+  }, 60_000);
+
   it('refuses --replay of a one-account recording with --org', async () => {
     const r = await cli('run', 'iam-root-mfa', '--org', '--replay', join(ROOT, 'sample'), '--dry-run');
     expect(r).toMatchObject({ code: 3, err: expect.stringMatching(/not an organization recording/) });

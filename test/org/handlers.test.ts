@@ -41,6 +41,9 @@ describe('org Lambdas: thin adapters over the same steps', () => {
     const rt = runtime();
     const h = orgHandlers(() => rt);
     await expect(h.account({ runId: 'exec-1', partition: 'aws', account: { id: '22', name: 'x' } })).rejects.toThrow(/account\.id: not an AWS account id/);
+    await expect(h.account({ runId: 'exec-1', partition: 'aws', account: { id: '222222222222', name: 'x' }, part: 'mars-1' })).rejects.toThrow(/part: not an AWS region name/);
+    // A well-formed part of a stage that does not split (or splits other regions): refused before assuming anything.
+    await expect(h.account({ runId: 'exec-1', partition: 'aws', account: { id: '222222222222', name: 'x' }, part: 'eu-west-1' })).rejects.toThrow(/part: "eu-west-1" is not a part of this stage's run \(organization\.splitRegions is off\)/);
     await expect(h.aggregate({ runId: 'exec 1' })).rejects.toThrow(/runId: a run id/);
     await expect(h.discover({ runID: 'x' })).rejects.toThrow(/runID: unknown key/);
     expect(mocks.sts.calls()).toHaveLength(0);

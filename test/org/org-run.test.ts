@@ -1,3 +1,5 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
 import { organizationSchema, type OrganizationInput } from '../../shared/org/config';
@@ -123,5 +125,31 @@ describe('org run: every account with its own role session, one report', () => {
     const html = renderHtml(hostile);
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('with splitRegions, the CLI runs the same parts: a global part that fails is named with the IAM sources it holds, the regions stay audited', async () => {
+    const ec2 = mockClient(EC2Client);
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    try {
+      const steps = setup({ '222222222222': PROD, '333333333333': PAYMENTS }, { splitRegions: true });
+      /** S3 refuses the global part of one account. */
+      class FlakyStore extends MemoryOrgStore {
+        override async putResult(r: AccountResult): Promise<void> {
+          if (r.account.id === '222222222222' && r.part === 'global') throw new Error('S3 down');
+          return super.putResult(r);
+        }
+      }
+      const done: [string, boolean][] = [];
+      const report = await runOrganization({ ...steps, auditIds: ['iam-console-mfa', 'ec2-required-tags'], store: new FlakyStore() }, 'run-6', { discovered: () => undefined, accountDone: (id, failed) => void done.push([id, failed]) });
+      expect(done.sort()).toEqual([['222222222222', false], ['333333333333', false]]); // once per account, when its last part is done
+      expect(report.accounts?.map((a) => [a.id, a.status])).toEqual([['222222222222', 'audited'], ['333333333333', 'audited'], ['444444444444', 'skipped'], ['555555555555', 'skipped']]);
+      expect(report.findings.filter((f) => f.account === '222222222222').map((f) => [f.auditId, f.status, f.region, f.reason])).toEqual([
+        ['iam-console-mfa', 'ERROR', 'global', 'not evaluated: global sources (iam.credentialReport, iam.users) of account 222222222222 not read: its step failed (UnknownError) and stored no result: see the account function\'s log'],
+      ]);
+      expect(report.audits.find((a) => a.id === 'ec2-required-tags')?.counts.PASS).toBe(2); // "no instances" in us-east-1, once per account
+      expect(report.state).toBe('incomplete');
+    } finally {
+      ec2.restore();
+    }
   });
 });

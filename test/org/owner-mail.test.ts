@@ -15,9 +15,10 @@ import { organizationSchema } from '../../shared/org/config';
 import { ownerFailures, ownerLines, type OwnerDelivery } from '../../shared/org/owner-mail';
 import { MemoryOrgStore } from '../../shared/org/store';
 import { ownerMailStep, runOrganization, type OrgSteps } from '../../shared/org/steps';
-import { DirStateStore } from '../../shared/state/store';
+import { DirStateStore } from '../../shared/state/dir';
 import type { Report } from '../../shared/report';
 import { renderText } from '../../reports/text';
+import { renderHtml } from '../../reports/html';
 import { buildConfig, configProblem } from '../builders';
 import { useLocalSes } from '../notify/local-ses';
 import { consoleUser, mockOrganization, useOrgMocks, type Member } from './org-fixture';
@@ -98,6 +99,15 @@ describe('notify.accountOwnerTag: each account\'s part to its owner', () => {
     expect(renderText(report)).toContain('WARNING: account 333333333333 (payments): tag owner holds "payments team", not one email address: no owner mail');
     // A warning, not an audit gap: both accounts were audited and the state is the findings'.
     expect(report.state).toBe('findings');
+  });
+
+  it('escapes the tag value in the HTML report', async () => {
+    const steps = setup({ '222222222222': PROD, '333333333333': PAYMENTS }, { dryRun: true });
+    tag('333333333333', { owner: '<img src=x onerror=alert(1)>' });
+    const { report } = await orgRun(steps, 'owner-html');
+    const html = renderHtml(report);
+    expect(html).toContain('tag owner holds &quot;&lt;img src=x onerror=alert(1)&gt;&quot;, not one email address');
+    expect(html).not.toContain('<img src=x');
   });
 
   it('warns, without making the report incomplete, when the tags read only for the owner could not be read', async () => {

@@ -3,8 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localEndpoint } from '../aws/local-endpoint';
-import { opsbotsIn } from '../cli/invoke';
+import { ROOT, opsbotsIn } from '../cli/invoke';
 import { main } from '../../cli/main';
+import { orgRecordLines } from '../../cli/record';
 
 /** The command as a process, with this test's environment (its endpoint and test-only credentials). */
 const opsbots = (...args: string[]) => opsbotsIn(process.env, ...args);
@@ -191,4 +192,39 @@ describe('opsbots record --org (the command as a process), then run --replay of 
     expect(writes.at(-1)).toBe('\r\x1b[K');
     expect(printed.join('\n')).not.toContain('accounts discovered');
   }, 60_000);
+});
+
+describe('record --org: what it prints and what a recording says it lacks', () => {
+  const error = (source: string, region: string, code: string) => ({ source, region, code, message: 'm' });
+
+  it('names each account not recorded and each source not readable once, the organization\'s own gaps too', () => {
+    const lines = orgRecordLines('rec', {
+      operations: 10,
+      discoveryErrors: [error('organizations.parents', 'global', 'AccessDenied')],
+      accounts: [
+        { id: MEMBER, plan: 'audit', errors: [error('iam.credentialReport', 'global', 'MalformedReport'), error('iam.credentialReport', 'global', 'MalformedReport')] },
+        { id: NO_ROLE, plan: 'audit', errors: [error('sts.assumeRole', 'global', 'AccessDenied')], notRecorded: { code: 'AccessDenied', reason: 'could not assume r: AccessDenied' } },
+        { id: SUSPENDED, plan: 'skip', reason: 'SUSPENDED', errors: [] },
+      ],
+    });
+    expect(lines.out).toEqual(['recorded the organization into rec: 3 accounts in scope', `  ${MEMBER} recorded; not readable: iam.credentialReport@global MalformedReport`, `  ${NO_ROLE} NOT RECORDED: could not assume r: AccessDenied`, `  ${SUSPENDED} skip: SUSPENDED`]);
+    expect(lines.err).toEqual([
+      'opsbots: recording incomplete: 1 account not recorded, 2 sources not readable (a replay reports each as ERROR):',
+      '  organization not readable: organizations.parents@global AccessDenied',
+      `  ${MEMBER} not readable: iam.credentialReport@global MalformedReport`,
+      `  ${NO_ROLE} not recorded: could not assume r: AccessDenied`,
+    ]);
+  });
+
+  it('the bundled sample organization says in meta.json exactly what its replay reports as not audited or not read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-sample-org-'));
+    const out: string[] = [];
+    await main(['node', 'opsbots', 'run', 'all', '--replay', join(ROOT, 'sample', 'org'), '--config', join(ROOT, 'config', 'sample.yml'), '--dry-run', '--json', join(dir, 'f.json')], (t) => out.push(t), (t) => out.push(t));
+    const run = JSON.parse(readFileSync(join(dir, 'f.json'), 'utf8')) as { accounts: { id: string; status: string }[]; notEvaluated: { account?: string; source: string; region: string; code: string }[] };
+    const meta = JSON.parse(readFileSync(join(ROOT, 'sample', 'org', 'meta.json'), 'utf8')) as { complete: boolean; notRecorded: Record<string, unknown>; unreadable: unknown[] };
+    expect(meta.complete).toBe(false);
+    expect(Object.keys(meta.notRecorded)).toEqual(run.accounts.filter((a) => a.status === 'error').map((a) => a.id));
+    const read = run.notEvaluated.filter((e) => e.account === undefined || !(e.account in meta.notRecorded)).map(({ account, source, region, code }) => ({ ...(account ? { account } : {}), source, region, code }));
+    expect(meta.unreadable).toEqual(read);
+  });
 });

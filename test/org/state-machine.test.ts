@@ -1,11 +1,18 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import aslValidator from 'asl-validator';
-import { GenerateCredentialReportCommand } from '@aws-sdk/client-iam';
+import { GenerateCredentialReportCommand, GetCredentialReportCommand } from '@aws-sdk/client-iam';
+import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
 import { Clients } from '../../shared/aws/clients';
 import { LAMBDA_MARGIN_MS } from '../../shared/deadline';
 import { MemoryLog } from '../../shared/logger';
-import { orgHandlers, orgRuntime, type OrgRuntime } from '../../shared/org/handlers';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { orgHandlers, orgRuntime, type AggregateOutput, type OrgRuntime } from '../../shared/org/handlers';
+import { memoryS3 } from '../state/memory-s3';
 import { MemoryOrgStore, OrgStoreError } from '../../shared/org/store';
+import { partKey } from '../../shared/org/parts';
+import { mapPayloadBytes } from '../../shared/org/steps';
 import type { AccountResult } from '../../shared/org/types';
 import { orgDefinition, STATES } from '../../shared/deploy/state-machine';
 import { DISCOVERY_ACTIONS } from '../../shared/org/discover';
@@ -19,13 +26,13 @@ const fn = (key: string) => `arn:aws:lambda:us-east-1:123456789012:function:opsb
 /** What CloudFormation makes of the template's placeholders. */
 const ARNS = { discover: fn('orgDiscover'), account: fn('orgAccount'), aggregate: fn('orgAggregate') };
 
-/** A results store whose write fails for some accounts: their account Lambda throws. */
+/** A results store whose write fails for some accounts (or parts: `id/region`): their account Lambda throws. */
 class FailingStore extends MemoryOrgStore {
   constructor(private readonly failFor: readonly string[]) {
     super();
   }
   override async putResult(r: AccountResult): Promise<void> {
-    if (this.failFor.includes(r.account.id)) throw new OrgStoreError(`s3 put of ${r.account.id} failed`, 'InternalError');
+    if (this.failFor.includes(partKey(r.account.id, r.part))) throw new OrgStoreError(`s3 put of ${partKey(r.account.id, r.part)} failed`, 'InternalError');
     return super.putResult(r);
   }
 }
@@ -45,18 +52,18 @@ interface Run {
  * (warm-up check, cold-start config, closed events, steps) over mocked Organizations/STS/IAM and an
  * in-memory results store. The distributed Map runs as an inline Map with its MaxConcurrency and Catch.
  */
-async function execute(members: Readonly<Record<string, Member>>, opts: { failFor?: string[]; accountConcurrency?: number; stage?: Record<string, unknown>; remainingMs?: number; tweak?: (m: ReturnType<typeof install>) => void } = {}): Promise<Run & { mocks: ReturnType<typeof install>['mocks'] }> {
+async function execute(members: Readonly<Record<string, Member>>, opts: { failFor?: string[]; accountConcurrency?: number; stage?: Record<string, unknown>; remainingMs?: number; tweak?: (m: ReturnType<typeof install>) => void; splitRegions?: boolean; mapPayloadLimit?: number } = {}): Promise<Run & { mocks: ReturnType<typeof install>['mocks'] }> {
   const installed = install(members);
   opts.tweak?.(installed);
   const { mocks } = installed;
   const log = new MemoryLog();
   const store = new FailingStore(opts.failFor ?? []);
   const stageEnv = { ...env, OPSBOTS_CONFIG: JSON.stringify({ ...STAGE, ...opts.stage }) };
-  const rt: OrgRuntime = orgRuntime(stageEnv, { clients: new Clients({ maxAttempts: 1 }), log, store, memberClients: (_id, credentials) => new Clients({ maxAttempts: 1, credentials }) });
+  const rt: OrgRuntime = orgRuntime(stageEnv, { clients: new Clients({ maxAttempts: 1 }), log, store, memberClients: (_id, credentials) => new Clients({ maxAttempts: 1, credentials }), ...(opts.mapPayloadLimit ? { mapPayloadLimit: opts.mapPayloadLimit } : {}) });
   const h = orgHandlers(() => rt);
   let inFlight = 0;
   let peak = 0;
-  const machine = new StateMachine(orgDefinition({ arns: ARNS, accountConcurrency: opts.accountConcurrency ?? 10 }) as never);
+  const machine = new StateMachine(orgDefinition({ arns: ARNS, accountConcurrency: opts.accountConcurrency ?? 10, splitRegions: opts.splitRegions ?? false }) as never);
   const run = machine.run({ source: 'opsbots.schedule' }, {
     overrides: {
       taskResourceLocalHandlers: {
@@ -101,6 +108,27 @@ describe('organization state machine (generated ASL, run with aws-local-stepfunc
     // The discover role grants DISCOVERY_ACTIONS (test/deploy/organization.test.ts): the code calls nothing else.
     expect(DISCOVERY_ACTIONS).toEqual(expect.arrayContaining(run.orgActions));
     expect(run.orgActions).toEqual(expect.arrayContaining(['organizations:ListAccounts', 'organizations:ListParents']));
+  });
+
+  it('owner mail with sendWhen: changes: the aggregate sends each owner their part, keeps each account\'s state in the bucket, and stays quiet for an unchanged account', async () => {
+    const s3 = mockClient(S3Client);
+    const ses = mockClient(SESv2Client);
+    try {
+      const objects = memoryS3(s3);
+      ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+      const stage = { notify: { from: 'bots@example.com', to: ['sec@example.com'], sendWhen: 'changes', accountOwnerTag: 'owner' } };
+      const members = { '222222222222': { users: [consoleUser('222222222222', 'bob', false)] }, '333333333333': { users: [] } };
+      const first = await execute(members, { stage });
+      // The fixture tags only 222222222222 with an owner.
+      expect((first.output as unknown as AggregateOutput).owners).toEqual([{ account: '222222222222', sent: true }]);
+      expect([...objects.keys()].filter((k) => k.includes('org-state/')).sort()).toEqual(['opsbots-prod-state/org-state/222222222222/iam-console-mfa.json', 'opsbots-prod-state/org-state/222222222222/iam-root-mfa.json']);
+      const second = await execute(members, { stage });
+      expect((second.output as unknown as AggregateOutput).owners).toEqual([{ account: '222222222222', sent: false, reason: 'sendWhen=changes and nothing changed since the last run' }]);
+      expect(ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses)).toEqual([['sec@example.com'], ['a@example.com'], ['sec@example.com']]);
+    } finally {
+      s3.restore();
+      ses.restore();
+    }
   });
 
   it('runs accounts in parallel up to accountConcurrency', async () => {
@@ -148,5 +176,73 @@ describe('organization state machine (generated ASL, run with aws-local-stepfunc
     const outcomes = items.map((it, i) => (i % 2 === 0 ? { accountId: it.account.id, state: 'incomplete' } : { accountId: it.account.id, error: 'Sandbox.Timedout' }));
     const mapOutput = { runId, dryRun: false, items, outcomes }; // the largest state data of a run (Accounts' output)
     expect(Buffer.byteLength(JSON.stringify(mapOutput))).toBeLessThan(256 * 1024);
+  });
+});
+
+/** An instance without the required Owner tag, running for a year, in us-east-1 only. */
+function mockInstances() {
+  const ec2 = mockClient(EC2Client);
+  ec2.on(DescribeInstancesCommand).callsFake(async (_input: unknown, getClient: any) => {
+    const region = await getClient().config.region();
+    const instance = { InstanceId: 'i-0untagged', State: { Name: 'running' }, LaunchTime: new Date('2025-01-01T00:00:00Z'), Tags: [] };
+    return { Reservations: region === 'us-east-1' ? [{ Instances: [instance] }] : [] };
+  });
+  return ec2;
+}
+
+describe('organization state machine with organization.splitRegions (one Map item per account and part)', () => {
+  const SPLIT = { regions: ['us-east-1', 'eu-west-1'], audits: { 'iam-console-mfa': {}, 'ec2-required-tags': {} }, organization: { id: 'o-abc1234567', splitRegions: true } };
+  let ec2: ReturnType<typeof mockInstances>;
+  beforeEach(() => (ec2 = mockInstances()));
+  afterEach(() => ec2.restore());
+
+  it('is valid Amazon States Language: each item carries its part into the step and into its outcome', () => {
+    const definition = orgDefinition({ arns: ARNS, accountConcurrency: 7, splitRegions: true });
+    const { isValid, errorsText } = aslValidator(structuredClone(definition), { checkArn: true, checkPaths: true });
+    expect({ isValid, errors: errorsText('\n') }).toEqual({ isValid: true, errors: '' });
+    const map = (definition.States as Record<string, any>)[STATES.accounts];
+    expect(map.ItemSelector).toMatchObject({ 'part.$': '$$.Map.Item.Value.part' });
+    expect(map.ItemProcessor.States[STATES.account].ResultSelector).toMatchObject({ 'part.$': '$.part' });
+    expect(map.ItemProcessor.States[STATES.accountFailed].Parameters).toMatchObject({ 'part.$': '$.part' });
+    expect(map.MaxConcurrency).toBe(7); // bounds parts at once, not accounts
+  });
+
+  it('audits each account as its global part and one part per region; a region part that fails is named as not read, the rest of the account audited', async () => {
+    let iam: ReturnType<typeof install>['members']['iam'] | undefined;
+    const run = await execute({ '222222222222': { users: [consoleUser('222222222222', 'bob', false)] }, '333333333333': { users: [] } }, { stage: SPLIT, splitRegions: true, failFor: ['222222222222/eu-west-1'], tweak: (m) => void (iam = m.members.iam) });
+    const id = run.output.runId;
+    expect([...run.store.objects.keys()].sort()).toEqual([
+      `${id}/accounts/222222222222/global.json`,
+      `${id}/accounts/222222222222/us-east-1.json`,
+      `${id}/accounts/333333333333/eu-west-1.json`,
+      `${id}/accounts/333333333333/global.json`,
+      `${id}/accounts/333333333333/us-east-1.json`,
+      `${id}/discovery.json`,
+    ]);
+    // Both accounts audited; bob's MFA (global part) and each account's untagged instance in us-east-1 are FAILs.
+    expect(run.output).toMatchObject({ state: 'incomplete', accounts: { audited: 2, skipped: 2, notAudited: 0 } });
+    expect(run.output.counts).toMatchObject({ FAIL: 3, ERROR: 1 }); // the one ERROR: ec2-required-tags in 222's eu-west-1
+    const line = run.log.lines.find((l) => l.message === 'org report')?.data[0] as { notRead: string[] };
+    expect(line.notRead).toEqual(["region eu-west-1 of account 222222222222 not read: its step failed (OrgStoreError) and stored no result: see the account function's log"]);
+    // Each part read only its own: the credential report once per account, EC2 once per region and account.
+    expect(iam?.commandCalls(GetCredentialReportCommand)).toHaveLength(2);
+    expect(ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(4);
+    const part = await run.store.getResult(id, '333333333333', 'us-east-1');
+    expect(part.kind === 'found' && part.result.report.findings.map((f) => [f.auditId, f.region, f.status])).toEqual([['ec2-required-tags', 'us-east-1', 'FAIL']]);
+  });
+
+  it('refuses at Discover a run whose items and outcomes would not fit the state payload, naming the count and the fixes', async () => {
+    const running = execute({ '222222222222': { users: [] }, '333333333333': { users: [] } }, { stage: SPLIT, splitRegions: true, mapPayloadLimit: 1024 });
+    await expect(running).rejects.toThrow(/Map would carry 6 items \(2 accounts x 3 parts \(organization\.splitRegions\)\).*over the 1 KB Step Functions state payload: narrow the scope/);
+  });
+
+  it('estimates the Map\'s payload at or above what it really carries', () => {
+    const runId = '20261203T083000Z-1a2b3c';
+    const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+    const items = Array.from({ length: 300 }, (_, i) => ['global', ...regions].map((part) => ({ runId, partition: 'aws', account: { id: String(100000000000 + i), name: 'x'.repeat(40) }, part }))).flat();
+    const outcomes = items.map((it, i) => (i % 2 === 0 ? { accountId: it.account.id, part: it.part, state: 'incomplete' } : { accountId: it.account.id, part: it.part, error: 'Sandbox.Timedout' }));
+    const real = Buffer.byteLength(JSON.stringify({ runId, items, dryRun: false, outcomes }));
+    expect(mapPayloadBytes({ runId, items })).toBeGreaterThanOrEqual(real);
+    expect(mapPayloadBytes({ runId, items })).toBeLessThan(real * 1.3);
   });
 });

@@ -106,6 +106,15 @@ describe('security hub sink: BatchImportFindings', () => {
     expect(plan.findings.filter((x) => x.RecordState === 'ARCHIVED').map((x) => x.Resources?.[0]?.Id)).toEqual(['arn:aws:ec2:eu-west-1:123456789012:security-group/sg-fixed']);
   });
 
+  it('an organization.splitRegions part archives only in the region it owns: a region part leaves the global findings to the global part', () => {
+    const r = report([], { regions: ['eu-west-1'] }, TWO_AUDITS);
+    const prev = [asffFinding(r, f({ resourceId: 'bob' }), { region: REGION }), asffFinding(r, sg('sg-fixed', { region: 'eu-west-1' }), { region: REGION })];
+    const archived = (owned?: string[]) => planImport(r, prev, REGION, NOW.toISOString(), owned).findings.map((x) => x.Resources?.[0]?.Id);
+    expect(archived()).toEqual(['arn:aws:iam::123456789012:user/bob', 'arn:aws:ec2:eu-west-1:123456789012:security-group/sg-fixed']);
+    expect(archived(['eu-west-1'])).toEqual(['arn:aws:ec2:eu-west-1:123456789012:security-group/sg-fixed']);
+    expect(archived(['global'])).toEqual(['arn:aws:iam::123456789012:user/bob']);
+  });
+
   it('counts FailedFindings and failed calls as failures, and still sends the other batches', async () => {
     hub.on(BatchImportFindingsCommand)
       .resolvesOnce({ SuccessCount: 1, FailedCount: 1, FailedFindings: [{ Id: 'opsbots/x', ErrorCode: 'InvalidInput', ErrorMessage: 'Finding does not adhere to ASFF' }] })

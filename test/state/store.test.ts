@@ -1,7 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Clients } from '../../shared/aws/clients';
 import { S3StateStore } from '../../shared/state/store';
+import { DirStateStore } from '../../shared/state/dir';
 import { snapshotOf } from '../../shared/state/snapshot';
 import { f } from '../reports/fixtures';
 import { memoryS3 } from './memory-s3';
@@ -38,5 +42,19 @@ describe('state: S3 store', () => {
       objects.set(key, body);
       expect(await store().read('prod', 'iam-console-mfa')).toMatchObject({ kind: 'unreadable', code: 'MalformedState' });
     }
+  });
+});
+
+describe('state: the CLI\'s folder store (run --org --state)', () => {
+  it('reads nothing as the first run, writes one file per audit and reads it back; a damaged file is unreadable, naming it', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'opsbots-state-')), 'accounts', '222222222222');
+    const local = new DirStateStore(dir);
+    expect(await local.read('prod', 'iam-console-mfa')).toEqual({ auditId: 'iam-console-mfa', kind: 'missing' });
+    await local.write(snap);
+    expect(await local.read('prod', 'iam-console-mfa')).toEqual({ auditId: 'iam-console-mfa', kind: 'found', snapshot: snap });
+    // Another stage's state is not this one's previous run.
+    expect(await local.read('dev', 'iam-console-mfa')).toMatchObject({ kind: 'unreadable', code: 'MalformedState' });
+    writeFileSync(join(dir, 'iam-console-mfa.json'), '{"version":1,');
+    expect(await local.read('prod', 'iam-console-mfa')).toEqual({ auditId: 'iam-console-mfa', kind: 'unreadable', code: 'MalformedState', message: `${join(dir, 'iam-console-mfa.json')} is not JSON` });
   });
 });
