@@ -1,4 +1,4 @@
-import { orgHandlers } from '../shared/org/handlers';
+import { accountHandler } from '../shared/org/handlers/account';
 
 /** Audits one member account with its own role session (the Map's step) and stores its result under the run id. */
-export const handler = orgHandlers().account;
+export const handler = accountHandler();

@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AUDITS, readActions } from '../shared/audits/index';
+import { AUDIT_SOURCES } from '../shared/audits/sources';
 import { COLLECTORS } from '../shared/collect/index';
 import { SEVERITIES } from '../shared/model';
 import { functionKey } from '../shared/deploy/names';
 import { existsSync } from 'node:fs';
 
 describe('registry contract', () => {
+  it('the sources catalogue (what discover plans parts with, loading no audit) is the registry\'s, in its order', () => {
+    expect(AUDIT_SOURCES).toEqual(AUDITS.map((a) => ({ id: a.id, sources: a.sources })));
+  });
+
   it('has unique, kebab-case audit ids', () => {
     const ids = AUDITS.map((a) => a.id);
     expect(new Set(ids).size).toBe(ids.length);

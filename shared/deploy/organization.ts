@@ -3,7 +3,7 @@ import { ConfigError } from '../errors';
 import { memberAudits } from '../org/audits';
 import { DISCOVERY_ACTIONS } from '../org/discover';
 import { planParts } from '../org/parts';
-import { ORG_RUNS_PREFIX } from '../org/handlers';
+import { ORG_RUNS_PREFIX } from '../org/handlers/runtime';
 import { OWNER_STATE_PREFIX } from '../org/store';
 import { alarm, functionConfig, sesStatement, sumAlarm } from './audits';
 import { roleName, roleResource, SERVICE, serviceRole, type Statement } from './iam';

@@ -1,5 +1,5 @@
 import type { Config } from '../config/index';
-import { ORG_RUNS_PREFIX } from '../org/handlers';
+import { ORG_RUNS_PREFIX } from '../org/handlers/runtime';
 import type { Statement } from './iam';
 import type { DeploymentPart } from './part';
 

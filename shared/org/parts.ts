@@ -47,12 +47,19 @@ export function partAudits(audits: readonly Audit[], part: string): Audit[] {
 export const partRegions = (part: string): string[] => (part === GLOBAL_PART ? [] : [part]);
 
 export interface PartPlan {
-  readonly audits: readonly Audit[];
+  /** The run's audits: their ids and sources are all the plan reads (discover has the catalogue, shared/audits/sources.ts). */
+  readonly audits: readonly Pick<Audit, 'id' | 'sources'>[];
   /** The run's regions (the stage's, or the CLI's --regions). */
   readonly regions: 'all' | readonly string[];
   readonly splitRegions: boolean;
   /** The normalised config's audits: a regional remediation is refused when split. */
-  readonly configured: AuditRunConfig['audits'];
+  readonly configured: Readonly<Record<string, { readonly remediation: unknown }>>;
+}
+
+/** The audits a stage runs in its members: those it lists (and does not disable), or every registered one. */
+export function listedOrAll<A extends { readonly id: string }>(all: readonly A[], listed: (id: string) => boolean): A[] {
+  const picked = all.filter((a) => listed(a.id));
+  return picked.length > 0 ? picked : [...all];
 }
 
 /**

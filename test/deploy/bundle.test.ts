@@ -14,7 +14,7 @@ import { logicalPrefix } from '../../shared/deploy/names';
 import { packageBundles, type PackagedBundles } from './package';
 import { bundleFigures } from '../../cli/bench/bundles';
 
-/** The prod stage as shipped, plus every other audit, a digest and Security Hub: every kind of function, packaged. */
+/** The prod stage as shipped, plus every other audit, a digest, Security Hub and an organization run: every kind of function, packaged. */
 const STAGE = 'zzbundles';
 const raw = readStageFile(join(CONFIG_DIR, 'prod.yml')) as Record<string, any>;
 const stage = {
@@ -22,6 +22,7 @@ const stage = {
   audits: { ...raw.audits, 'ec2-required-tags': { remediation: { enabled: true } }, 'ec2-open-security-groups': {} },
   digest: { schedule: 'cron(0 8 * * ? *)' },
   securityHub: { enabled: true },
+  organization: { id: 'o-abc1234567' },
   lambda: { memorySize: 1024, timeout: 600, functions: { digest: { memorySize: 2048, timeout: 900 }, operatorStagingStart: { memorySize: 512 } } },
 };
 const config = normalise(STAGE, stage);
@@ -40,6 +41,8 @@ const AUDIT_COMMON = ['sts', 'sesv2', 's3', 'securityhub', 'ssm'];
 /** The audit engine and its outputs (an operator change's undo, shared/actions/undo.ts, is the operator's too). */
 const ENGINE_ONLY = /^(shared\/(audits|collect|state|notify|securityhub|org)\/|reports\/)/;
 const REGISTRIES = /^shared\/(audits\/index|collect\/index|config\/index|deploy\/template)\.ts$/;
+/** Functions that run the stage's audits by id: the digest and an organization's account step; the aggregate validates their settings. */
+const RUNS_REGISTRY: Record<string, RegExp> = { digest: /^shared\/(audits|collect)\/index\.ts$/, 'org-account': /^shared\/(audits|collect)\/index\.ts$/, 'org-aggregate': /^shared\/audits\/index\.ts$/ };
 /** zod ships every locale; a bundle needs English only (the namespace import keeps the others out). */
 // locales/index.js is the re-export stub (under 100 bytes); the payload of another language is its own file.
 const OTHER_LOCALES = /zod\/v4\/locales\/(?!en\.js|index\.js)/;
@@ -53,13 +56,13 @@ describe('deploy: what each packaged function bundles (esbuild metafiles of `ser
 
   it('packages a bundle for every kind of function', () => {
     expect(Object.keys(pkg.metafiles).sort()).toEqual(
-      [...AUDITS.map((a) => a.id), 'digest', 'operator-console', 'operator-deny', 'operator-guard', 'operator-start', 'operator-state', 'operator-stop', 'warmer'].sort(),
+      [...AUDITS.map((a) => a.id), 'digest', 'operator-console', 'operator-deny', 'operator-guard', 'operator-start', 'operator-state', 'operator-stop', 'org-account', 'org-aggregate', 'org-discover', 'warmer'].sort(),
     );
   });
 
   it('no bundle holds the whole-stage config, a registry it does not run, or zod\'s other locales', () => {
     for (const [entry, meta] of Object.entries(pkg.metafiles)) {
-      const registries = entry === 'digest' ? has(meta, REGISTRIES).filter((p) => !/^shared\/(audits|collect)\/index\.ts$/.test(p)) : has(meta, REGISTRIES);
+      const registries = has(meta, REGISTRIES).filter((p) => !RUNS_REGISTRY[entry]?.test(p));
       expect({ entry, registries, locales: has(meta, OTHER_LOCALES) }).toEqual({ entry, registries: [], locales: [] });
     }
   });
@@ -94,6 +97,34 @@ describe('deploy: what each packaged function bundles (esbuild metafiles of `ser
     expect({ id, extra: sdkClients(meta).filter((c) => !allowed.has(c)) }).toEqual({ id, extra: [] });
     const others = AUDITS.filter((a) => a.id !== id).map((a) => `shared/audits/${a.id}.ts`);
     expect({ id, others: Object.keys(bundleInputs(meta)).filter((p) => others.includes(p)) }).toEqual({ id, others: [] });
+  });
+
+  it('organization discover reaches Organizations, STS and its store only: no audit, collector, remediation, report or mail', () => {
+    const meta = pkg.metafiles['org-discover'] as Metafile;
+    expect(sdkClients(meta)).toEqual(['organizations', 's3', 'sts']);
+    // Config schemas and the sources catalogues it plans splitRegions' parts with (shared/audits/sources.ts) only.
+    expect(has(meta, /^(shared\/(audits|collect|actions|state|notify|securityhub)\/(?![\w-]*config\.ts$|sources\.ts$|regional-sources\.ts$)|shared\/(engine|run|deliver|sinks)\.ts$|reports\/)/)).toEqual([]);
+  });
+
+  it('organization account runs the audits in a member: their collectors and remediations, Security Hub in the member where enabled; no rendering, mail or webhook', () => {
+    const meta = pkg.metafiles['org-account'] as Metafile;
+    const reads = AUDITS.flatMap((a) => clientsFor(readActions(a)));
+    const writes = AUDITS.flatMap((a) => (a.action ? clientsFor(remediationActions(a.action, a.action.settings.parse({}))) : []));
+    // Each member's findings go to its own Security Hub (shared/org/account.ts): this stage enables it.
+    const allowed = new Set([...reads, ...writes, 'sts', 's3', 'securityhub']);
+    expect(sdkClients(meta).filter((c) => !allowed.has(c))).toEqual([]);
+    expect(sdkClients(meta)).toEqual(expect.not.arrayContaining(['sesv2', 'organizations']));
+    // Config schemas only of notify (the stage file it validates has that section); of reports/ only the ASFF mapping.
+    expect(has(meta, /^(shared\/notify\/(?![\w-]*config\.ts$)|shared\/(deliver|sinks|fit)\.ts$|reports\/(?!asff|finding-id|order))/)).toEqual([]);
+  });
+
+  it('organization aggregate renders and delivers: no collector, and no read call into a member account', () => {
+    const meta = pkg.metafiles['org-aggregate'] as Metafile;
+    expect(has(meta, /^shared\/(collect\/index|org\/credentials|org\/discover)\.ts$/)).toEqual([]);
+    // The audits' settings (validated at cold start) bring their remediation's write commands, never a collector's read.
+    expect(has(meta, /@aws-sdk\/client-(iam|ec2|acm|organizations)\/dist-es\/commands\/(List|Describe|Get|Generate)\w+Command\.js$/)).toEqual([]);
+    expect(sdkClients(meta)).toEqual(expect.not.arrayContaining(['acm', 'organizations', 'sts']));
+    expect(has(meta, /^reports\/html\.ts$/)).toHaveLength(1);
   });
 
   it('an IAM-only audit carries no EC2 or ACM client', () => {

@@ -1,6 +1,7 @@
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
 import { normaliseOrgRun, orgHandlers, orgRuntime, type OrgRuntime } from '../../shared/org/handlers';
+import { readDiscoverConfig } from '../../shared/org/handlers/discover';
 import { MemoryOrgStore } from '../../shared/org/store';
 import { configProblem as problem } from '../builders';
 import { consoleUser, mockMembers, mockOrganization, useOrgMocks } from './org-fixture';
@@ -61,5 +62,13 @@ describe('org Lambdas: thin adapters over the same steps', () => {
     expect(problem(() => normaliseOrgRun('prod', { audits: {} }))).toMatch(/organization/);
     expect(problem(() => normaliseOrgRun('prod', { organization: {}, operator: {} }))).toMatch(/operator: unknown key/);
     expect(problem(() => orgRuntime({ OPSBOTS_STAGE: 'prod', OPSBOTS_CONFIG: JSON.stringify(STAGE) }))).toMatch(/OPSBOTS_STATE_BUCKET: required/);
+  });
+
+  it('discover checks the stage file closed but runs no audit, so leaves their own settings to the account and aggregate steps', () => {
+    const stage = { ...STAGE, audits: { 'iam-console-mfa': { settings: { graceDays: -1 } } } };
+    expect(readDiscoverConfig('prod', stage)).toMatchObject({ stage: 'prod', organization: { excludeOus: ['ou-ab12-sand0001'] } });
+    expect(problem(() => normaliseOrgRun('prod', stage))).toMatch(/audits\.iam-console-mfa\.settings\.graceDays/);
+    expect(problem(() => readDiscoverConfig('prod', { ...STAGE, operator: {} }))).toMatch(/operator: unknown key/);
+    expect(problem(() => readDiscoverConfig('prod', { audits: {} }))).toMatch(/organization/);
   });
 });
