@@ -1,3 +1,4 @@
+import { memo } from './memo';
 import type { Finding, Suppression } from './model';
 
 /** A normalised exemption: `auditId:region:resource` with `*` wildcards; resource matches the ARN or the id. */
@@ -68,12 +69,14 @@ export function compileExemptions(exemptions: readonly Exemption[]): Compiled[] 
  */
 export function applyExemptions(findings: readonly Finding[], exemptions: readonly Exemption[], exemptionTag: string | undefined, now: Date): Finding[] {
   const compiled = compileExemptions(exemptions.filter((e) => !isExpired(e, now)));
+  if (compiled.length === 0 && !exemptionTag) return [...findings];
+  // The audit and region parts are matched once per distinct audit/region, not once per finding: only the
+  // resource part is left to test for each of tens of thousands of findings.
+  const candidates = memo((auditId: string) => memo((region: string) => compiled.filter((c) => c.audit.test(auditId) && c.region.test(region))));
   return findings.map((f) => {
     if (f.status === 'ERROR') return f;
     let suppressed: Suppression | undefined;
-    const hit = compiled.find(
-      (c) => c.audit.test(f.auditId) && c.region.test(f.region) && (c.resource.test(f.resource) || c.resource.test(f.resourceId)),
-    );
+    const hit = candidates(f.auditId)(f.region).find((c) => c.resource.test(f.resource) || c.resource.test(f.resourceId));
     if (hit) suppressed = { by: hit.exemption.match, ...(hit.exemption.reason ? { reason: hit.exemption.reason } : {}), ...(hit.exemption.expires ? { expires: hit.exemption.expires } : {}) };
     else if (exemptionTag && f.tags && Object.prototype.hasOwnProperty.call(f.tags, exemptionTag)) {
       const value = f.tags[exemptionTag];

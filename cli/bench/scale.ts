@@ -7,7 +7,7 @@ import { MemoryLog } from '../../shared/logger';
 import { CONFIG_DIR } from '../../shared/paths';
 import { runAudits } from '../../shared/run';
 import { EmulatedClients, type AccountSpec } from './emulated-account';
-import { figure, peakRssMiB } from './figure';
+import { figure, mib, peakRssMiB } from './figure';
 
 /** One region of 100,000 resources: the issue's "enterprise scale" account. */
 export const SCALE_ACCOUNT: AccountSpec = { regions: ['us-east-1'], users: 20_000, instances: 50_000, groups: 30_000 };
@@ -27,12 +27,14 @@ export async function runEmulated(spec: AccountSpec) {
   const cpu = process.cpuUsage();
   const report = await runAudits({ config, auditIds: ['all'], clients, log: new MemoryLog(), dryRun: true, now: new Date('2026-11-20T08:00:00Z') });
   if (report.notEvaluated.length > 0) throw new Error(`bench: the emulated account left sources unread: ${JSON.stringify(report.notEvaluated)}`);
+  // Apart from rendering's: what collecting and evaluating alone reach, and what the findings hold on to.
+  const beforeRender = { peakRssMiB: peakRssMiB(), heapMiB: mib(process.memoryUsage().heapUsed) };
   const delivered = await deliverReport({ config, report, clients, dryRun: true });
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   const timings = { ...report.timings, ...delivered.timings };
   const phases = `phases (ms): ${(['collect', 'evaluate', 'act', 'render'] as const).map((p) => `${p} ${Math.round(timings[p] ?? 0)}`).join(', ')}; CPU ${((used.user + used.system) / 1e6).toFixed(2)} s (wall time counts other processes' load)`;
-  return { config, clients, report, delivered, seconds, phases };
+  return { config, clients, report, delivered, seconds, phases, beforeRender };
 }
 
 /**
@@ -41,9 +43,10 @@ export async function runEmulated(spec: AccountSpec) {
  */
 export async function benchScale(opts: { print: (s: string) => void; spec?: AccountSpec }): Promise<number> {
   const spec = opts.spec ?? SCALE_ACCOUNT;
-  const { clients, report, delivered, seconds, phases } = await runEmulated(spec);
+  const { clients, report, delivered, seconds, phases, beforeRender } = await runEmulated(spec);
   opts.print(`  ${spec.regions.length} region(s): ${spec.users} users, ${spec.instances} instances and ${spec.groups} security groups per region; ${report.findings.length} findings, state ${report.state}, ${clients.stats.total()} requests`);
   opts.print(`  ${phases}; email ${((delivered.eml?.length ?? 0) / 1048576).toFixed(1)} MB`);
+  opts.print(`  before rendering: peak RSS ${beforeRender.peakRssMiB.toFixed(0)} MiB (collect, evaluate, act), heap in use ${beforeRender.heapMiB.toFixed(0)} MiB (the findings, and garbage not yet freed)`);
   opts.print(figure('collect + evaluate + render, wall time', seconds, 's', SCALE_TARGETS.seconds));
   opts.print(figure('peak RSS of the process', peakRssMiB(), 'MiB', SCALE_TARGETS.peakRssMiB));
   return 0;

@@ -25,6 +25,8 @@ function iamFacts(c: ServerCertificate): CertificateFacts {
 
 function judged(facts: CertificateFacts, now: Date, t: Thresholds) {
   const v = judgeCertificate(facts, now, t);
+  // A PASS keeps the date that decided it; the certificate's other facts are evidence of a problem only.
+  if (v.status === 'PASS') return { status: v.status, severity: v.severity, reason: v.reason, evidence: { notAfter: facts.notAfter, daysLeft: v.daysLeft }, pass: true };
   const evidence = {
     type: facts.type,
     status: facts.status,
@@ -39,7 +41,7 @@ function judged(facts: CertificateFacts, now: Date, t: Thresholds) {
     failDays: t.failDays,
     warnDays: t.warnDays,
   };
-  return { status: v.status, severity: v.severity, reason: v.reason, evidence };
+  return { status: v.status, severity: v.severity, reason: v.reason, evidence, pass: false };
 }
 
 /**
@@ -55,8 +57,8 @@ export function evaluateCertificateExpiry(inventory: Inventory, s: z.output<type
   if (iam?.ok) {
     read.push('IAM');
     for (const c of iam.value) {
-      const v = judged(iamFacts(c), now, s);
-      findings.push(finding({ auditId: ID, ...v, resource: c.arn, resourceId: c.name, resourceType: 'AWS::IAM::ServerCertificate', region: GLOBAL_REGION, account, evidence: { name: c.name, path: c.path, uploadedAt: c.uploadedAt, ...v.evidence } }));
+      const { pass, ...v } = judged(iamFacts(c), now, s);
+      findings.push(finding({ auditId: ID, ...v, resource: c.arn, resourceId: c.name, resourceType: 'AWS::IAM::ServerCertificate', region: GLOBAL_REGION, account, evidence: pass ? { name: c.name, ...v.evidence } : { name: c.name, path: c.path, uploadedAt: c.uploadedAt, ...v.evidence } }));
     }
   }
   const acm = inventory.sources['acm.certificates'] ?? {};
@@ -65,8 +67,8 @@ export function evaluateCertificateExpiry(inventory: Inventory, s: z.output<type
     if (!outcome?.ok) continue;
     read.push(`ACM ${region}`);
     for (const c of outcome.value as readonly AcmCertificate[]) {
-      const v = judged(c, now, s);
-      findings.push(finding({ auditId: ID, ...v, resource: c.arn, resourceId: c.domain, resourceType: 'AWS::ACM::Certificate', region, account, evidence: { domain: c.domain, keyAlgorithm: c.keyAlgorithm, ...v.evidence } }));
+      const { pass, ...v } = judged(c, now, s);
+      findings.push(finding({ auditId: ID, ...v, resource: c.arn, resourceId: c.domain, resourceType: 'AWS::ACM::Certificate', region, account, evidence: pass ? { domain: c.domain, ...v.evidence } : { domain: c.domain, keyAlgorithm: c.keyAlgorithm, ...v.evidence } }));
     }
   }
   if (findings.length === 0 && read.length > 0) {

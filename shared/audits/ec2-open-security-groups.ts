@@ -7,6 +7,7 @@ import { classify, describePorts, portPolicy, ruleLine, ruleName, worldSource, t
 import { attachmentsByGroup, type Attachment } from './sg-attachments';
 import { defineAudit } from './types';
 import { revokeIngress } from '../actions/revoke-ingress';
+import { memo } from '../memo';
 
 export const SG_AUDIT_ID = 'ec2-open-security-groups';
 
@@ -55,7 +56,7 @@ function gapReason(unresolved: readonly { prefixListId: string; code: string }[]
   return parts.length ? `not fully evaluated: ${parts.join('; ')}` : null;
 }
 
-function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, data: SecurityGroupsRegion, attachments: readonly Attachment[] | null, policy: PortPolicy): Finding {
+function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, data: SecurityGroupsRegion, attachments: readonly Attachment[] | null, policy: PortPolicy, arnPrefix: (owner: string) => string): Finding {
   const loadBalancer = attachments?.some((a) => a.kind === 'load-balancer') ?? false;
   const rules: RuleEvidence[] = [];
   const unresolved: { prefixListId: string; code: string; message: string; ruleId: string | null }[] = [];
@@ -71,6 +72,16 @@ function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, d
   rules.sort((a, b) => RANK[b.status] - RANK[a.status]);
   const worst: RuleStatus = rules[0]?.status ?? 'PASS';
   const attached = attachments === null ? null : attachments.length > 0;
+  const base = { auditId: SG_AUDIT_ID, resource: arnPrefix(g.ownerId || inventory.account.id) + g.groupId, resourceId: g.groupId, resourceType: 'AWS::EC2::SecurityGroup', region, account: inventory.account.id, tags: g.tags };
+  const note = attachmentNote(attachments);
+  const gap = gapReason(unresolved, unrecognised);
+  if (worst === 'PASS' && !gap) {
+    // A PASS keeps what names the group, how much uses it and why its world-open rules are allowed (the
+    // rules themselves are in its reason); the full rules are evidence of a WARN, FAIL or ERROR only.
+    const evidence = Object.freeze({ groupName: g.groupName, attachmentCount: attachments?.length ?? null, ...(rules.length > 0 ? { openOnAllowedPorts: rules.length, allowedAs: [...new Set(rules.map((r) => r.kind))] } : {}) });
+    const reason = rules.length > 0 ? `only allowed public ports open to the world: ${summary(rules)}${note}` : `no inbound rule open to the world${note}`;
+    return finding({ ...base, evidence, status: 'PASS', severity: 'info', reason });
+  }
   const evidence = {
     groupName: g.groupName,
     vpcId: g.vpcId,
@@ -82,30 +93,14 @@ function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, d
     ...(unresolved.length ? { unresolvedPrefixLists: unresolved } : {}),
     ...(unrecognised.length ? { unrecognisedSources: unrecognised } : {}),
   };
-  const base = {
-    auditId: SG_AUDIT_ID,
-    resource: `arn:${inventory.account.partition}:ec2:${region}:${g.ownerId || inventory.account.id}:security-group/${g.groupId}`,
-    resourceId: g.groupId,
-    resourceType: 'AWS::EC2::SecurityGroup',
-    region,
-    account: inventory.account.id,
-    evidence,
-    tags: g.tags,
-  };
-  const note = attachmentNote(attachments);
   const failing = rules.filter((r) => r.status === worst);
-  const gap = gapReason(unresolved, unrecognised);
   if (worst === 'FAIL') {
     const gravest = failing.some((r) => r.kind === 'all-traffic' || r.kind === 'all-ports') ? 'critical' : 'high';
-    return finding({ ...base, status: 'FAIL', severity: attached === false ? lower(gravest) : gravest, reason: `open to the world: ${summary(failing)}${note}${gap ? `; also ${gap}` : ''}` });
+    return finding({ ...base, evidence, status: 'FAIL', severity: attached === false ? lower(gravest) : gravest, reason: `open to the world: ${summary(failing)}${note}${gap ? `; also ${gap}` : ''}` });
   }
   // Fail closed: a rule that could not be judged keeps the group from passing or merely warning.
-  if (gap) return finding({ ...base, status: 'ERROR', severity: 'high', reason: `${gap}${note}` });
-  if (worst === 'WARN') {
-    return finding({ ...base, status: 'WARN', severity: attached === false ? 'low' : 'medium', reason: `open to the world on non-sensitive ports: ${summary(failing)}${note}` });
-  }
-  const reason = rules.length > 0 ? `only allowed public ports open to the world: ${summary(rules)}${note}` : `no inbound rule open to the world${note}`;
-  return finding({ ...base, status: 'PASS', severity: 'info', reason });
+  if (gap) return finding({ ...base, evidence, status: 'ERROR', severity: 'high', reason: `${gap}${note}` });
+  return finding({ ...base, evidence, status: 'WARN', severity: attached === false ? 'low' : 'medium', reason: `open to the world on non-sensitive ports: ${summary(failing)}${note}` });
 }
 
 /** One finding per security group in every region read; a region without groups is a PASS for that region. */
@@ -124,7 +119,9 @@ export function evaluateOpenSecurityGroups(inventory: Inventory, s: OpenSecurity
       out.push(finding({ auditId: SG_AUDIT_ID, status: 'PASS', severity: 'info', resource: `arn:${inventory.account.partition}:ec2:${region}:${inventory.account.id}:security-group/*`, resourceId: `security groups in ${region}`, resourceType: 'AWS::EC2::SecurityGroup', region, account: inventory.account.id, reason: 'no security groups', evidence: { groups: 0 } }));
       continue;
     }
-    for (const g of outcome.value.groups) out.push(evaluateGroup(inventory, region, g, outcome.value, byGroup ? (byGroup.get(g.groupId) ?? []) : null, policy));
+    // One ARN prefix per owner in the region, shared by its groups' ARNs.
+    const arnPrefix = memo((owner: string) => `arn:${inventory.account.partition}:ec2:${region}:${owner}:security-group/`);
+    for (const g of outcome.value.groups) out.push(evaluateGroup(inventory, region, g, outcome.value, byGroup ? (byGroup.get(g.groupId) ?? []) : null, policy, arnPrefix));
   }
   return out;
 }

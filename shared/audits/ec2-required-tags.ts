@@ -139,11 +139,16 @@ export function evaluateRequiredTags(inventory: Inventory, s: RequiredTagsSettin
 }
 
 function instanceFinding(i: Ec2Instance, p: TagProblems, s: RequiredTagsSettings, now: number): Finding {
-  const untagged = Object.keys(i.tags).length === 0;
   const compliant = isCompliant(p);
   // Built by assignment, not spreads: this runs once per instance, 50,000 times in a large account.
   const evidence: Record<string, unknown> = { state: i.state };
   if (i.tags.Name) evidence.name = i.tags.Name;
+  // A PASS keeps what names the instance and the mark a later run removes; nothing else of the record.
+  if (compliant) {
+    if (i.tags[MARK_TAG] !== undefined) evidence.marked = i.tags[MARK_TAG];
+    return finding({ auditId: REQUIRED_TAGS_ID, resource: i.arn, resourceId: i.id, resourceType: 'AWS::EC2::Instance', region: i.region, account: i.ownerId, tags: i.tags, evidence: Object.freeze(evidence), status: 'PASS', severity: 'info', reason: 'carries every required tag with an allowed value' });
+  }
+  const untagged = Object.keys(i.tags).length === 0;
   if (i.instanceType) evidence.instanceType = i.instanceType;
   evidence.createdAt = i.createdAt;
   if (i.autoScalingGroup) evidence.autoScalingGroup = i.autoScalingGroup;
@@ -154,9 +159,8 @@ function instanceFinding(i: Ec2Instance, p: TagProblems, s: RequiredTagsSettings
   if (untagged) evidence.untagged = true;
   // createdAt is the collector's toISOString(): Date.parse reads it exactly.
   const ageMinutes = i.createdAt ? differenceInMinutes(now, Date.parse(i.createdAt)) : null;
-  if (!compliant) evidence.ageMinutes = ageMinutes;
+  evidence.ageMinutes = ageMinutes;
   const base = { auditId: REQUIRED_TAGS_ID, resource: i.arn, resourceId: i.id, resourceType: 'AWS::EC2::Instance', region: i.region, account: i.ownerId, tags: i.tags, evidence };
-  if (compliant) return finding({ ...base, status: 'PASS', severity: 'info', reason: 'carries every required tag with an allowed value' });
   const asg = i.autoScalingGroup ? ` (Auto Scaling group ${i.autoScalingGroup}: fix its launch template tags)` : '';
   if (ageMinutes !== null && ageMinutes < s.graceMinutes) {
     return finding({ ...base, status: 'WARN', severity: 'low', reason: `${describe(p, untagged)}; created ${ageMinutes} min ago, within the ${s.graceMinutes} min grace period${asg}` });

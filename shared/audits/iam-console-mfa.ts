@@ -10,6 +10,9 @@ const settings = z.strictObject({
 
 const ID = 'iam-console-mfa';
 
+const NO_PASSWORD = Object.freeze({ passwordEnabled: false });
+const HAS_MFA = Object.freeze({ passwordEnabled: true, mfaActive: true });
+
 export function evaluateConsoleMfa(inventory: Inventory, s: z.output<typeof settings>): Finding[] {
   const view = identityView(inventory);
   if (!view) return []; // the engine turns the source error into ERROR findings
@@ -17,6 +20,9 @@ export function evaluateConsoleMfa(inventory: Inventory, s: z.output<typeof sett
   const pending = pendingFindings(ID, 'high', inventory, view);
   if (view.users.length === 0 && pending.length === 0) return [noUsersFinding(ID, inventory, view)];
   const judged = view.users.map((u: ViewUser) => {
+    // A PASS says only what decided it, in evidence shared by every such PASS.
+    if (u.passwordEnabled === false) return finding({ ...base, resource: u.arn, resourceId: u.user, status: 'PASS', severity: 'info', reason: 'no console password: MFA for console sign-in not applicable', evidence: NO_PASSWORD });
+    if (u.passwordEnabled && u.mfaActive) return finding({ ...base, resource: u.arn, resourceId: u.user, status: 'PASS', severity: 'info', reason: 'console user has an assigned MFA device', evidence: HAS_MFA });
     const evidence = {
       passwordEnabled: u.passwordEnabled,
       mfaActive: u.mfaActive,
@@ -27,10 +33,6 @@ export function evaluateConsoleMfa(inventory: Inventory, s: z.output<typeof sett
     if (u.passwordEnabled === null) {
       return finding({ ...common, status: 'ERROR', severity: 'high', reason: 'not evaluated: the report\'s password_enabled is neither true nor false' });
     }
-    if (!u.passwordEnabled) {
-      return finding({ ...common, status: 'PASS', severity: 'info', reason: 'no console password: MFA for console sign-in not applicable' });
-    }
-    if (u.mfaActive) return finding({ ...common, status: 'PASS', severity: 'info', reason: 'console user has an assigned MFA device' });
     const ageDays = daysSince(view.now, u.createdAt);
     if (ageDays !== null && ageDays < s.graceDays) {
       return finding({ ...common, status: 'WARN', severity: 'medium', reason: `console user without MFA, created ${ageDays} days ago (grace period ${s.graceDays} days)`, evidence: { ...evidence, ageDays } });

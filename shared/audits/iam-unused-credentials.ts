@@ -3,7 +3,8 @@ import { finding, type Finding } from '../model';
 import type { Inventory } from '../collect/inventory';
 import type { ReportDate } from '../collect/credential-report';
 import { deactivateAccessKeys } from '../actions/deactivate-access-keys';
-import { daysSince, identityBase, identityView, keyEvidence, keyResource, noUsersFinding, pendingFindings, shown, userEvidence, type IdentityView, type ViewUser } from './identity';
+import { daysSince, identityBase, identityView, keyEvidence, keyResource, noUsersFinding, passKeyEvidence, pendingFindings, shown, userEvidence, type IdentityView, type ViewUser } from './identity';
+import { memo } from '../memo';
 import { defineAudit } from './types';
 
 const settings = z.strictObject({
@@ -16,15 +17,33 @@ const ID = 'iam-unused-credentials';
 
 type Verdict = { status: 'PASS' | 'FAIL' | 'ERROR'; reason: string; evidence: Record<string, unknown> };
 
+/** What a verdict's reason and PASS evidence repeat across users: built once per evaluation (memo). */
+interface Shared {
+  readonly base: ReturnType<typeof identityBase>;
+  readonly usedReason: (what: string) => (idle: number) => string;
+  readonly passEvidence: (what: string) => (days: number) => Readonly<Record<string, unknown>>;
+  readonly noCredentials: (inactive: number) => { reason: string; evidence: Readonly<Record<string, unknown>> };
+}
+
+function sharedValues(inventory: Inventory): Shared {
+  return {
+    base: identityBase(ID, inventory),
+    usedReason: memo((what: string) => memo((idle: number) => `${what} used ${idle} days ago`)),
+    passEvidence: memo((what: string) => memo((days: number) => Object.freeze({ credential: what, daysSinceUse: days }))),
+    noCredentials: memo((inactive: number) => ({ reason: `no console password and no active access keys${inactive > 0 ? ` (${inactive} inactive, ignored)` : ''}`, evidence: Object.freeze({ passwordEnabled: false, activeKeys: 0 }) })),
+  };
+}
+
 /**
  * One credential's verdict: used `unusedDays` or more days ago FAILs; never used (`N/A`, or for a password
  * `no_information`: not used since IAM began tracking in October 2014) FAILs once older than the grace.
+ * A PASS's evidence is the one figure that decided it; the rest carry the threshold too.
  */
-export function usageVerdict(view: IdentityView, what: string, lastUsed: ReportDate, created: ReportDate, s: Settings): Verdict {
+export function usageVerdict(view: IdentityView, what: string, lastUsed: ReportDate, created: ReportDate, s: Settings, shared: Shared): Verdict {
   const idle = daysSince(view.now, lastUsed);
   if (idle !== null) {
-    const evidence = { daysSinceUse: idle, unusedDays: s.unusedDays };
-    return idle >= s.unusedDays ? { status: 'FAIL', reason: `${what} not used for ${idle} days (${s.unusedDays} or more)`, evidence } : { status: 'PASS', reason: `${what} used ${idle} days ago`, evidence };
+    if (idle < s.unusedDays) return { status: 'PASS', reason: shared.usedReason(what)(idle), evidence: shared.passEvidence(what)(idle) };
+    return { status: 'FAIL', reason: `${what} not used for ${idle} days (${s.unusedDays} or more)`, evidence: { daysSinceUse: idle, unusedDays: s.unusedDays } };
   }
   const age = daysSince(view.now, created);
   const evidence = { ageDays: age, neverUsedGraceDays: s.neverUsedGraceDays };
@@ -32,29 +51,34 @@ export function usageVerdict(view: IdentityView, what: string, lastUsed: ReportD
   if (age === null) return { status: 'ERROR', reason: `not evaluated: ${what} ${never} and its creation time is "${created.raw}", not a date`, evidence };
   return age > s.neverUsedGraceDays
     ? { status: 'FAIL', reason: `${what} ${never}, created ${age} days ago (grace ${s.neverUsedGraceDays} days)`, evidence }
-    : { status: 'PASS', reason: `${what} not used yet, created ${age} days ago (within the ${s.neverUsedGraceDays}-day grace)`, evidence };
+    : { status: 'PASS', reason: `${what} not used yet, created ${age} days ago (within the ${s.neverUsedGraceDays}-day grace)`, evidence: { credential: what, ageDays: age } };
 }
 
 const severityOf = (status: Verdict['status']) => (status === 'PASS' ? 'info' : 'high') as 'info' | 'high';
 
-function userFindings(inventory: Inventory, view: IdentityView, u: ViewUser, s: Settings): Finding[] {
-  const base = identityBase(ID, inventory);
-  const ue = userEvidence(view, u);
+function userFindings(view: IdentityView, u: ViewUser, s: Settings, shared: Shared): Finding[] {
+  const { base } = shared;
+  let common: Record<string, unknown> | undefined;
+  const ue = () => (common ??= userEvidence(view, u));
   const out: Finding[] = [];
+  const user = { ...base, resource: u.arn, resourceId: u.user, resourceType: 'AWS::IAM::User' };
   if (u.passwordEnabled === null) {
-    out.push(finding({ ...base, resource: u.arn, resourceId: u.user, resourceType: 'AWS::IAM::User', status: 'ERROR', severity: 'high', reason: 'not evaluated: the report\'s password_enabled is neither true nor false', evidence: ue }));
+    out.push(finding({ ...user, status: 'ERROR', severity: 'high', reason: 'not evaluated: the report\'s password_enabled is neither true nor false', evidence: ue() }));
   } else if (u.passwordEnabled) {
     // The password's own age: when it was set, else when the user was created.
     const created = u.passwordLastChanged.at ? u.passwordLastChanged : u.createdAt;
-    const v = usageVerdict(view, 'console password', u.passwordLastUsed, created, s);
-    out.push(finding({ ...base, resource: u.arn, resourceId: u.user, resourceType: 'AWS::IAM::User', status: v.status, severity: severityOf(v.status), reason: v.reason, evidence: { credential: 'console password', passwordLastUsed: shown(u.passwordLastUsed), passwordSet: shown(created), ...v.evidence, ...ue } }));
+    const v = usageVerdict(view, 'console password', u.passwordLastUsed, created, s, shared);
+    const evidence = v.status === 'PASS' ? v.evidence : { credential: 'console password', passwordLastUsed: shown(u.passwordLastUsed), passwordSet: shown(created), ...v.evidence, ...ue() };
+    out.push(finding({ ...user, status: v.status, severity: severityOf(v.status), reason: v.reason, evidence }));
   }
   for (const k of u.activeKeys) {
-    const v = usageVerdict(view, 'access key', k.lastUsed, k.lastRotated, s);
-    out.push(finding({ ...base, ...keyResource(u, k), status: v.status, severity: severityOf(v.status), reason: v.reason, evidence: { credential: 'access key', ...keyEvidence(u, k), ...v.evidence, ...ue } }));
+    const v = usageVerdict(view, 'access key', k.lastUsed, k.lastRotated, s, shared);
+    const evidence = v.status === 'PASS' ? passKeyEvidence(u, k, v.evidence) : { credential: 'access key', ...keyEvidence(u, k), ...v.evidence, ...ue() };
+    out.push(finding({ ...base, ...keyResource(u, k), status: v.status, severity: severityOf(v.status), reason: v.reason, evidence }));
   }
   if (out.length === 0) {
-    out.push(finding({ ...base, resource: u.arn, resourceId: u.user, resourceType: 'AWS::IAM::User', status: 'PASS', severity: 'info', reason: `no console password and no active access keys${u.inactiveKeys > 0 ? ` (${u.inactiveKeys} inactive, ignored)` : ''}`, evidence: ue }));
+    const none = shared.noCredentials(u.inactiveKeys);
+    out.push(finding({ ...user, status: 'PASS', severity: 'info', reason: none.reason, evidence: none.evidence }));
   }
   return out;
 }
@@ -65,7 +89,8 @@ export function evaluateUnusedCredentials(inventory: Inventory, s: Settings): Fi
   if (!view) return [];
   const pending = pendingFindings(ID, 'high', inventory, view);
   if (view.users.length === 0 && pending.length === 0) return [noUsersFinding(ID, inventory, view)];
-  return [...pending, ...view.users.flatMap((u) => userFindings(inventory, view, u, s))];
+  const shared = sharedValues(inventory);
+  return [...pending, ...view.users.flatMap((u) => userFindings(view, u, s, shared))];
 }
 
 export const iamUnusedCredentials = defineAudit({

@@ -186,6 +186,18 @@ export function keyResource(u: ViewUser, k: ViewKey) {
   return { resource: u.arn, resourceId: k.keyId ?? `${u.user}:access_key_${k.slot}`, resourceType: 'AWS::IAM::AccessKey' } as const;
 }
 
+/**
+ * A PASS key finding's evidence: which key (user, id where known, slot) and the figure that decided it;
+ * nothing a remediation or an undo would need, since none acts on a PASS.
+ */
+export function passKeyEvidence(u: ViewUser, k: ViewKey, decided: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const evidence: Record<string, unknown> = { userName: u.user };
+  if (k.keyId) evidence.accessKeyId = k.keyId;
+  evidence.slot = k.slot;
+  // Frozen here, so finding() keeps it as it is instead of copying it.
+  return Object.freeze(Object.assign(evidence, decided));
+}
+
 /** A key finding's evidence; `userName` and `accessKeyId` are what the deactivation remediation acts on. */
 export function keyEvidence(u: ViewUser, k: ViewKey): Record<string, unknown> {
   return {

@@ -80,7 +80,8 @@ async function importMember(opts: AccountRunOptions, config: Config, report: Rep
 /**
  * Runs the stage's audits in one member account with that account's own role session: regions in
  * parallel and remediation under the same guards as a single-account run (shared/engine.ts), every
- * finding's `account` the member account. An item with a `part` (splitRegions) runs only that part: the
+ * finding's `account` the member account; where the stage enables `securityHub`, its findings then go into
+ * the member's own Security Hub (importMember). An item with a `part` (splitRegions) runs only that part: the
  * global sources' audits, or one region's (shared/org/parts.ts). An account that cannot be assumed gives
  * unreachableReport().
  */
