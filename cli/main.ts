@@ -105,8 +105,8 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
         if (toStdout) out((toStdout === 'json' ? rendered.json : rendered.csv).trimEnd());
         if (o.json && o.json !== '-') writeFile(o.json, rendered.jsonChunks());
         if (o.csv && o.csv !== '-') writeFile(o.csv, rendered.csvChunks());
-        if (o.ocsf) writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJson(report));
-        if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJson(report, { region: config.securityHub.region ?? config.region }));
+        if (o.ocsf) writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJsonChunks(report));
+        if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJsonChunks(report, { region: config.securityHub.region ?? config.region }));
         if (o.out) say(`wrote ${writeOut(o.out, rendered, eml).join(', ')}`);
       };
       const common = { config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog(), onReady, ...(progress ? { onProgress: progress.onProgress } : {}) };

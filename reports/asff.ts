@@ -4,6 +4,7 @@ import { GLOBAL_REGION, type Finding, type Severity, type Status } from '../shar
 import type { Report } from '../shared/report';
 import { TOOL } from '../shared/version';
 import { inReportOrder } from './order';
+import { jsonArrayChunks } from './json-chunks';
 import { clip, generatorId, stableFindingId } from './finding-id';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -93,4 +94,10 @@ export function asffFindings(report: Report, opts: AsffOptions): AwsSecurityFind
 
 export function asffJson(report: Report, opts: AsffOptions): string {
   return `${JSON.stringify(asffFindings(report, opts), null, 2)}\n`;
+}
+
+/** asffJson() as chunks of a batch of findings each (the `--asff` file is written from them). */
+export function* asffJsonChunks(report: Report, opts: AsffOptions): Generator<string> {
+  yield* jsonArrayChunks(inReportOrder(report.findings), (f) => asffFinding(report, f, opts), '  ');
+  yield '\n';
 }

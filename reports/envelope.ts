@@ -2,6 +2,7 @@ import { countFindings, type Counts } from '../shared/model';
 import type { AccountStatus, Report } from '../shared/report';
 import { TOOL } from '../shared/version';
 import { inReportOrder } from './order';
+import { jsonArrayChunks } from './json-chunks';
 
 /**
  * Version of the findings JSON (schemas/findings.schema.json). The major part changes when a field is
@@ -50,30 +51,18 @@ export function findingsJson(report: Report): string {
   return `${JSON.stringify(findingsEnvelope(report), null, 2)}\n`;
 }
 
-/** Findings serialised per chunk of findingsJsonChunks(). */
-const JSON_BATCH = 1000;
-/** Where JSON.stringify(envelope, null, 2) puts each finding: the envelope's last key, array items two levels deep. */
-const ITEM_INDENT = '    ';
+/** Where JSON.stringify(envelope, null, 2) ends: `findings`, its last key, here empty. */
 const EMPTY_TAIL = '[]\n}';
 
 /**
  * findingsJson() as a stream of text chunks, byte for byte the same: the envelope without its findings,
- * then the findings a batch at a time, each indented as JSON.stringify(envelope, null, 2) indents it. A file
+ * then the findings a batch at a time, indented as JSON.stringify(envelope, null, 2) indents them. A file
  * or an attachment is written from it without the whole document ever being one string.
  */
 export function* findingsJsonChunks(report: Report): Generator<string> {
   const envelope = findingsEnvelope(report);
   const head = JSON.stringify({ ...envelope, findings: [] }, null, 2);
-  // `findings` is the envelope's last key, so the document ends with its empty array; the items go there.
-  if (envelope.findings.length === 0) {
-    yield `${head}\n`;
-    return;
-  }
-  yield `${head.slice(0, -EMPTY_TAIL.length)}[\n`;
-  const { findings } = envelope;
-  for (let start = 0; start < findings.length; start += JSON_BATCH) {
-    const items = findings.slice(start, start + JSON_BATCH).map((f) => ITEM_INDENT + JSON.stringify(f, null, 2).replaceAll('\n', `\n${ITEM_INDENT}`));
-    yield `${start === 0 ? '' : ',\n'}${items.join(',\n')}`;
-  }
-  yield '\n  ]\n}\n';
+  yield head.slice(0, -EMPTY_TAIL.length);
+  yield* jsonArrayChunks(envelope.findings, (f) => f, '    ');
+  yield '\n}\n';
 }

@@ -3,6 +3,7 @@ import { GLOBAL_REGION, type Finding, type Severity } from '../shared/model';
 import type { Report } from '../shared/report';
 import { TOOL } from '../shared/version';
 import { inReportOrder } from './order';
+import { jsonArrayChunks } from './json-chunks';
 import { stableFindingId } from './finding-id';
 
 /** The OCSF schema version the events follow. */
@@ -94,4 +95,10 @@ export function ocsfFindings(report: Report): Record<string, unknown>[] {
 
 export function ocsfJson(report: Report): string {
   return `${JSON.stringify(ocsfFindings(report), null, 2)}\n`;
+}
+
+/** ocsfJson() as chunks of a batch of findings each (the `--ocsf` file is written from them). */
+export function* ocsfJsonChunks(report: Report): Generator<string> {
+  yield* jsonArrayChunks(inReportOrder(report.findings), (f) => ocsfFinding(report, f), '  ');
+  yield '\n';
 }

@@ -5,6 +5,8 @@ import { stringify } from 'csv-stringify/sync';
 import { CSV_COLUMNS, csvChunks, csvLines, cutCsvChunks, findingsCsv } from '../../reports/csv';
 import { findingsEnvelope, findingsJson, findingsJsonChunks } from '../../reports/envelope';
 import { render } from '../../reports/index';
+import { ocsfFindings, ocsfJsonChunks } from '../../reports/ocsf';
+import { asffFindings, asffJsonChunks } from '../../reports/asff';
 import { byImportance } from '../../reports/order';
 import type { ActionResult } from '../../shared/actions/types';
 import type { Finding } from '../../shared/model';
@@ -62,6 +64,16 @@ describe('reports: the findings JSON as a stream', () => {
   it('streams an empty report the same as the whole document', () => {
     const r = report([]);
     expect([...findingsJsonChunks(r)].join('')).toBe(findingsJson(r));
+  });
+
+  it('streams the --ocsf and --asff files exactly as JSON.stringify writes them, empty or in several chunks', () => {
+    for (const r of [report(many), report([])]) {
+      const ocsf = [...ocsfJsonChunks(r)];
+      const asff = [...asffJsonChunks(r, { region: 'eu-west-1' })];
+      expect(ocsf.join('')).toBe(`${JSON.stringify(ocsfFindings(r), null, 2)}\n`);
+      expect(asff.join('')).toBe(`${JSON.stringify(asffFindings(r, { region: 'eu-west-1' }), null, 2)}\n`);
+      if (r.findings.length > 0) expect(Math.min(ocsf.length, asff.length)).toBeGreaterThan(3);
+    }
   });
 });
 

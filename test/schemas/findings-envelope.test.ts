@@ -8,15 +8,19 @@ import { problems, validator } from './ajv';
 
 const validate = validator('findings.schema.json');
 
-let sample: { report: Report; json: Record<string, any> };
+let sample: { report: Report; json: Record<string, any>; text: string; streamed: string };
 beforeAll(async () => {
   const result = await sampleRun();
-  sample = { report: result.report, json: JSON.parse(result.rendered.json) };
+  sample = { report: result.report, json: JSON.parse(result.rendered.json), text: result.rendered.json, streamed: [...result.rendered.jsonChunks()].join('') };
 });
 
 describe('findings JSON: the versioned envelope (schemas/findings.schema.json)', () => {
   it('a run of every audit on the sample validates against the schema', () => {
     expect(problems(validate, sample.json)).toEqual([]);
+  });
+
+  it('is written to files the same, a batch of findings at a time', () => {
+    expect(sample.streamed).toBe(sample.text);
   });
 
   it('says which tool and schema version wrote it, for which stage, account and regions, and when', () => {
