@@ -1,4 +1,4 @@
-import { operatorHandler } from '../shared/operator/handler';
+import { denyHandler } from '../shared/operator/deny';
 
 /** The catch-all `/instances/{target}[/start|/stop]` route: a name that is no target gets the same 401 as a wrong token. No AWS permission. */
-export const handler = operatorHandler('from-path');
+export const handler = denyHandler();

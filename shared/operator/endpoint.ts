@@ -1,14 +1,13 @@
 import type { OperatorRunConfig as Config } from './config';
 import type { Log } from '../logger';
-import { settleOnAbort, withAbortDeadline } from '../aws/abort-deadline';
+import { withAbortDeadline } from '../aws/abort-deadline';
 import { errorMessage } from '../errors';
 import { TARGET_NAME, type Target } from './config';
 import { failureCode, OperatorTimeout, type ClientSource, type OperatorDeadlines } from './deadline';
-import { OPPOSITE, changeInstance, describeInstance, transitionUndo } from './ec2';
-import { badRequest, caller, json, requestedAction, requestedTarget, unauthorized, upstreamFailure, type HttpEvent, type HttpResponse, type TransitionBody } from './http';
+import { badRequest, caller, requestedAction, requestedTarget, unauthorized, upstreamFailure, type HttpEvent, type HttpResponse } from './http';
 import type { InFlight } from './inflight';
 import { extractToken, tokenMatches, type TokenStore } from './token';
-import { decide, type Action, type ChangeAction } from './transitions';
+import type { Action } from './transitions';
 
 export interface OperatorDeps {
   readonly config: Config;
@@ -19,7 +18,15 @@ export interface OperatorDeps {
   readonly deadlines: OperatorDeadlines;
   /** Starts and stops running in this container, by target and action. */
   readonly changes: InFlight<Outcome>;
+  /**
+   * What an authorised call on a target does: the EC2 read or change (shared/operator/perform.ts). The
+   * catch-all function has no target and refuses (shared/operator/deny.ts), so its bundle holds no EC2 client.
+   */
+  readonly perform: Perform;
 }
+
+/** The step after the token matched a target's. */
+export type Perform = (deps: OperatorDeps, name: string, target: Target, action: Action, signal: AbortSignal) => Promise<Outcome>;
 
 /** What the log line says happened. Never the token. */
 type Result = 'ok' | 'already' | 'conflict' | 'unknown-target' | 'no-token' | 'bad-token' | 'query-token-refused' | 'aws-error' | 'timeout';
@@ -34,35 +41,6 @@ function findTarget(config: Config, name: string): Target | undefined {
   return Object.hasOwn(config.operator.targets, name) ? config.operator.targets[name] : undefined;
 }
 
-/** Reads the state, then starts or stops only from the state that allows it. */
-async function transition(deps: OperatorDeps, name: string, target: Target, action: ChangeAction, signal: AbortSignal): Promise<Outcome> {
-  const status = await describeInstance(deps.clients, target.region, target.instanceId, signal);
-  const decision = decide(action, status.state);
-  if (decision.kind === 'already') {
-    const body: TransitionBody = { target: name, previous: status.state, current: status.state, message: decision.message };
-    return { result: 'already', response: json(200, body), detail: { current: status.state } };
-  }
-  if (decision.kind === 'conflict') {
-    return { result: 'conflict', response: json(409, { target: name, current: status.state, message: decision.message } satisfies TransitionBody), detail: { current: status.state } };
-  }
-  const change = await changeInstance(deps.clients, target.region, target.instanceId, action, signal);
-  // The caller gets the endpoint that reverses it (they have no AWS access); the log gets the AWS command.
-  const undo = transitionUndo(action, target.region, target.instanceId);
-  return { result: 'ok', response: json(200, { target: name, ...change, undo: `POST /instances/${name}/${OPPOSITE[action]}` } satisfies TransitionBody), detail: { ...change, undo: undo.possible ? undo.command : null } };
-}
-
-async function perform(deps: OperatorDeps, name: string, target: Target, action: Action, signal: AbortSignal): Promise<Outcome> {
-  if (action === 'state') {
-    const status = await describeInstance(deps.clients, target.region, target.instanceId, signal);
-    return { result: 'ok', response: json(200, { target: name, current: status.state, ...(status.launchTime && status.state === 'running' ? { since: status.launchTime.toISOString() } : {}) }), detail: { current: status.state } };
-  }
-  // A start or stop of this target already running here is joined, not sent again: its answer is this one's.
-  // It ends with its starter's deadline even if a client ignores the signal, so the target is freed.
-  const { promise, joined } = deps.changes.run(`${name}:${action}`, () => settleOnAbort(signal, transition(deps, name, target, action, signal)));
-  const outcome = await promise;
-  return joined ? { ...outcome, detail: { ...outcome.detail, joined: true } } : outcome;
-}
-
 /**
  * From the token on, a name that is a target and one that is not take the same steps: one token-store
  * lookup (a GetParameter on a miss), one constant-time comparison; only then does an unknown name get
@@ -73,7 +51,7 @@ async function authorised(deps: OperatorDeps, name: string, target: Target | und
   const matches = tokenMatches(token, expected);
   if (!target) return { result: 'unknown-target', response: unauthorized() };
   if (!matches) return { result: 'bad-token', response: unauthorized() };
-  return perform(deps, name, target, action, signal);
+  return deps.perform(deps, name, target, action, signal);
 }
 
 async function answer(deps: OperatorDeps, event: HttpEvent, name: string, action: Action): Promise<Outcome> {

@@ -1,41 +1,22 @@
-import { createRuntime, type Runtime } from '../runtime';
-import { normaliseOperatorRun, type OperatorRunConfig } from './config';
-import { answerWarmup, coldStartTracker, type WarmupResponse } from '../warmer/is-warmup';
-import { OPERATOR_DEADLINES, timedClients, type OperatorDeadlines } from './deadline';
-import { operatorCall, type OperatorDeps, type Outcome } from './endpoint';
-import { InFlight } from './inflight';
-import type { HttpEvent, HttpResponse } from './http';
-import { TokenStore } from './token';
+import type { Runtime } from '../runtime';
+import type { OperatorRunConfig } from './config';
+import type { OperatorDeadlines } from './deadline';
+import { httpHandler, operatorDepsWith, operatorRuntime } from './deps';
+import type { OperatorDeps } from './endpoint';
+import { performOnTarget } from './perform';
 import type { Action } from './transitions';
 
-/** An operator function's cold start: the core settings and `operator:` only, validated before any AWS call. */
-export function operatorRuntime(env: NodeJS.ProcessEnv, overrides: Partial<Runtime<OperatorRunConfig>> = {}): Runtime<OperatorRunConfig> {
-  return createRuntime(env, normaliseOperatorRun, overrides);
+export { operatorRuntime } from './deps';
+
+/** A target function's wiring (shared/operator/deps.ts), whose authorised calls reach EC2. */
+export function operatorDeps(runtime: Runtime<OperatorRunConfig>, deadlines?: OperatorDeadlines): OperatorDeps {
+  return operatorDepsWith(runtime, performOnTarget, deadlines);
 }
 
 /**
- * Cold-start wiring: validated config, clients whose HTTP attempts time out, logger, the token cache (TTL
- * from the stage) and the starts/stops in flight. `deadlines` default to OPERATOR_DEADLINES (tests inject
- * small ones).
- */
-export function operatorDeps(runtime: Runtime<OperatorRunConfig>, deadlines: OperatorDeadlines = OPERATOR_DEADLINES): OperatorDeps {
-  const { config, log } = runtime;
-  const clients = timedClients(runtime.clients, deadlines);
-  const tokens = new TokenStore({ clients, region: config.region, ttlMs: config.operator.tokenCacheSeconds * 1000 });
-  return { config, clients, log, tokens, deadlines, changes: new InFlight<Outcome>() };
-}
-
-/**
- * The shared body of the operator Lambdas: warm-up check first (no AWS call), config validated once at
- * cold start, then one operator call. `inject` replaces the runtime in tests.
+ * A target function (start, stop, state): warm-up check, config validated once at cold start, then one
+ * operator call. `inject` replaces the runtime in tests.
  */
 export function operatorHandler(action: Action | 'from-path', inject: () => OperatorDeps = () => operatorDeps(operatorRuntime(process.env))) {
-  const wasCold = coldStartTracker();
-  let deps: OperatorDeps | undefined;
-  return async (event: HttpEvent): Promise<HttpResponse | WarmupResponse> => {
-    const warm = await answerWarmup(event, wasCold());
-    if (warm) return warm;
-    deps ??= inject();
-    return operatorCall(deps, event, action);
-  };
+  return httpHandler(action, inject);
 }

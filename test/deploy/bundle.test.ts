@@ -68,11 +68,13 @@ describe('deploy: what each packaged function bundles (esbuild metafiles of `ser
   });
 
   it('the operator endpoints reach EC2 and SSM only, and no audit engine, collector or report', () => {
-    for (const entry of ['operator-start', 'operator-stop', 'operator-state', 'operator-deny']) {
+    for (const entry of ['operator-start', 'operator-stop', 'operator-state']) {
       const meta = pkg.metafiles[entry] as Metafile;
-      // The catch-all reads a parameter no role may read (the same work as a wrong token: shared/operator/token.ts).
       expect({ entry, clients: sdkClients(meta), engine: has(meta, ENGINE_ONLY) }).toEqual({ entry, clients: ['ec2', 'ssm'], engine: [] });
     }
+    // The catch-all reads a parameter no role may read (the same work as a wrong token: shared/operator/token.ts) and never acts.
+    const deny = pkg.metafiles['operator-deny'] as Metafile;
+    expect({ clients: sdkClients(deny), engine: has(deny, ENGINE_ONLY), ec2: has(deny, /^shared\/operator\/(ec2|perform)\.ts$/) }).toEqual({ clients: ['ssm'], engine: [], ec2: [] });
     const guard = pkg.metafiles['operator-guard'] as Metafile;
     expect(sdkClients(guard)).toEqual(['ec2', 'sesv2']);
     expect(has(guard, /^(shared\/(audits|collect|state|securityhub|org)\/|reports\/)/)).toEqual([]);

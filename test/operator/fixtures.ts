@@ -6,6 +6,7 @@ import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
 import type { OperatorDeadlines } from '../../shared/operator/deadline';
 import { operatorDeps, operatorHandler, operatorRuntime } from '../../shared/operator/handler';
+import { denyDeps, denyHandler } from '../../shared/operator/deny';
 import type { Action } from '../../shared/operator/transitions';
 
 export const TOKEN = 'tok-4f9c2a7e1b8d4c6f9a0e3b5d7c1f2a8e';
@@ -34,11 +35,12 @@ export function operatorStageYaml(operator: NonNullable<StageInput['operator']>)
 
 /**
  * An operator function as deployed (config validated at cold start, timed clients, token cache), on
- * clients with one attempt per call; `deadlines` replace the defaults.
+ * clients with one attempt per call; `deadlines` replace the defaults. `from-path` is the catch-all function.
  */
 export function operatorSetup(action: Action | 'from-path', config = operatorConfig(), deadlines?: OperatorDeadlines, clients = new Clients({ maxAttempts: 1 })) {
   const log = new MemoryLog();
-  const handler = operatorHandler(action, () => operatorDeps(operatorRuntime({}, { config, clients, log }), deadlines));
+  const runtime = () => operatorRuntime({}, { config, clients, log });
+  const handler = action === 'from-path' ? denyHandler(() => denyDeps(runtime(), deadlines)) : operatorHandler(action, () => operatorDeps(runtime(), deadlines));
   const call = async (event: HttpEvent) => (await handler(event)) as HttpResponse;
   return { handler, call, log };
 }

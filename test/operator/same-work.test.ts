@@ -92,6 +92,12 @@ describe('operator endpoints: a real target and an unknown name cost the same wo
     expect(ec2.calls()).toHaveLength(0);
   });
 
+  it('the catch-all never acts, even on a name its config held as a target with that target\'s token: the same read, then 401', async () => {
+    const res = await trace(operatorSetup('from-path', stagingWith(0)), [post('/instances/staging/start', bearer(TOKEN))]);
+    expect(res).toEqual(['ssm:GetParameter decrypt=true', '-> 401 {"message":"unauthorized"}']);
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
   it('refuses a name that can never be a target (not a well-formed name) without a lookup, and a missing token on either path without one', async () => {
     const deny = operatorSetup('from-path', denyWith(0));
     for (const path of ['/instances/Production/start', '/instances/a%2Fb/start', `/instances/${'x'.repeat(40)}/start`]) expect((await deny.call(post(path))).statusCode).toBe(401);
