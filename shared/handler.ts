@@ -19,7 +19,7 @@ export interface InvocationContext {
   getRemainingTimeInMillis(): number;
 }
 import { answerWarmup, coldStartTracker, type WarmupResponse } from './warmer/is-warmup';
-import type { Rendered } from '../reports/index';
+import { fitResult, type RenderedText, type Truncated } from './result-fit';
 import { subject } from '../reports/subject';
 import type { ReportState } from './report';
 
@@ -37,8 +37,15 @@ export interface AuditResult {
   readonly changes?: { readonly added: number; readonly resolved: number; readonly unchecked: number; readonly previousUnreadable: number; readonly stateSaved: boolean };
   /** Security Hub import and chat webhooks, where the stage has them. */
   readonly sinks?: Omit<SinkResults, 'failures'>;
-  /** On a dry run, the rendered report (nothing was sent). */
-  readonly rendered?: Rendered;
+  /** On a dry run, the rendered report (nothing was sent): whole when the result fits its bound, else cut (see `truncated`). */
+  readonly rendered?: RenderedText;
+  /** The result was cut to its byte bound (RESULT_MAX_BYTES): what was cut, and where the whole run is. */
+  readonly truncated?: Truncated;
+}
+
+/** Where the whole of a cut result is: the function's log, and the same run rendered whole by the CLI. */
+export function seeAllOf(auditIds: readonly string[], stage: string): string {
+  return `this function's log has every finding that is not PASS ('findings' lines) and every remediation step with its undo ('action' lines, one per step); \`opsbots run ${auditIds.join(' ')} --stage ${stage} --dry-run --out <dir>\` (or --json -, or --replay of an \`opsbots record\`ing) renders the whole report`;
 }
 
 /**
@@ -89,7 +96,7 @@ function logProblems(log: Runtime['log'], findings: readonly Finding[]): void {
  * (both before any AWS call), run, render, deliver. A delivery failure is thrown after the report was
  * logged, so the run is never lost and the function's Errors alarm fires.
  */
-export function auditHandler(fn: AuditFunction, inject: () => AuditRuntime = () => auditRuntime(process.env, fn.audits)) {
+export function auditHandler(fn: AuditFunction, inject: () => AuditRuntime = () => auditRuntime(process.env, fn.audits), resultMaxBytes?: number) {
   const wasCold = coldStartTracker();
   let runtime: AuditRuntime | undefined;
   return async (event: unknown, context?: InvocationContext): Promise<AuditResult | WarmupResponse> => {
@@ -126,7 +133,7 @@ export function auditHandler(fn: AuditFunction, inject: () => AuditRuntime = () 
     }
     const { rendered, delivery, changes } = delivered;
     log.info('delivered', { auditIds, sent: delivery.sent, timings: { ...report.timings, ...delivered.timings } });
-    return {
+    const result: AuditResult = {
       state: report.state,
       dryRun: request.dryRun,
       subject: rendered.subject,
@@ -137,7 +144,8 @@ export function auditHandler(fn: AuditFunction, inject: () => AuditRuntime = () 
       delivery,
       ...(sinks.securityHub || sinks.webhooks.length > 0 ? { sinks: { ...(sinks.securityHub ? { securityHub: sinks.securityHub } : {}), webhooks: sinks.webhooks } } : {}),
       ...(changes ? { changes: { added: changes.added.length, resolved: changes.resolved.length, unchecked: changes.unchecked.length, previousUnreadable: changes.unreadable.length, stateSaved: delivered.stateSaved } } : {}),
-      ...(request.dryRun ? { rendered } : {}),
     };
+    // A synchronous Invoke returns at most 6 MB: a large dry run is cut to its bound rather than lost.
+    return fitResult(result, request.dryRun ? rendered : undefined, { seeAll: seeAllOf(auditIds, config.stage), ...(resultMaxBytes ? { maxBytes: resultMaxBytes } : {}) });
   };
 }

@@ -49,8 +49,11 @@ export type FindingInput = Omit<Finding, 'suppressed'>;
 export function finding(input: FindingInput): Finding {
   const evidence = Object.isFrozen(input.evidence) ? input.evidence : Object.freeze(Object.assign({}, input.evidence));
   const { auditId, status, severity, resource, resourceId, resourceType, region, account, reason, tags } = input;
-  const built: { -readonly [K in keyof Finding]: Finding[K] } = { auditId, status, severity, resource, resourceId, resourceType, region, account, reason, evidence };
-  if (tags !== undefined) built.tags = tags;
+  // Tags in the literal, not added after: an added field goes to a separate property store (40 bytes a finding).
+  const built: { -readonly [K in keyof Finding]: Finding[K] } =
+    tags === undefined
+      ? { auditId, status, severity, resource, resourceId, resourceType, region, account, reason, evidence }
+      : { auditId, status, severity, resource, resourceId, resourceType, region, account, reason, evidence, tags };
   // A finding rebuilt from another (a copy with a field changed) keeps its suppression.
   const { suppressed } = input as Finding;
   if (suppressed !== undefined) built.suppressed = suppressed;

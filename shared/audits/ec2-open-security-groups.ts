@@ -78,7 +78,8 @@ function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, d
   if (worst === 'PASS' && !gap) {
     // A PASS keeps what names the group, how much uses it and why its world-open rules are allowed (the
     // rules themselves are in its reason); the full rules are evidence of a WARN, FAIL or ERROR only.
-    const evidence = Object.freeze({ groupName: g.groupName, attachmentCount: attachments?.length ?? null, ...(rules.length > 0 ? { openOnAllowedPorts: rules.length, allowedAs: [...new Set(rules.map((r) => r.kind))] } : {}) });
+    const attachmentCount = attachments?.length ?? null;
+    const evidence = Object.freeze(rules.length > 0 ? { groupName: g.groupName, attachmentCount, openOnAllowedPorts: rules.length, allowedAs: [...new Set(rules.map((r) => r.kind))] } : { groupName: g.groupName, attachmentCount });
     const reason = rules.length > 0 ? `only allowed public ports open to the world: ${summary(rules)}${note}` : `no inbound rule open to the world${note}`;
     return finding({ ...base, evidence, status: 'PASS', severity: 'info', reason });
   }
