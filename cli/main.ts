@@ -81,7 +81,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
   orgOptions(run)
     .option('--results <dir>', '--org: keep every account\'s full result under this folder')
     .option('--split-regions', '--org: each account\'s global sources, and each region, as a step of its own (organization.splitRegions; needs a regions list)')
-    .option('--state <dir>', '--org with notify.accountOwnerTag and sendWhen: changes: keep each account\'s findings here, so its owner gets mail only when they change')
+    .option('--state <dir>', '--org with sendWhen: changes: keep each account\'s findings here (DIR/accounts/<id>/): the organization report and owner mail are sent only when an account\'s findings change')
     .action(async (audits: string[], o: { stage?: string; config?: string; set: string[]; regions?: string; dryRun: boolean; json?: string; csv?: string; status?: string; severity?: string; quiet: boolean; out?: string; ocsf?: string; asff?: string; replay?: string; stats: boolean; verbose: boolean; results?: string; state?: string } & OrgFlags) => {
       const [{ loadConfig }, { parseRegions, parseSet }, { cliRun, UndeliveredError }, { MemoryLog, createLogger }, org] = await Promise.all([import('../shared/config/load'), import('./args'), import('./run'), import('../shared/logger'), import('./org')]);
       const { parseFilter, findingsTable, stdoutTarget } = await import('./findings-table');

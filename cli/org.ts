@@ -11,8 +11,9 @@ import { resolveAuditIds } from '../shared/run';
 import { accountIdSchema, defaultOrganization, organizationSchema, ouIdSchema, roleNameSchema, externalIdSchema, type OrganizationSettings } from '../shared/org/config';
 import { DirOrgStore } from '../shared/org/store';
 import { MANAGEMENT_DIR, memberDir, orgRecording, requireOrgRecording } from '../shared/org/recording';
-import { newRunId, ownerMailStep, runOrganization, type OrgRunProgress } from '../shared/org/steps';
+import { newRunId, orgChangeStep, ownerMailStep, runOrganization, type OrgRunProgress } from '../shared/org/steps';
 import { ownerFailures } from '../shared/org/owner-mail';
+import { ownedAccounts } from '../shared/org/changes';
 import { DirStateStore } from '../shared/state/dir';
 import { EXIT } from './output';
 import { deliverRun, type CliRunOptions, type CliRunResult } from './run';
@@ -94,8 +95,9 @@ export interface CliOrgRunOptions extends CliRunOptions {
   /** Accounts discovered, then done of the total (the terminal's progress line). */
   readonly progress?: OrgRunProgress;
   /**
-   * `sendWhen: changes` for owner mail: each account's previous findings are kept under `<stateDir>/accounts/<id>/`.
-   * Absent: the previous findings are unknown, so each owner mail is sent and says so.
+   * `sendWhen: changes`: each account's previous findings are kept under `<stateDir>/accounts/<id>/`; the
+   * organization report and each owner's part are judged on them. Absent: the previous findings are unknown,
+   * so every report is sent and says so.
    */
   readonly stateDir?: string;
 }
@@ -127,9 +129,11 @@ export async function cliOrgRun(opts: CliOrgRunOptions): Promise<CliRunResult> {
     const ownerState = stateDir === undefined ? undefined : (id: string) => new DirStateStore(join(stateDir, 'accounts', id));
     const steps = { config, org: opts.org, auditIds: opts.auditIds, clients, memberClients, store: new DirOrgStore(resultsDir), log: opts.log, dryRun: opts.dryRun, regions: opts.regions, now, ...(ownerState ? { ownerState } : {}) };
     const run = await runOrganization(steps, meta?.runId ?? newRunId(now), opts.progress);
-    const result = await deliverRun({ ...opts, config, run, clients });
+    // `sendWhen: changes`: judged per account on `<stateDir>/accounts/<id>/`, read once for the report and the owners' parts.
+    const changes = orgChangeStep(steps, run);
+    const result = await deliverRun({ ...opts, config, run, clients, ...(changes ? { tracker: changes.orgTracker(ownedAccounts(run)) } : {}) });
     // The organization report (and its files) first; then each owner's part. A failed one is exit 4.
-    const owners = await ownerMailStep(steps, run);
+    const owners = await ownerMailStep(steps, run, changes);
     return { ...result, ...(owners.length > 0 ? { owners } : {}), exitCode: ownerFailures(owners).length > 0 ? EXIT.notDelivered : result.exitCode };
   } finally {
     clients.destroy();

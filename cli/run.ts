@@ -2,7 +2,7 @@ import { recordedAt } from '../shared/aws/recording';
 import { Clients } from '../shared/aws/clients';
 import { withOverrides, type Config } from '../shared/config/index';
 import { resolveAuditIds, runAudits } from '../shared/run';
-import { deliverReport, type Delivery, type Ready } from '../shared/deliver';
+import { deliverReport, type ChangeTracker, type Delivery, type Ready } from '../shared/deliver';
 import { OpsbotsError, errorMessage } from '../shared/errors';
 import { deliverSinks, type SinkResults } from '../shared/sinks';
 import type { Changes } from '../shared/state/diff';
@@ -55,14 +55,14 @@ export class UndeliveredError extends OpsbotsError {
  * Delivers `run` with the CLI's guarantee: `onReady` sees the outputs before any send, and a failure after
  * that is an UndeliveredError (exit 4). Shared by the account and organization runs.
  */
-export async function deliverAfterOutputs(opts: Pick<CliRunOptions, 'dryRun' | 'log' | 'onReady'> & { config: Config; run: Report; clients: Clients; budget?: RunBudget }): Promise<Omit<CliRunResult, 'exitCode' | 'clients'>> {
+export async function deliverAfterOutputs(opts: Pick<CliRunOptions, 'dryRun' | 'log' | 'onReady'> & { config: Config; run: Report; clients: Clients; budget?: RunBudget; tracker?: ChangeTracker }): Promise<Omit<CliRunResult, 'exitCode' | 'clients'>> {
   let ready = false;
   const beforeSend = async (r: Ready) => {
     await opts.onReady?.({ ...r, report: opts.run, clients: opts.clients });
     ready = true;
   };
   try {
-    const { rendered, delivery, eml, changes, timings } = await deliverReport({ config: opts.config, report: opts.run, clients: opts.clients, dryRun: opts.dryRun, log: opts.log, beforeSend, ...(opts.budget ? { budget: opts.budget } : {}) });
+    const { rendered, delivery, eml, changes, timings } = await deliverReport({ config: opts.config, report: opts.run, clients: opts.clients, dryRun: opts.dryRun, log: opts.log, beforeSend, ...(opts.budget ? { budget: opts.budget } : {}), ...(opts.tracker ? { tracker: opts.tracker } : {}) });
     // The report's phases end at `act`; render and notify happen on it, so their times are added after.
     const report: Report = { ...opts.run, timings: { ...opts.run.timings, ...timings } };
     return { report, rendered, delivery, ...(eml ? { eml } : {}), ...(changes ? { changes } : {}) };
@@ -81,7 +81,7 @@ export interface CliRunResult {
   readonly sinks?: SinkResults;
   /** The MIME message that was (or, on a dry run, would have been) sent. */
   readonly eml?: Buffer;
-  /** `sendWhen: changes`: the CLI keeps no state, so every audit says its previous state is unknown. */
+  /** `sendWhen: changes`: what changed (an organization run with `--state`: per account); without a state every audit says its previous state is unknown. */
   readonly changes?: Changes;
   /** Organization runs with `notify.accountOwnerTag`: each owner message's outcome (a failure makes the exit code 4). */
   readonly owners?: readonly OwnerDelivery[];
@@ -113,12 +113,12 @@ export async function cliRun(opts: CliRunOptions): Promise<CliRunResult> {
  * After a run (one account or an organization): the email (outputs handed to `onReady` first), then
  * Security Hub and the webhooks even when the email failed, and the exit code.
  */
-export async function deliverRun(opts: Pick<CliRunOptions, 'dryRun' | 'log' | 'onReady' | 'fetch'> & { config: Config; run: Report; clients: Clients; budget?: RunBudget }): Promise<CliRunResult> {
+export async function deliverRun(opts: Pick<CliRunOptions, 'dryRun' | 'log' | 'onReady' | 'fetch'> & { config: Config; run: Report; clients: Clients; budget?: RunBudget; tracker?: ChangeTracker }): Promise<CliRunResult> {
   const { config, run, clients } = opts;
   let delivered: Awaited<ReturnType<typeof deliverAfterOutputs>> | undefined;
   let emailFailed: UndeliveredError | undefined;
   try {
-    delivered = await deliverAfterOutputs({ config, run, clients, dryRun: opts.dryRun, log: opts.log, onReady: opts.onReady, ...(opts.budget ? { budget: opts.budget } : {}) });
+    delivered = await deliverAfterOutputs({ config, run, clients, dryRun: opts.dryRun, log: opts.log, onReady: opts.onReady, ...(opts.budget ? { budget: opts.budget } : {}), ...(opts.tracker ? { tracker: opts.tracker } : {}) });
   } catch (error) {
     if (!(error instanceof UndeliveredError)) throw error;
     emailFailed = error;

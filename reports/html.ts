@@ -2,6 +2,7 @@ import escapeHtml from 'escape-html';
 import type { Report } from '../shared/report';
 import type { Finding } from '../shared/model';
 import type { StateEntry } from '../shared/state/snapshot';
+import { quiet, type Changes } from '../shared/state/diff';
 import { evidenceText } from './order';
 import { consoleLink } from './links';
 import { subject } from './subject';
@@ -36,7 +37,20 @@ const entry = (x: StateEntry) => `<li>${e(x.auditId)} <b>${e(x.resourceId)}</b> 
 export function changesHtml(opts: RenderOptions): string[] {
   const c = opts.changes;
   if (!c) return [];
-  const out = [`<h2 ${H2}>Since the last run${c.since ? ` (${e(c.since)})` : ''}</h2>`];
+  const head = `Since the last run${c.since ? ` (${e(c.since)})` : ''}`;
+  if (!c.accounts) return [`<h2 ${H2}>${head}</h2>`, ...changesBody(c, opts)];
+  // The organization report: each account judged on its own previous state (as the text body).
+  const shown = c.accounts.filter((a) => !a.audited || !quiet(a.changes));
+  const out = [`<h2 ${H2}>${head}: per account</h2><p>${shown.length} of ${c.accounts.length} accounts with something to say.</p>`];
+  for (const a of shown) {
+    out.push(`<h3 ${H3}>Account ${e(a.account)} ${e(a.name)}${a.audited ? '' : ` <span style="color:${COLORS.ERROR}">not audited this run: its previous findings are unchecked (kept, not resolved)</span>`}</h3>`);
+    out.push(...changesBody(a.changes, opts));
+  }
+  return out;
+}
+
+function changesBody(c: Changes, opts: RenderOptions): string[] {
+  const out: string[] = [];
   for (const u of c.unreadable) out.push(`<p style="color:${COLORS.ERROR}"><b>Previous state of ${e(u.auditId)} could not be read</b> (${e(u.code)}: ${e(u.message)}): what changed is unknown, so this email is sent anyway.</p>`);
   if (c.firstRun.length > 0) out.push(`<p>No previous run stored for ${e(c.firstRun.join(', '))}: every finding is new.</p>`);
   const added = capped(c.added, opts.topPerAudit);

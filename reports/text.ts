@@ -1,6 +1,7 @@
 import type { Report } from '../shared/report';
 import type { Finding } from '../shared/model';
 import type { StateEntry } from '../shared/state/snapshot';
+import { quiet, type Changes } from '../shared/state/diff';
 import { evidenceText } from './order';
 import { consoleLink } from './links';
 import { subject } from './subject';
@@ -31,7 +32,20 @@ const entry = (x: StateEntry) => `  - ${x.auditId} ${x.resourceId} (${x.region})
 export function changesText(opts: RenderOptions): string[] {
   const c = opts.changes;
   if (!c) return [];
-  const out = ['', `SINCE THE LAST RUN${c.since ? ` (${c.since})` : ''}`];
+  const head = `SINCE THE LAST RUN${c.since ? ` (${c.since})` : ''}`;
+  if (!c.accounts) return ['', head, ...changesBody(c, opts)];
+  // The organization report: each account judged on its own previous state; accounts with nothing new, resolved or unchecked are left out.
+  const shown = c.accounts.filter((a) => !a.audited || !quiet(a.changes));
+  const out = ['', `${head}: per account, ${shown.length} of ${c.accounts.length} with something to say`];
+  for (const a of shown) {
+    out.push('', ` ACCOUNT ${a.account} ${a.name}${a.audited ? '' : ': NOT AUDITED this run: its previous findings are unchecked (kept, not resolved)'}`);
+    out.push(...changesBody(a.changes, opts));
+  }
+  return out;
+}
+
+function changesBody(c: Changes, opts: RenderOptions): string[] {
+  const out: string[] = [];
   for (const u of c.unreadable) out.push(`  Previous state of ${u.auditId} could not be read (${u.code}: ${u.message}): what changed is unknown, so this email is sent anyway.`);
   if (c.firstRun.length > 0) out.push(`  No previous run stored for ${c.firstRun.join(', ')}: every finding is new.`);
   const added = capped(c.added, opts.topPerAudit);

@@ -48,10 +48,19 @@ export interface DeliverOptions {
   readonly beforeSend?: (ready: Ready) => void | Promise<void>;
   /** The run's time budget: each step (state read, send, state write) gets deliverySeconds within it. */
   readonly budget?: RunBudget;
+  /** Judges `sendWhen: changes` instead of `state` (the organization report: per account, shared/org/changes.ts). */
+  readonly tracker?: ChangeTracker;
+}
+
+/** What changed since the last delivered run, and storing this run once it was delivered (never on a dry run). */
+export interface ChangeTracker {
+  changes(): Promise<Changes>;
+  /** After the send succeeded or was not needed; true when everything was stored. */
+  save(changes: Changes): Promise<boolean>;
 }
 
 /** One delivery step within its deadline; the request is aborted when it passes (NotifyError `Timeout`). */
-function step<T>(opts: Pick<DeliverOptions, 'budget' | 'config'>, what: string, fn: () => Promise<T>): Promise<T> {
+export function step<T>(opts: Pick<DeliverOptions, 'budget' | 'config'>, what: string, fn: () => Promise<T>): Promise<T> {
   const ms = opts.budget ? opts.budget.deliveryMs() : opts.config.deadlines.deliverySeconds * 1000;
   return withDeadline(ms, opts.budget?.signal, () => new NotifyError(`${what} did not answer within ${duration(ms)}`, 'Timeout'), fn);
 }
@@ -76,15 +85,23 @@ export interface Delivered {
   readonly timings: Required<Pick<Timings, 'render' | 'notify'>>;
 }
 
-async function previousStates(opts: DeliverOptions): Promise<PreviousState[]> {
-  const ids = opts.report.audits.map((a) => a.id);
-  const store = opts.state;
-  if (!store) return ids.map((auditId) => ({ auditId, kind: 'unreadable', code: 'NoStateStore', message: 'no state bucket configured for this function (OPSBOTS_STATE_BUCKET)' }));
+/** Each audit's previous state in `store` (never throws: a failed read is `unreadable`); no store: `NoStateStore`. */
+export async function previousStates(opts: Pick<DeliverOptions, 'budget' | 'config'>, stage: string, ids: readonly string[], store: StateStore | undefined): Promise<PreviousState[]> {
+  if (!store) return ids.map((auditId) => ({ auditId, kind: 'unreadable', code: 'NoStateStore', message: 'no state store for this report: the Lambda keeps it in the state bucket (OPSBOTS_STATE_BUCKET), the CLI in --state DIR' }));
   return Promise.all(
     ids.map((auditId) =>
-      step(opts, `state read of ${auditId}`, () => store.read(opts.report.stage, auditId)).catch((e: unknown): PreviousState => ({ auditId, kind: 'unreadable', code: errorCode(e), message: errorMessage(e) })),
+      step(opts, `state read of ${auditId}`, () => store.read(stage, auditId)).catch((e: unknown): PreviousState => ({ auditId, kind: 'unreadable', code: errorCode(e), message: errorMessage(e) })),
     ),
   );
+}
+
+/** The one-store tracker: the report's findings against `store`'s previous state (absent: NoStateStore, so the email is sent saying so). */
+function storeTracker(opts: DeliverOptions): ChangeTracker {
+  const { report, state } = opts;
+  return {
+    changes: async () => diffFindings(report.findings, await previousStates(opts, report.stage, report.audits.map((a) => a.id), state), report.regions),
+    save: async (changes) => state !== undefined && (await saveState(opts, state, report, changes)),
+  };
 }
 
 export function skipReason(config: Config, report: Report, changes: Changes | undefined): string | null {
@@ -103,7 +120,8 @@ export async function deliverReport(opts: DeliverOptions): Promise<Delivered> {
   const start = performance.now();
   const { config, report } = opts;
   const n = config.notify;
-  const changes = n?.sendWhen === 'changes' ? diffFindings(report.findings, await previousStates(opts), report.regions) : undefined;
+  const tracker = opts.tracker ?? storeTracker(opts);
+  const changes = n?.sendWhen === 'changes' ? await tracker.changes() : undefined;
   if (changes) opts.log?.info('changes', { added: changes.added.length, resolved: changes.resolved.map((r) => r.key), unchecked: changes.unchecked.map((r) => r.key), firstRun: changes.firstRun, unreadable: changes.unreadable });
   if (!n) {
     const rendered = render(report, { changes });
@@ -127,12 +145,12 @@ export async function deliverReport(opts: DeliverOptions): Promise<Delivered> {
     const res = await step(opts, `SES send in ${region}`, () => sendRaw(opts.clients, region, fitted.message, fitted.raw));
     delivery = { sent: true, messageId: res.messageId, to, bytes: res.bytes };
   }
-  const stateSaved = changes !== undefined && opts.state !== undefined && (await saveState(opts, opts.state, report, changes));
+  const stateSaved = changes !== undefined && (await tracker.save(changes));
   return { ...base, delivery, stateSaved, timings: { render: renderMs, notify: elapsedMs(notifyStart) } };
 }
 
 /** Stores each audit's findings; a failed write is logged (the email went out) and the next run compares with the last stored state. */
-async function saveState(opts: DeliverOptions, store: StateStore, report: Report, changes: Changes): Promise<boolean> {
+export async function saveState(opts: Pick<DeliverOptions, 'budget' | 'config' | 'log'>, store: StateStore, report: Pick<Report, 'audits' | 'stage' | 'findings' | 'startedAt'>, changes: Pick<Changes, 'unchecked'>): Promise<boolean> {
   const log = opts.log;
   // An audit whose previous state was unreadable is stored afresh: the next run compares with this one.
   const results = await Promise.allSettled(report.audits.map((a) => step(opts, `state write of ${a.id}`, () => store.write(snapshotOf(report.stage, a.id, report.findings, report.startedAt, changes.unchecked)))));

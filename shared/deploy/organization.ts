@@ -54,8 +54,8 @@ export function orgStatements(config: Config, orgId: string, roleNameInMembers: 
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: bucketArn, Condition: { StringLike: { 's3:prefix': [`${ORG_RUNS_PREFIX}/*`] } } },
       // No Security Hub action: each member's findings are imported by its account step with the member role.
       ...(ses ? [ses] : []),
-      // Owner mail under sendWhen: changes keeps each account's previous findings (shared/org/owner-mail.ts).
-      ...(config.notify?.accountOwnerTag !== undefined && usesState(config) ? stateStatements(OWNER_STATE_PREFIX) : []),
+      // sendWhen: changes judges the organization report (and owner mail) on each account's previous findings (shared/org/changes.ts).
+      ...(usesState(config) ? stateStatements(OWNER_STATE_PREFIX) : []),
       ...webhookStatements(config),
     ],
   };

@@ -10,6 +10,7 @@ import { countFindings, type Finding } from '../model';
 import { reportState, type Report } from '../report';
 import type { StateStore } from '../state/store';
 import { accountReport, findingsByAccount } from '../../reports/org';
+import { orgChanges, type OrgChanges } from './changes';
 import type { OrgAccountSummary, OrgSummary, OwnerMail, OwnerMailPlan, OwnerWarning } from './types';
 
 /**
@@ -90,6 +91,8 @@ export interface OwnerMailOptions {
   readonly budget?: RunBudget;
   /** `sendWhen: changes`: each account's own previous findings (the Lambda: the state bucket; the CLI: `--state`). */
   readonly state?: (accountId: string) => StateStore;
+  /** The previous states the organization report was judged on (read once for both); default: read from `state`. */
+  readonly changes?: OrgChanges;
   readonly maxBytes?: number;
 }
 
@@ -106,12 +109,13 @@ export async function sendOwnerMail(opts: OwnerMailOptions): Promise<OwnerDelive
   if (!org || !plan || !notify || plan.mails.length === 0) return [];
   const byAccount = findingsByAccount(opts.report.findings);
   const config: Config = { ...opts.config, notify: { ...notify, cc: [] } };
+  const ledger = opts.changes ?? orgChanges({ config: opts.config, report: opts.report, ...(opts.state ? { state: opts.state } : {}), ...(opts.budget ? { budget: opts.budget } : {}), log: opts.log });
   const results = await mapLimit(plan.mails, OWNER_MAIL_CONCURRENCY, async (mail): Promise<OwnerDelivery> => {
     const account = org.accounts.find((a) => a.id === mail.account);
     if (!account) return { ...mail, error: 'account not in the report' };
     const report = ownerPart(opts.report, org, account, mail, byAccount.get(mail.account) ?? []);
     try {
-      const delivered = await deliverReport({ config, report, clients: opts.clients, dryRun: opts.dryRun, log: opts.log, to: [mail.to], ...(opts.state ? { state: opts.state(mail.account) } : {}), ...(opts.budget ? { budget: opts.budget } : {}), ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
+      const delivered = await deliverReport({ config, report, clients: opts.clients, dryRun: opts.dryRun, log: opts.log, to: [mail.to], ...(ledger ? { tracker: ledger.accountTracker(mail.account) } : {}), ...(opts.budget ? { budget: opts.budget } : {}), ...(opts.maxBytes ? { maxBytes: opts.maxBytes } : {}) });
       return { ...mail, subject: delivered.rendered.subject, delivery: delivered.delivery };
     } catch (error) {
       return { ...mail, error: `${errorCode(error)}: ${errorMessage(error)}` };

@@ -21,6 +21,16 @@ export interface Changes {
   readonly unreadable: readonly { auditId: string; code: string; message: string }[];
   /** The oldest previous run compared against. */
   readonly since?: string;
+  /** The organization report: the same, judged per account on that account's own previous state (the fields above merge them). */
+  readonly accounts?: readonly AccountChanges[];
+}
+
+/** One account's changes in an organization run; `audited: false`: not audited this run, its previous findings unchecked. */
+export interface AccountChanges {
+  readonly account: string;
+  readonly name: string;
+  readonly audited: boolean;
+  readonly changes: Changes;
 }
 
 /**
@@ -29,6 +39,11 @@ export interface Changes {
  */
 export function nothingChanged(c: Changes): boolean {
   return c.added.length === 0 && c.resolved.length === 0 && c.unreadable.length === 0;
+}
+
+/** Nothing new, resolved, unchecked or unknown, not a first run: an account left out of the organization report's changes. */
+export function quiet(c: Changes): boolean {
+  return nothingChanged(c) && c.unchecked.length === 0 && c.firstRun.length === 0;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -53,15 +53,33 @@ describe('opsbots run --org with notify.accountOwnerTag', () => {
     ]);
   }, 30_000);
 
-  it('--state keeps each account\'s findings: an identical second run sends the organization report but no owner mail', async () => {
+  it('--state keeps each account\'s findings: an identical second run sends neither the organization report nor owner mail', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'opsbots-cli-state-'));
     const first = await run({ sendWhen: 'changes', stateDir });
     expect(first.owners?.map((o) => o.delivery?.sent)).toEqual([true, true]);
     ses.resetHistory();
     const second = await run({ sendWhen: 'changes', stateDir });
     expect(second.owners?.map((o) => (o.delivery?.sent ? 'sent' : o.delivery?.reason))).toEqual(['sendWhen=changes and nothing changed since the last run', 'sendWhen=changes and nothing changed since the last run']);
-    // The organization report keeps its own rule: the CLI keeps no state for it, so it is sent, saying so.
-    expect(recipients()).toEqual(['security@example.com']);
+    // The organization report is judged on the same per-account states: nothing changed in any account.
+    expect(second.delivery).toEqual({ sent: false, reason: 'sendWhen=changes and nothing changed since the last run' });
+    expect(recipients()).toEqual([]);
     expect(second.exitCode).toBe(2);
+  }, 30_000);
+
+  it('--state: an account whose owner mail failed is not stored, so its changes are reported again next run', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'opsbots-cli-state-'));
+    ses.on(SendEmailCommand).callsFake((input: { Destination: { ToAddresses: string[] } }) => {
+      if (input.Destination.ToAddresses.includes('dev-team@example.com')) throw Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' });
+      return { MessageId: 'm-1' };
+    });
+    const first = await run({ sendWhen: 'changes', stateDir });
+    expect(first.exitCode).toBe(4);
+    expect(existsSync(join(stateDir, 'accounts', '123456789012', 'iam-console-mfa.json'))).toBe(true);
+    expect(existsSync(join(stateDir, 'accounts', '222222222222', 'iam-console-mfa.json'))).toBe(false);
+    ses.reset();
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-2' });
+    const second = await run({ sendWhen: 'changes', stateDir });
+    expect(second.changes?.accounts?.filter((a) => a.changes.firstRun.length > 0).map((a) => a.account)).toEqual(['222222222222']);
+    expect(recipients()).toEqual(['security@example.com', 'dev-team@example.com']);
   }, 30_000);
 });

@@ -110,7 +110,7 @@ describe('organization state machine (generated ASL, run with aws-local-stepfunc
     expect(run.orgActions).toEqual(expect.arrayContaining(['organizations:ListAccounts', 'organizations:ListParents']));
   });
 
-  it('owner mail with sendWhen: changes: the aggregate sends each owner their part, keeps each account\'s state in the bucket, and stays quiet for an unchanged account', async () => {
+  it('sendWhen: changes: the aggregate sends each owner their part, keeps each account\'s state in the bucket, and stays quiet (report and owner mail) when no account changed', async () => {
     const s3 = mockClient(S3Client);
     const ses = mockClient(SESv2Client);
     try {
@@ -121,10 +121,12 @@ describe('organization state machine (generated ASL, run with aws-local-stepfunc
       const first = await execute(members, { stage });
       // The fixture tags only 222222222222 with an owner.
       expect((first.output as unknown as AggregateOutput).owners).toEqual([{ account: '222222222222', sent: true }]);
-      expect([...objects.keys()].filter((k) => k.includes('org-state/')).sort()).toEqual(['opsbots-prod-state/org-state/222222222222/iam-console-mfa.json', 'opsbots-prod-state/org-state/222222222222/iam-root-mfa.json']);
+      // Every audited account keeps its state, owner or not: the organization report is judged on them too.
+      expect([...objects.keys()].filter((k) => k.includes('org-state/')).sort()).toEqual(['222222222222', '333333333333'].flatMap((id) => [`opsbots-prod-state/org-state/${id}/iam-console-mfa.json`, `opsbots-prod-state/org-state/${id}/iam-root-mfa.json`]));
       const second = await execute(members, { stage });
       expect((second.output as unknown as AggregateOutput).owners).toEqual([{ account: '222222222222', sent: false, reason: 'sendWhen=changes and nothing changed since the last run' }]);
-      expect(ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses)).toEqual([['sec@example.com'], ['a@example.com'], ['sec@example.com']]);
+      expect((second.output as unknown as AggregateOutput).delivery).toEqual({ sent: false, reason: 'sendWhen=changes and nothing changed since the last run' });
+      expect(ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses)).toEqual([['sec@example.com'], ['a@example.com']]);
     } finally {
       s3.restore();
       ses.restore();

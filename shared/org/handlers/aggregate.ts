@@ -14,7 +14,8 @@ import { accountIdSchema } from '../config';
 import { ownerStatePrefix, runIdSchema } from '../store';
 import { ownerFailures, ownerOutcome } from '../owner-mail';
 import { PART_SOURCE, partKey } from '../parts';
-import { aggregateStep, ownerMailStep } from '../steps/aggregate';
+import { ownedAccounts } from '../changes';
+import { aggregateStep, orgChangeStep, ownerMailStep } from '../steps/aggregate';
 import { createOrgRuntime, orgStart, partSchema, type OrgInvocationContext, type OrgRuntime } from './runtime';
 
 /** One account's outcome in the Map (shared/deploy/state-machine.ts): its state, or the error its step failed with. */
@@ -34,7 +35,7 @@ export interface AggregateOutput {
   readonly owners?: readonly { readonly account: string; readonly sent: boolean; readonly reason?: string }[];
 }
 
-/** The aggregate's runtime: the org runtime plus each account's owner-mail state, `org-state/<accountId>/` in the stage's state bucket. */
+/** The aggregate's runtime: the org runtime plus each account's state (`sendWhen: changes`), `org-state/<accountId>/` in the stage's state bucket. */
 export function withOwnerState(env: NodeJS.ProcessEnv, rt: OrgRuntime): OrgRuntime {
   const bucket = runtimeEnv(env).OPSBOTS_STATE_BUCKET;
   if (rt.ownerState || !bucket) return rt;
@@ -58,10 +59,12 @@ export function aggregateHandler(inject: () => OrgRuntime = () => withOwnerState
     // Delivery's budget is what the function has left once the results are read (at most runSeconds).
     const budget = new RunBudget(rt.config.deadlines, context?.getRemainingTimeInMillis());
     try {
-      const delivered = await deliverReport({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log, budget });
+      // `sendWhen: changes`: judged per account on `org-state/<accountId>/`, read once for the report and the owners' parts.
+      const changes = orgChangeStep({ ...steps, budget }, report);
+      const delivered = await deliverReport({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log, budget, ...(changes ? { tracker: changes.orgTracker(ownedAccounts(report)) } : {}) });
       const sinks = await deliverSinks({ config: rt.config, report, clients: rt.clients, dryRun: e.dryRun, log: rt.log, changes: delivered.changes, budget });
       // Owner mail after the organization report, whatever became of the sinks: each failure is reported below.
-      const owners = await ownerMailStep({ ...steps, budget }, report);
+      const owners = await ownerMailStep({ ...steps, budget }, report, changes);
       const undelivered = [...sinks.failures, ...ownerFailures(owners)];
       if (undelivered.length > 0) throw new NotifyError(`report not delivered: ${undelivered.join('; ')}`, 'NotDelivered');
       return { runId: e.runId, state: report.state, subject: delivered.rendered.subject, accounts: tally, counts: countFindings(report.findings), delivery: delivered.delivery, ...(owners.length > 0 ? { owners: owners.map(ownerOutcome) } : {}) };

@@ -16,7 +16,7 @@ import type { OrgSteps } from './types';
 export type { OrgSteps } from './types';
 export { checkOrganizationId, discoverStep, mapPayloadBytes, newRunId, STATE_PAYLOAD_BYTES, type DiscoverOutput, type DiscoverSteps } from './discover';
 export { accountStep, partsOf, type AccountOutput } from './account';
-export { aggregateStep, ownerMailStep, type AggregateSteps } from './aggregate';
+export { aggregateStep, orgChangeStep, ownerMailStep, type AggregateSteps } from './aggregate';
 
 /** What an organization run reports as it goes (the CLI's progress line). */
 export interface OrgRunProgress {
