@@ -101,7 +101,7 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
         if (report.accounts && report.accounts.length > 1 && !o.quiet) say(accountsTable(report.accounts));
         if (!o.quiet) say(summaryTable(report));
         say(`state: ${report.state}${report.notEvaluated.length > 0 ? ` (not evaluated: ${report.notEvaluated.map((e) => `${e.account ? `${e.account}:` : ''}${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
-        if (report.actions.length > 0 && !o.quiet) say(actionsText(report.actions));
+        if (report.actions.length > 0 && !o.quiet) say(actionsText(report.actions, undefined, report.organization !== undefined));
         if (toStdout) await document(toStdout === 'json' ? rendered.jsonChunks() : rendered.csvChunks());
         if (o.json && o.json !== '-') await writeFile(o.json, rendered.jsonChunks());
         if (o.csv && o.csv !== '-') await writeFile(o.csv, rendered.csvChunks());

@@ -123,7 +123,12 @@ export function accountsTable(accounts: readonly AccountStatus[]): string {
   return ['accounts:', ...accounts.map((a) => `  ${a.id}  ${(a.alias ?? '').padEnd(width)}  ${a.status === 'error' ? 'NOT AUDITED' : a.status}${a.reason ? `: ${a.reason}` : ''}`)].join('\n');
 }
 
-/** The remediation steps of a run, each with the command that reverses it (as in the report's text body). */
-export function actionsText(actions: readonly ActionResult[], title = 'remediation:'): string {
-  return [title, ...actions.flatMap((a) => actionLines(a))].join('\n');
+/**
+ * The remediation steps of a run, each with the command that reverses it (as in the report's text body).
+ * `byAccount` (an organization run): each step names its member account (from its resource ARN), whose
+ * member role its undo command must run with.
+ */
+export function actionsText(actions: readonly ActionResult[], title = 'remediation:', byAccount = false): string {
+  const prefix = (a: ActionResult): string => (byAccount ? `  - account ${a.resource.startsWith('arn:') ? a.resource.split(':')[4] || 'unknown' : 'unknown'}: ` : '  - ');
+  return [title, ...actions.flatMap((a) => actionLines(a, prefix(a)))].join('\n');
 }
