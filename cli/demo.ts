@@ -40,7 +40,7 @@ async function demoOrganization(config: Config, opts: { out: string; print: (s: 
   for (const line of ownerLines(result.owners ?? [])) opts.print(line);
   const failed = ownerFailures(result.owners ?? []);
   if (failed.length > 0) throw new Error(`demo owner mail not delivered: ${failed.join('; ')}`);
-  opts.print(`wrote ${writeOut(join(opts.out, 'org'), result.rendered, result.eml).join(', ')}`);
+  opts.print(`wrote ${(await writeOut(join(opts.out, 'org'), result.rendered, result.eml)).join(', ')}`);
 }
 
 /** Every change carries its undo: the demo shows the command that reverses each change it made. */
@@ -69,7 +69,7 @@ export async function demo(opts: { out: string; print: (s: string) => void }): P
     opts.print(`state: ${result.report.state}`);
     for (const e of result.report.notEvaluated) opts.print(`  not evaluated: ${e.source} in ${e.region}: ${e.code}`);
     printChanges(result.report.actions, opts.print);
-    const files = writeOut(opts.out, result.rendered);
+    const files = await writeOut(opts.out, result.rendered);
     const delivery = result.delivery;
     if (!delivery.sent) throw new Error(`demo email not delivered: ${delivery.reason}`);
     // Confirm the server really holds the message (with its attachment) before calling it delivered.
@@ -80,7 +80,7 @@ export async function demo(opts: { out: string; print: (s: string) => void }): P
     if (!result.eml) throw new Error('no message was built');
     const eml = result.eml;
     const emlPath = join(opts.out, 'report.eml');
-    writeFile(emlPath, eml);
+    await writeFile(emlPath, eml);
     opts.print(`email "${result.rendered.subject}" delivered to the local SES server (${delivery.to.join(', ')})`);
     opts.print(`wrote ${[...files, emlPath].join(', ')}`);
     opts.print(statsTable(result.clients.stats, result.report));

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, OpsbotsError } from '../shared/errors';
-import { EXIT, accountsTable, actionsText, sinkLines, statsTable, summaryTable, writeFile, writeOut } from './output';
+import { EXIT, accountsTable, actionsText, printDocument, sinkLines, statsTable, streamDocument, summaryTable, writeFile, writeOut, type DocumentSink } from './output';
 import type { OrgFlags } from './org';
 import type { ProgressTerminal } from './progress';
 import { TOOL } from '../shared/version';
@@ -29,7 +29,7 @@ const ORG_HELP = `
 Organization runs (--org, --accounts, or --replay of an organization recording) exit 2 when any account in
 scope was not audited for a reason other than being suspended or closed; the JSON names every account.`;
 
-function program(out: (s: string) => void, setCode: (n: number) => void, err: (s: string) => void, terminal: ProgressTerminal): Command {
+function program(out: (s: string) => void, setCode: (n: number) => void, err: (s: string) => void, terminal: ProgressTerminal, document: DocumentSink): Command {
   const cmd = new Command('opsbots')
     .description('AWS operations and compliance bots')
     .version(TOOL.version, '-V, --version', 'print the version (package.json)')
@@ -101,13 +101,13 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
         if (report.accounts && report.accounts.length > 1 && !o.quiet) say(accountsTable(report.accounts));
         if (!o.quiet) say(summaryTable(report));
         say(`state: ${report.state}${report.notEvaluated.length > 0 ? ` (not evaluated: ${report.notEvaluated.map((e) => `${e.account ? `${e.account}:` : ''}${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
-        if (report.actions.length > 0 && !o.quiet) say(actionsText(report.actions));
-        if (toStdout) out((toStdout === 'json' ? rendered.json : rendered.csv).trimEnd());
-        if (o.json && o.json !== '-') writeFile(o.json, rendered.jsonChunks());
-        if (o.csv && o.csv !== '-') writeFile(o.csv, rendered.csvChunks());
-        if (o.ocsf) writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJsonChunks(report));
-        if (o.asff) writeFile(o.asff, (await import('../reports/asff')).asffJsonChunks(report, { region: config.securityHub.region ?? config.region }));
-        if (o.out) say(`wrote ${writeOut(o.out, rendered, eml).join(', ')}`);
+        if (report.actions.length > 0 && !o.quiet) say(actionsText(report.actions, undefined, report.organization !== undefined));
+        if (toStdout) await document(toStdout === 'json' ? rendered.jsonChunks() : rendered.csvChunks());
+        if (o.json && o.json !== '-') await writeFile(o.json, rendered.jsonChunks());
+        if (o.csv && o.csv !== '-') await writeFile(o.csv, rendered.csvChunks());
+        if (o.ocsf) await writeFile(o.ocsf, (await import('../reports/ocsf')).ocsfJsonChunks(report));
+        if (o.asff) await writeFile(o.asff, (await import('../reports/asff')).asffJsonChunks(report, { region: config.securityHub.region ?? config.region }));
+        if (o.out) say(`wrote ${(await writeOut(o.out, rendered, eml)).join(', ')}`);
       };
       const common = { config, auditIds: audits, set: parseSet(o.set), regions: parseRegions(o.regions), dryRun: o.dryRun, replayDir: o.replay, log: o.verbose ? createLogger() : new MemoryLog(), onReady, ...(progress ? { onProgress: progress.onProgress } : {}) };
       let result: import('./run').CliRunResult;
@@ -207,13 +207,15 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it. */
 export async function main(
   argv: readonly string[],
-  out: (s: string) => void = (s) => console.log(s),
+  out?: (s: string) => void,
   err: (s: string) => void = (s) => console.error(s),
   terminal: ProgressTerminal = { isTTY: Boolean(process.stderr.isTTY), write: (t) => void process.stderr.write(t) },
+  // `--json -` / `--csv -`: streamed to stdout, or handed whole to a caller's `out`.
+  document: DocumentSink = out ? printDocument(out) : streamDocument(process.stdout),
 ): Promise<number> {
   let code: number = EXIT.clean;
   try {
-    await program(out, (n) => (code = n), err, terminal).parseAsync([...argv]);
+    await program(out ?? ((s) => console.log(s)), (n) => (code = n), err, terminal, document).parseAsync([...argv]);
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {

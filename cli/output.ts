@@ -1,5 +1,8 @@
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
 import type { Rendered } from '../reports/index';
 import { PHASES, type AccountStatus, type Report } from '../shared/report';
 import type { RequestStats } from '../shared/aws/stats';
@@ -17,7 +20,7 @@ export function oneLine(message: string, max = 300): string {
 }
 
 /** report.html, report.txt, findings.csv, findings.json (and message.eml) in `dir`; the CSV and JSON written a chunk at a time. */
-export function writeOut(dir: string, rendered: Rendered, eml?: Buffer): string[] {
+export async function writeOut(dir: string, rendered: Rendered, eml?: Buffer): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   const files: [string, string | Buffer | Iterable<string | Buffer>][] = [
     ['report.html', rendered.html],
@@ -26,32 +29,64 @@ export function writeOut(dir: string, rendered: Rendered, eml?: Buffer): string[
     ['findings.json', rendered.jsonChunks()],
   ];
   if (eml) files.push(['message.eml', eml]);
-  return files.map(([name, content]) => {
+  const paths: string[] = [];
+  for (const [name, content] of files) {
     const path = join(dir, name);
-    writeContent(path, content);
-    return path;
-  });
+    await writeContent(path, content);
+    paths.push(path);
+  }
+  return paths;
 }
 
-/** Writes text, bytes, or chunks one after the other (a large CSV or JSON is never held whole). */
-function writeContent(path: string, content: string | Buffer | Iterable<string | Buffer>): void {
-  if (typeof content === 'string' || Buffer.isBuffer(content)) {
-    writeFileSync(path, content);
-    return;
-  }
-  const fd = openSync(path, 'w');
-  try {
-    for (const chunk of content) writeFileSync(fd, chunk);
-  } finally {
-    closeSync(fd);
-  }
+/**
+ * Writes chunks to `stream` one after the other, waiting whenever its buffer is full (a large CSV or JSON is
+ * never held whole, and a slow reader of a pipe holds the writer back). `end: false` leaves it open (stdout).
+ */
+export async function writeChunks(stream: NodeJS.WritableStream, chunks: Iterable<string | Buffer>, end = true): Promise<void> {
+  await pipeline(Readable.from(chunks), stream, { end });
+}
+
+/** Writes text, bytes, or chunks one after the other. */
+async function writeContent(path: string, content: string | Buffer | Iterable<string | Buffer>): Promise<void> {
+  if (typeof content === 'string' || Buffer.isBuffer(content)) writeFileSync(path, content);
+  else await writeChunks(createWriteStream(path), content);
 }
 
 /** Writes `content` to `path`, creating its folder; chunks are written one after the other. */
-export function writeFile(path: string, content: string | Buffer | Iterable<string | Buffer>): void {
+export async function writeFile(path: string, content: string | Buffer | Iterable<string | Buffer>): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
-  writeContent(path, content);
+  await writeContent(path, content);
 }
+
+/**
+ * A document as one line of output prints it (`console.log(text.trimEnd())`), a chunk at a time: trailing
+ * whitespace held back until more text follows, one newline at the end.
+ */
+export function* asPrinted(chunks: Iterable<string | Buffer>): Generator<string> {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  for (const chunk of chunks) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    const trimmed = text.trimEnd();
+    if (trimmed.length === 0) {
+      pending += text;
+      continue;
+    }
+    yield pending + trimmed;
+    pending = text.slice(trimmed.length);
+  }
+  const rest = (pending + decoder.end()).trimEnd();
+  yield `${rest}\n`;
+}
+
+/** Where `--json -` / `--csv -` go: a chunk at a time to stdout, or (a caller capturing `out`) as one string. */
+export type DocumentSink = (chunks: Iterable<string | Buffer>) => Promise<void>;
+
+/** Streams documents to `stream` (stdout), honouring its backpressure. */
+export const streamDocument = (stream: NodeJS.WritableStream): DocumentSink => (chunks) => writeChunks(stream, asPrinted(chunks), false);
+
+/** Hands each document to `out` whole, as printed: for callers (tests) that capture what is printed. */
+export const printDocument = (out: (s: string) => void): DocumentSink => async (chunks) => out([...asPrinted(chunks)].join('').slice(0, -1));
 
 /** The summary table printed after every run. */
 export function summaryTable(report: Report): string {
@@ -88,7 +123,12 @@ export function accountsTable(accounts: readonly AccountStatus[]): string {
   return ['accounts:', ...accounts.map((a) => `  ${a.id}  ${(a.alias ?? '').padEnd(width)}  ${a.status === 'error' ? 'NOT AUDITED' : a.status}${a.reason ? `: ${a.reason}` : ''}`)].join('\n');
 }
 
-/** The remediation steps of a run, each with the command that reverses it (as in the report's text body). */
-export function actionsText(actions: readonly ActionResult[], title = 'remediation:'): string {
-  return [title, ...actions.flatMap((a) => actionLines(a))].join('\n');
+/**
+ * The remediation steps of a run, each with the command that reverses it (as in the report's text body).
+ * `byAccount` (an organization run): each step names its member account (from its resource ARN), whose
+ * member role its undo command must run with.
+ */
+export function actionsText(actions: readonly ActionResult[], title = 'remediation:', byAccount = false): string {
+  const prefix = (a: ActionResult): string => (byAccount ? `  - account ${a.resource.startsWith('arn:') ? a.resource.split(':')[4] || 'unknown' : 'unknown'}: ` : '  - ');
+  return [title, ...actions.flatMap((a) => actionLines(a, prefix(a)))].join('\n');
 }

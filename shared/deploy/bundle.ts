@@ -100,9 +100,20 @@ export const ownSourceMaps: Plugin = {
   },
 };
 
+/** Where the SDK clients of a deployed bundle take their default credentials from (see shared/aws/lambda-credentials.ts). */
+export const LAMBDA_CREDENTIALS = join(__dirname, '..', 'aws', 'lambda-credentials.ts');
+
+/** Bundles resolve `@aws-sdk/credential-provider-node` (the SDK clients' default chain) to the Lambda's environment and container providers. */
+export const lambdaCredentials: Plugin = {
+  name: 'opsbots-lambda-credentials',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: LAMBDA_CREDENTIALS }));
+  },
+};
+
 /** The plugins serverless.yml gives serverless-esbuild (config/esbuild-plugins.js). */
 export function bundlePlugins(env: NodeJS.ProcessEnv): Plugin[] {
-  return [sdkSchemaKeys, ownSourceMaps, ...(env.OPSBOTS_METAFILE_DIR ? [metafileWriter(env.OPSBOTS_METAFILE_DIR)] : [])];
+  return [sdkSchemaKeys, lambdaCredentials, ownSourceMaps, ...(env.OPSBOTS_METAFILE_DIR ? [metafileWriter(env.OPSBOTS_METAFILE_DIR)] : [])];
 }
 
 /** The input modules of a metafile's one output (the bundle), with the bytes each put in it. */

@@ -193,9 +193,14 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
     if (problems.length > 0) accounts.push({ ...account, plan: 'not-audited', reason: `scope unknown: ${problems.join(', ')}` });
     else if (outOfScope(account, s) === null) accounts.push({ ...account, ...planFor(account.state) });
   }
-  const known = new Set(listed.map((a) => a.Id));
+  const known = new Map(listed.map((a) => [a.Id, a]));
   for (const id of explicitIds(s)) {
-    if (!known.has(id)) accounts.push({ id, name: id, state: 'UNKNOWN', ous: [], management: false, plan: 'not-audited', reason: 'NotInOrganization: not an account of this organization' });
+    const a = known.get(id);
+    if (!a) accounts.push({ id, name: id, state: 'UNKNOWN', ous: [], management: false, plan: 'not-audited', reason: 'NotInOrganization: not an account of this organization' });
+    // Listed by id, yet left out by the management account rule: named, never dropped as out of scope.
+    else if (id === managementAccount && !s.includeManagementAccount) {
+      accounts.push({ id, name: a.Name ?? id, state: accountState(a), ous: [], management: true, plan: 'not-audited', reason: 'ManagementAccount: listed, but includeManagementAccount is false (set it, and give the management account the member role by a plain stack: StackSets never deploy there)' });
+    }
   }
   accounts.sort((a, b) => a.id.localeCompare(b.id));
   opts.log.info('discovered', { runId: opts.runId, listed: listed.length, inScope: accounts.length, audit: accounts.filter((a) => a.plan === 'audit').length, errors: errors.length });

@@ -80,6 +80,13 @@ describe('deploy: what each packaged function bundles (esbuild metafiles of `ser
     expect(has(guard, /^(shared\/(audits|collect|state|securityhub|org)\/|reports\/)/)).toEqual([]);
   });
 
+  it('no bundle carries the SDK\'s profile, SSO, process, web-identity or instance-metadata credential providers: Lambda\'s are in its environment', () => {
+    for (const [entry, meta] of Object.entries(pkg.metafiles)) {
+      const providers = has(meta, /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|login)|nested-clients)\//);
+      expect({ entry, providers: providers.length, own: has(meta, /^shared\/aws\/lambda-credentials\.ts$/).length }).toEqual({ entry, providers: 0, own: sdkClients(meta).length > 0 ? 1 : 0 });
+    }
+  });
+
   it('the console page reaches no AWS client and no schema library', () => {
     const meta = pkg.metafiles['operator-console'] as Metafile;
     expect({ clients: sdkClients(meta), zod: has(meta, /node_modules\/zod\//).length }).toEqual({ clients: [], zod: 0 });
@@ -116,8 +123,8 @@ describe('deploy: what each packaged function bundles (esbuild metafiles of `ser
     const allowed = new Set([...reads, ...writes, 'sts', 's3', 'securityhub']);
     expect(sdkClients(meta).filter((c) => !allowed.has(c))).toEqual([]);
     expect(sdkClients(meta)).toEqual(expect.not.arrayContaining(['sesv2', 'organizations']));
-    // Config schemas only of notify (the stage file it validates has that section); of reports/ only the ASFF mapping.
-    expect(has(meta, /^(shared\/notify\/(?![\w-]*config\.ts$)|shared\/(deliver|sinks|fit)\.ts$|reports\/(?!asff|finding-id|order))/)).toEqual([]);
+    // Config schemas only of notify (the stage file it validates has that section); of reports/ only the ASFF mapping (and the helpers it uses).
+    expect(has(meta, /^(shared\/notify\/(?![\w-]*config\.ts$)|shared\/(deliver|sinks|fit)\.ts$|reports\/(?!asff|finding-id|order|json-chunks))/)).toEqual([]);
   });
 
   it('organization aggregate renders and delivers: no collector, and no read call into a member account', () => {

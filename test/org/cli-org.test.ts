@@ -44,6 +44,9 @@ describe('opsbots run --org on the bundled sample organization', () => {
     // Every member finding's ARN carries its own account.
     const intern = json.findings.find((f: { resourceId: string }) => f.resourceId === 'intern');
     expect(intern).toMatchObject({ auditId: 'iam-console-mfa', status: 'FAIL', account: '222222222222', resource: 'arn:aws:iam::222222222222:user/intern' });
+    // Each remediation step names the member account its undo command must run in.
+    expect(r.out).toContain('remediation:\n  - account 123456789012: deactivate access key AKIABOBKEY0000000002 (global): dry-run');
+    expect(r.out).toContain('  - account 222222222222: revoke-ingress sg-0d000000000000001 (eu-west-1): skipped');
     // Each account's full result is kept under --results, PASS findings included.
     const dev = JSON.parse(readFileSync(join(dir, 'results', '20261120T080000Z-sample', 'accounts', '222222222222.json'), 'utf8'));
     expect(dev.report.findings.some((f: { status: string }) => f.status === 'PASS')).toBe(true);

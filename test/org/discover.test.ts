@@ -1,4 +1,4 @@
-import { ListAccountsCommand, ListParentsCommand } from '@aws-sdk/client-organizations';
+import { ListAccountsCommand, ListParentsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-organizations';
 import { Clients } from '../../shared/aws/clients';
 import { normalise } from '../../shared/config/index';
 import { MemoryLog } from '../../shared/logger';
@@ -86,6 +86,36 @@ describe('org discovery', () => {
   it('names an explicitly listed account the organization does not hold, instead of dropping it', async () => {
     const d = await run({ accounts: ['222222222222', '999999999999'] });
     expect(plans(d)).toEqual({ '222222222222': 'audit', '999999999999': 'not-audited: NotInOrganization: not an account of this organization' });
+  });
+
+  it('names the management account as not audited when a stage lists it by id without includeManagementAccount, instead of dropping it', async () => {
+    for (const settings of [{ accounts: ['111111111111', '222222222222'] }, { includeAccounts: ['111111111111'], includeOus: ['ou-ab12-prod0001'] }]) {
+      const d = await run(settings);
+      expect(plans(d)['111111111111']).toMatch(/^not-audited: ManagementAccount: listed, but includeManagementAccount is false/);
+      expect(plans(d)['222222222222']).toBe('audit');
+    }
+    expect(plans(await run({ accounts: ['111111111111'], includeManagementAccount: true }))).toEqual({ '111111111111': 'audit' });
+  });
+
+  it('audits nothing from a half-read account list: a ListAccounts page that fails is named, never a shorter organization', async () => {
+    mocks.org.on(ListAccountsCommand, { NextToken: 'page2' }).rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+    const d = await run();
+    expect(auditItems(d)).toEqual([]);
+    expect(d.errors).toEqual([expect.objectContaining({ source: 'organizations.accounts', code: 'TooManyRequestsException' })]);
+  });
+
+  it('keeps an account whose tags could not be read in scope as not audited when a tag filter needs them', async () => {
+    mocks.org.on(ListTagsForResourceCommand, { ResourceId: '333333333333' }).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const d = await run({ includeTags: { env: 'prod' } });
+    expect(plans(d)).toEqual({ '222222222222': 'audit', '333333333333': 'not-audited: scope unknown: ListTagsForResource AccessDeniedException' });
+    expect(d.errors).toEqual([expect.objectContaining({ source: 'organizations.tags', code: 'AccessDeniedException', message: expect.stringContaining('333333333333') })]);
+  });
+
+  it('audits an account whose OU path could not be read when no OU filter needs it, and names the unread path', async () => {
+    mocks.org.on(ListParentsCommand, { ChildId: '333333333333' }).rejects(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException' }));
+    const d = await run();
+    expect(plans(d)['333333333333']).toBe('audit');
+    expect(d.errors).toEqual([expect.objectContaining({ source: 'organizations.parents', code: 'TooManyRequestsException', message: expect.stringContaining('333333333333') })]);
   });
 
   it('keeps an account whose OU could not be read in scope as not audited when an OU filter needs it', async () => {
