@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { CLI_BIN } from '../shared/paths';
 import { figure, peakRssMiB, type Target } from './bench/figure';
+import { lambdaHeapFlags, REFERENCE_ENV, sampleAuditMemoryMb } from './bench/lambda-heap';
 
 
 export interface BenchOptions {
@@ -16,6 +17,11 @@ export interface Scenario {
   readonly run: (o: BenchOptions) => Promise<unknown>;
   /** The process's peak RSS is held to this (the scenario runs alone in its process). */
   readonly peakRss?: Target;
+  /**
+   * Runs as a deployed audit function would, under the heap limits Lambda gives its memorySize (targets judged
+   * there), then again with node's own heap sizing, printed for reference without targets.
+   */
+  readonly asDeployed?: true;
 }
 
 /**
@@ -25,7 +31,7 @@ export interface Scenario {
 export const SCENARIOS: readonly Scenario[] = [
   { id: 'cli', title: 'CLI start-up (compiled)', run: async (o) => (await import('./bench/cli-start')).benchCliStart(o) },
   { id: 'bundles', title: 'function bundles of `serverless package --stage prod`: zip size, time to require', run: async (o) => (await import('./bench/bundles')).benchBundles(o) },
-  { id: 'scale', title: 'one region of 100,000 resources: collect (stub clients), evaluate, render', run: async (o) => (await import('./bench/scale')).benchScale(o) },
+  { id: 'scale', title: 'one region of 100,000 resources: collect (stub clients), evaluate, render', run: async (o) => (await import('./bench/scale')).benchScale(o), asDeployed: true },
   { id: 'run-all', title: 'run all on 20 regions (1,000 users, 500 instances, 300 security groups)', run: async (o) => (await import('./bench/run-all')).benchRunAll(o) },
   { id: 'email', title: 'email of 50,000 findings: render, MIME and size fitting (target: the 512 MB functions keep room)', run: async (o) => (await import('./bench/report')).benchReportSize({ ...o, users: [50_000] }), peakRss: { max: 150 } },
   { id: 'identity', title: 'identity evaluation', run: async (o) => (await import('./bench/identity')).benchIdentity(o) },
@@ -48,10 +54,21 @@ export async function runScenario(id: string, opts: BenchOptions): Promise<numbe
 }
 
 /** One scenario in a child process of the compiled CLI, its lines passed to `print`; resolves to its exit code. */
-function inChild(scenario: Scenario, opts: BenchOptions): Promise<number> {
-  const child = spawn(process.execPath, [CLI_BIN, 'bench', '--scenario', scenario.id, '--users', opts.users.join(',')], { stdio: ['ignore', 'pipe', 'inherit'] });
+function inChild(scenario: Scenario, opts: BenchOptions, nodeFlags: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<number> {
+  const child = spawn(process.execPath, [...nodeFlags, CLI_BIN, 'bench', '--scenario', scenario.id, '--users', opts.users.join(',')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   createInterface({ input: child.stdout }).on('line', opts.print);
   return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+}
+
+/** `scenario` under the sample stage's audit function heap limits, then unconstrained; the number of runs that failed. */
+async function asDeployed(scenario: Scenario, opts: BenchOptions): Promise<number> {
+  const memoryMb = sampleAuditMemoryMb();
+  const flags = lambdaHeapFlags(memoryMb);
+  opts.print(`  -- as deployed: node ${flags.join(' ')}, the heap limits the Lambda Node.js runtime sets for a ${memoryMb} MB function (the sample stage's audit functions); the targets are judged on this run`);
+  const deployed = await inChild(scenario, opts, flags);
+  opts.print(`  -- unconstrained, for reference: node's own heap sizing on this machine (no deployed function runs so); not judged`);
+  const reference = await inChild(scenario, opts, [], { [REFERENCE_ENV]: '1' });
+  return (deployed === 0 ? 0 : 1) + (reference === 0 ? 0 : 1);
 }
 
 /**
@@ -62,7 +79,8 @@ export async function bench(opts: BenchOptions & { only?: readonly string[] }): 
   let failed = 0;
   for (const s of SCENARIOS.filter((x) => !opts.only || opts.only.includes(x.id))) {
     opts.print(`== ${s.title} [${s.id}]`);
-    if ((await inChild(s, opts)) !== 0) failed++;
+    if (s.asDeployed) failed += await asDeployed(s, opts);
+    else if ((await inChild(s, opts)) !== 0) failed++;
   }
   return failed > 0 ? 1 : 0;
 }

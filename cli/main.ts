@@ -98,7 +98,9 @@ function program(out: (s: string) => void, setCode: (n: number) => void, err: (s
         progress?.clear();
         const table = o.quiet ? '' : findingsTable(report, filter);
         if (table) say(`${table}\n`);
-        if (report.accounts && report.accounts.length > 1 && !o.quiet) say(accountsTable(report.accounts));
+        // Any organization run names every account in scope (one unreachable account too), and its scope warnings.
+        if (report.accounts && (report.organization || report.accounts.length > 1) && !o.quiet) say(accountsTable(report.accounts));
+        for (const w of report.organization?.warnings ?? []) say(`warning: ${w}`);
         if (!o.quiet) say(summaryTable(report));
         say(`state: ${report.state}${report.notEvaluated.length > 0 ? ` (not evaluated: ${report.notEvaluated.map((e) => `${e.account ? `${e.account}:` : ''}${e.source}@${e.region} ${e.code}`).join(', ')})` : ''}`);
         if (report.actions.length > 0 && !o.quiet) say(actionsText(report.actions, undefined, report.organization !== undefined));

@@ -120,6 +120,7 @@ export function sinkLines(sinks: SinkResults): string[] {
 /** One line per account of an organization run: audited, skipped (and why), or NOT AUDITED (and why). */
 export function accountsTable(accounts: readonly AccountStatus[]): string {
   const width = Math.max(...accounts.map((a) => (a.alias ?? '').length), 4);
+  if (accounts.length === 0) return 'accounts: none in scope: no account audited';
   return ['accounts:', ...accounts.map((a) => `  ${a.id}  ${(a.alias ?? '').padEnd(width)}  ${a.status === 'error' ? 'NOT AUDITED' : a.status}${a.reason ? `: ${a.reason}` : ''}`)].join('\n');
 }
 

@@ -78,6 +78,8 @@ export function renderOrgText(report: Report, org: OrgSummary, opts: RenderOptio
     for (const n of report.notEvaluated) if (!notAudited.some((a) => a.id === n.account)) out.push(`  * ${unreadText(n)}`);
     out.push('');
   }
+  for (const w of org.warnings ?? []) out.push(`WARNING: ${w}`);
+  if (org.warnings?.length) out.push('');
   const skipped = org.accounts.filter((a) => a.status === 'skipped');
   out.push(`Organization: ${org.organizationId ?? 'unknown'} (management account ${org.managementAccount ?? 'unknown'}, run from ${org.caller})   Stage: ${report.stage}   State: ${report.state}`);
   const scope = org.ownerPart ? '' : `Accounts in scope: ${org.accounts.length} (${org.accounts.length - skipped.length - notAudited.length} audited, ${skipped.length} skipped, ${notAudited.length} not audited); ${org.outOfScope} left out by the stage's filters. `;
@@ -120,6 +122,7 @@ export function renderOrgHtml(report: Report, org: OrgSummary, opts: RenderOptio
     ];
     parts.push(`<div style="border:2px solid ${COLORS.ERROR};background:#fdf2fa;padding:8px 12px;margin:8px 0"><h2 style="font-size:16px;margin:4px 0;color:${COLORS.ERROR}">Incomplete: not evaluated</h2><p style="margin:4px 0">These were not read, so their findings are unknown (never counted as passing).</p><ul>${items.join('')}</ul></div>`);
   }
+  if (org.warnings?.length) parts.push(`<ul>${org.warnings.map((w) => `<li style="color:${COLORS.WARN}"><b>Warning</b>: ${e(w)}</li>`).join('')}</ul>`);
   const skipped = org.accounts.filter((a) => a.status === 'skipped').length;
   parts.push(`<p>Organization <b>${e(org.organizationId ?? 'unknown')}</b> (management account ${e(org.managementAccount ?? 'unknown')}, run from ${e(org.caller)}), stage <b>${e(report.stage)}</b>, state <b>${e(report.state)}</b>. ${org.ownerPart ? '' : `${org.accounts.length} accounts in scope: ${org.accounts.length - skipped - notAudited.length} audited, ${skipped} skipped, ${notAudited.length} not audited; ${org.outOfScope} left out by the stage's filters. `}Role ${e(org.roleName)}, run ${e(org.runId)}.${report.dryRun ? ' <b>Dry run: nothing changed, nothing sent.</b>' : ''}</p>`);
   if (org.ownerPart) parts.push(`<p>This is account <b>${e(org.ownerPart.account)}</b> (${e(org.ownerPart.name)})'s part of the organization report, sent to ${e(org.ownerPart.to)} as its owner (account tag <code>${e(org.ownerPart.tag)}</code>).</p>`);

@@ -30,6 +30,7 @@ export function subject(report: Report): string {
       : `${report.notEvaluated.length || counts.ERROR} not evaluated`;
     parts.push(`incomplete (${what})`);
   }
-  if (parts.length === 0) parts.push('all clear');
+  // An organization run that audited no account saw nothing: never "all clear".
+  if (parts.length === 0) parts.push(report.accounts && !report.accounts.some((a) => a.status === 'audited') ? 'no account audited' : 'all clear');
   return `[opsbots]${report.dryRun ? ' [dry run]' : ''} ${who} ${report.stage}: ${parts.join(', ')}`;
 }

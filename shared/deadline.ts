@@ -53,7 +53,8 @@ export async function withDeadline<T>(ms: number, parent: AbortSignal | undefine
   const expire = () => controller.abort(timeout());
   let reject: (e: unknown) => void = () => undefined;
   const expired = new Promise<never>((_, r) => (reject = r));
-  controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  const onAbort = () => reject(controller.signal.reason);
+  controller.signal.addEventListener('abort', onAbort, { once: true });
   if (parent?.aborted || ms <= 0) expire();
   const timer = setTimeout(expire, Math.max(0, ms));
   timer.unref();
@@ -63,6 +64,9 @@ export async function withDeadline<T>(ms: number, parent: AbortSignal | undefine
   } finally {
     clearTimeout(timer);
     parent?.removeEventListener('abort', expire);
+    // The signal outlives the call (an SDK client keeps the async context its first request ran in): its
+    // listener, through the race still waiting on `expired`, would keep the result alive with it.
+    controller.signal.removeEventListener('abort', onAbort);
   }
 }
 

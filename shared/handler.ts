@@ -145,7 +145,8 @@ export function auditHandler(fn: AuditFunction, inject: () => AuditRuntime = () 
       ...(sinks.securityHub || sinks.webhooks.length > 0 ? { sinks: { ...(sinks.securityHub ? { securityHub: sinks.securityHub } : {}), webhooks: sinks.webhooks } } : {}),
       ...(changes ? { changes: { added: changes.added.length, resolved: changes.resolved.length, unchecked: changes.unchecked.length, previousUnreadable: changes.unreadable.length, stateSaved: delivered.stateSaved } } : {}),
     };
-    // A synchronous Invoke returns at most 6 MB: a large dry run is cut to its bound rather than lost.
-    return fitResult(result, request.dryRun ? rendered : undefined, { seeAll: seeAllOf(auditIds, config.stage), ...(resultMaxBytes ? { maxBytes: resultMaxBytes } : {}) });
+    // A synchronous Invoke returns at most 6 MB: a large dry run is cut to its bound rather than lost. The steps
+    // that change (or would change) something, each with its undo, keep room before skipped or refused ones.
+    return fitResult(result, request.dryRun ? rendered : undefined, { seeAll: seeAllOf(auditIds, config.stage), keepFirst: (step) => step.undo !== undefined, ...(resultMaxBytes ? { maxBytes: resultMaxBytes } : {}) });
   };
 }

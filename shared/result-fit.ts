@@ -11,7 +11,11 @@ export const RESULT_MAX_BYTES = 1024 * 1024;
 /** The rendered report as a result carries it: plain strings (a dry run's, whole when they fit). */
 export type RenderedText = Pick<Rendered, 'subject' | 'html' | 'text' | 'csv' | 'json'>;
 
-/** One part of a result that was cut: its full size and what was kept (bytes of UTF-8 for a body, steps for remediation). */
+/**
+ * One part of a result that was cut: what was kept (UTF-8 bytes of a body, steps of the remediation) and its
+ * full size where known without rendering more (the HTML and text bodies; the CSV and JSON are never rendered
+ * whole for this: at 146,674 findings that alone took seconds).
+ */
 export interface Cut {
   readonly field: string;
   readonly bytes?: number;
@@ -83,20 +87,14 @@ interface Taken {
   readonly whole: boolean;
   /** JSON size of `text`. */
   readonly used: number;
-  /** UTF-8 bytes of the whole body. */
-  readonly bytes: number;
 }
 
-/** As much of a body as fits in `room` JSON bytes, reading it a slice at a time; the rest is only counted. */
-function take(pieces: Iterable<string>, room: number, lineCut: boolean, count = true): Taken {
+/** As much of a body as fits in `room` JSON bytes, reading it a slice at a time and no further. */
+function take(pieces: Iterable<string>, room: number, lineCut: boolean): Taken {
   const kept: string[] = [];
   let used = 0;
-  let bytes = 0;
   let whole = true;
   for (const p of pieces) {
-    if (!whole && !count) break;
-    bytes += Buffer.byteLength(p);
-    if (!whole) continue;
     const size = jsonBytes(p);
     if (used + size <= room) {
       kept.push(p);
@@ -107,6 +105,7 @@ function take(pieces: Iterable<string>, room: number, lineCut: boolean, count = 
     const part = prefixWithin(p, room - used);
     kept.push(part);
     used += jsonBytes(part);
+    break;
   }
   let text = kept.join('');
   if (!whole && lineCut) {
@@ -115,7 +114,7 @@ function take(pieces: Iterable<string>, room: number, lineCut: boolean, count = 
     text = end >= 0 ? text.slice(0, end + 1) : '';
     used = jsonBytes(text);
   }
-  return { text, whole, used, bytes };
+  return { text, whole, used };
 }
 
 const pieces = (rendered: Rendered, body: Body): Iterable<string> => (body === 'csv' ? texts(rendered.csvChunks()) : body === 'json' ? texts(rendered.jsonChunks()) : slices(rendered[body]));
@@ -133,13 +132,13 @@ function noteReserve(maxBytes: number, seeAll: string): number {
 /**
  * `result` with `rendered` (a dry run's) and within `maxBytes` of JSON (default RESULT_MAX_BYTES): whole when
  * it fits, with the CSV and JSON built only then. Otherwise the rendered bodies are cut first (the text keeps
- * room longest), then the remediation steps (each whole, with its undo, in order), and `truncated` names each
- * cut, its full size and `seeAll`. Everything else the result carries is always kept whole.
+ * room longest), then the remediation steps (each whole, with its undo, in order; those `keepFirst` picks
+ * before the others), and `truncated` names each cut, what was kept and `seeAll`. Everything else the result carries is always kept whole.
  */
 export function fitResult<R extends { readonly remediation: readonly unknown[] }>(
   result: R,
   rendered: Rendered | undefined,
-  opts: { readonly seeAll: string; readonly maxBytes?: number },
+  opts: { readonly seeAll: string; readonly maxBytes?: number; readonly keepFirst?: (step: R['remediation'][number]) => boolean },
 ): R & { rendered?: RenderedText; truncated?: Truncated } {
   const maxBytes = opts.maxBytes ?? RESULT_MAX_BYTES;
   const emptyBodies = rendered ? { rendered: { subject: rendered.subject, html: '', text: '', csv: '', json: '' } } : {};
@@ -151,7 +150,7 @@ export function fitResult<R extends { readonly remediation: readonly unknown[] }
   if (room >= 0) {
     const whole: Partial<Record<Body, string>> = {};
     for (const body of rendered ? BODIES : []) {
-      const t = take(pieces(rendered as Rendered, body), room, false, false);
+      const t = take(pieces(rendered as Rendered, body), room, false);
       if (!t.whole) break;
       whole[body] = t.text;
       room -= t.used;
@@ -162,20 +161,30 @@ export function fitResult<R extends { readonly remediation: readonly unknown[] }
   room = maxBytes - core - noteReserve(maxBytes, opts.seeAll);
   if (room < 0) throw new Error(`result: its summary alone is ${core} bytes, over the ${maxBytes}-byte bound`);
   const cut: Cut[] = [];
-  let kept = 0;
-  for (let used = 0; kept < steps.length && used + (steps[kept] ?? 0) + (kept > 0 ? 1 : 0) <= room; kept++) used += (steps[kept] ?? 0) + (kept > 0 ? 1 : 0);
-  const remediation = kept === steps.length ? result.remediation : result.remediation.slice(0, kept);
-  if (kept < steps.length) cut.push({ field: 'remediation', items: steps.length, keptItems: kept });
+  // Steps `keepFirst` picks (those that changed or would change something) take room before the others; the kept ones stay in order.
+  const first = opts.keepFirst ?? (() => true);
+  const order = [...steps.keys()].sort((a, b) => Number(!first(result.remediation[a])) - Number(!first(result.remediation[b])));
+  const keep = new Set<number>();
+  let used = 0;
+  for (const i of order) {
+    const size = (steps[i] ?? 0) + (keep.size > 0 ? 1 : 0);
+    if (used + size > room) break;
+    keep.add(i);
+    used += size;
+  }
+  const remediation = keep.size === steps.length ? result.remediation : result.remediation.filter((_, i) => keep.has(i));
+  if (keep.size < steps.length) cut.push({ field: 'remediation', items: steps.length, keptItems: keep.size });
   // Remediation cut: the bodies were cut to nothing before it.
-  room = kept < steps.length ? 0 : room - (sizeOf(remediation) - 2);
+  room = keep.size < steps.length ? 0 : room - (sizeOf(remediation) - 2);
   let fitted: RenderedText | undefined;
   if (rendered) {
     const bodies: Partial<Record<Body, string>> = {};
     for (const body of BODIES) {
+      const known = body === 'text' || body === 'html';
       const t = take(pieces(rendered, body), Math.max(0, room), body === 'text' || body === 'csv');
       bodies[body] = t.text;
       room -= t.used;
-      if (!t.whole) cut.push({ field: `rendered.${body}`, bytes: t.bytes, keptBytes: Buffer.byteLength(t.text) });
+      if (!t.whole) cut.push({ field: `rendered.${body}`, ...(known ? { bytes: Buffer.byteLength(rendered[body]) } : {}), keptBytes: Buffer.byteLength(t.text) });
     }
     fitted = inOrder(rendered.subject, bodies as Record<Body, string>);
   }

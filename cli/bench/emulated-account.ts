@@ -171,8 +171,8 @@ export class EmulatedClients extends Clients {
     private readonly answerOf: Answer = answer,
   ) {
     super({ maxAttempts: 1, ...options });
-    let csv: string | undefined;
-    this.report = () => (csv ??= credentialReport(spec.users, spec.account ?? DEFAULT_ACCOUNT));
+    // Built for each GetCredentialReport (one per run), not kept: a real response is not held after it is read.
+    this.report = () => credentialReport(spec.users, spec.account ?? DEFAULT_ACCOUNT);
   }
 
   override get<C extends SdkClient>(Ctor: new (config: { region: string; retryMode: string; maxAttempts: number }) => C, service: string, region?: string): C {

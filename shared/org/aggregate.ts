@@ -137,6 +137,7 @@ export async function aggregate(opts: AggregateOptions): Promise<Report> {
     accounts,
     ous: ouSummaries(accounts),
     outOfScope: discovery.outOfScope,
+    ...(discovery.warnings && discovery.warnings.length > 0 ? { warnings: discovery.warnings } : {}),
   };
   opts.log.info('aggregated', { runId: opts.runId, accounts: accounts.length, audited: accounts.filter((x) => x.status === 'audited').length, notAudited: accounts.filter((x) => x.status === 'error').length, findings: findings.length });
   return {

@@ -55,6 +55,8 @@ export interface Discovery {
   readonly outOfScope: number;
   /** What could not be read while discovering: the report is incomplete. */
   readonly errors: readonly SourceError[];
+  /** What is not an audit gap yet deserves a look: an included OU holding no account, no account to audit at all. */
+  readonly warnings?: readonly string[];
   /**
    * With `organization.splitRegions`: the parts of every audited account, one Map item each (`global`, then
    * each region); the aggregation expects a result for each. Absent: one item and one result per account.
@@ -136,6 +138,8 @@ export interface OrgSummary {
   readonly accounts: readonly OrgAccountSummary[];
   readonly ous: readonly OuSummary[];
   readonly outOfScope: number;
+  /** Discovery's warnings about the scope (an included OU holding no account, nothing to audit): shown first. */
+  readonly warnings?: readonly string[];
   /** `notify.accountOwnerTag`: who gets their account's part, and the tags that could not be used (shared/org/owner-mail.ts). */
   readonly ownerMail?: OwnerMailPlan;
   /** Set on an account's part sent to its owner: the renderer says so and leaves out the organization-wide sections. */

@@ -5,6 +5,7 @@ import { bench, runScenario } from '../../cli/bench';
 import { figure } from '../../cli/bench/figure';
 import { benchScale } from '../../cli/bench/scale';
 import { benchRunAll, REGIONS_20 } from '../../cli/bench/run-all';
+import { lambdaHeapFlags, REFERENCE_ENV, sampleAuditMemoryMb } from '../../cli/bench/lambda-heap';
 
 /** The bench's figures are not pass/fail; these check that each one is produced, on small inputs. */
 describe('npm run bench (figures produced, small sizes)', () => {
@@ -68,7 +69,30 @@ describe('npm run bench: harness and targets', () => {
     expect(out).toMatch(/1 region\(s\): 60 users, 90 instances and 30 security groups per region; \d+ findings, state findings, \d+ requests/);
     expect(out).toMatch(/collect \+ evaluate \+ render, wall time\s+[\d.]+ s\s+target <= 5 s: (met|MISSED)/);
     expect(out).toMatch(/peak RSS of the process\s+\d+ MiB\s+target <= 300 MiB/);
+    expect(out).toMatch(/V8 heap limit of this process: \d+ MiB\n/);
     expect(out).toMatch(/30 users, 12 instances, 9 security groups in 3 regions; every request answered after 1 ms/);
     expect(out).toMatch(/run all, wall time\s+[\d.]+ s\s+target <= 3\.85 s/);
+  });
+
+  it('the scale scenario is judged as a deployed audit function runs: under the heap limits Lambda sets for its memorySize', () => {
+    // The runtime's bootstrap: a tenth of the memory for the young generation (three semi-spaces), the rest old space.
+    expect(lambdaHeapFlags(512)).toEqual(['--max-semi-space-size=17', '--max-old-space-size=461']);
+    expect(lambdaHeapFlags(1024)).toEqual(['--max-semi-space-size=34', '--max-old-space-size=922']);
+    // The sample stage sets no lambda.memorySize: its audit functions get the deploy default.
+    expect(sampleAuditMemoryMb()).toBe(512);
+  });
+
+  it('the unconstrained reference run of scale prints its figures without targets', async () => {
+    const lines: string[] = [];
+    process.env[REFERENCE_ENV] = '1';
+    try {
+      await benchScale({ print: (s) => lines.push(s), spec: { regions: ['us-east-1'], users: 10, instances: 10, groups: 5 } });
+    } finally {
+      delete process.env[REFERENCE_ENV];
+    }
+    const out = lines.join('\n');
+    expect(out).toMatch(/V8 heap limit of this process: \d+ MiB \(node's default here\)/);
+    expect(out).toMatch(/peak RSS of the process\s+\d+ MiB$/m);
+    expect(out).not.toMatch(/target/);
   });
 });

@@ -1,4 +1,4 @@
-import { ListAccountsCommand, ListParentsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-organizations';
+import { DescribeOrganizationalUnitCommand, ListAccountsCommand, ListParentsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-organizations';
 import { Clients } from '../../shared/aws/clients';
 import { normalise } from '../../shared/config/index';
 import { MemoryLog } from '../../shared/logger';
@@ -123,6 +123,40 @@ describe('org discovery', () => {
     const d = await run({ excludeOus: ['ou-ab12-sand0001'] });
     expect(plans(d)['333333333333']).toBe('not-audited: scope unknown: ListParents TooManyRequestsException');
     expect(d.errors).toEqual([expect.objectContaining({ source: 'organizations.parents', code: 'TooManyRequestsException', message: expect.stringContaining('333333333333') })]);
+  });
+
+  it('names an included OU the organization does not hold (a typo, another organization\'s, a deleted one) as an error with the fix, never an empty clean scope', async () => {
+    mocks.org.on(DescribeOrganizationalUnitCommand, { OrganizationalUnitId: 'ou-ab12-typo0001' }).rejects(Object.assign(new Error('We can\'t find an OU with the OrganizationalUnitId that you specified.'), { name: 'OrganizationalUnitNotFoundException' }));
+    const d = await run({ includeOus: ['ou-ab12-typo0001'] });
+    expect(d.accounts).toEqual([]);
+    expect(d.errors).toEqual([{ source: 'organization.includeOus', region: 'global', code: 'OrganizationalUnitNotFoundException', message: expect.stringMatching(/^ou-ab12-typo0001: this organization \(o-abc1234567\) has no such OU .*fix organization\.includeOus \(or --include-ous\)/) }]);
+    expect(d.warnings).toEqual([expect.stringMatching(/^no account to audit: the scope holds no account at all/)]);
+  });
+
+  it('names an included OU that could not be read as an error, and a root id that is not this organization\'s', async () => {
+    mocks.org.on(DescribeOrganizationalUnitCommand, { OrganizationalUnitId: 'ou-ab12-deny0001' }).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const d = await run({ includeOus: ['ou-ab12-prod0001', 'ou-ab12-deny0001', 'r-zz99'] });
+    expect(Object.keys(plans(d))).toEqual(['222222222222', '333333333333']);
+    expect(d.errors.map((e) => `${e.code} ${e.message.split(':')[0]}`)).toEqual(['AccessDeniedException ou-ab12-deny0001', 'RootNotFound r-zz99']);
+    expect(d.errors.find((e) => e.code === 'RootNotFound')?.message).toContain('whose root is r-ab12');
+    expect(d.warnings).toBeUndefined();
+  });
+
+  it('checks an OU that holds audited accounts without a call, and warns (not an error) for an included OU that exists but holds no account in scope', async () => {
+    mocks.org.on(DescribeOrganizationalUnitCommand, { OrganizationalUnitId: 'ou-ab12-empt0001' }).resolves({ OrganizationalUnit: { Id: 'ou-ab12-empt0001', Name: 'Empty' } });
+    const d = await run({ includeOus: ['ou-ab12-prod0001', 'ou-ab12-empt0001', 'ou-ab12-sand0001'], excludeAccounts: ['444444444444', '555555555555'] });
+    expect(d.errors).toEqual([]);
+    expect(Object.keys(plans(d))).toEqual(['222222222222', '333333333333']);
+    expect(d.warnings).toEqual([
+      'organization.includeOus: ou-ab12-empt0001 (Empty) exists but holds no account in scope: nothing under it was audited',
+      'organization.includeOus: ou-ab12-sand0001 (Sandbox) exists but holds no account in scope: nothing under it was audited',
+    ]);
+    expect(mocks.org.commandCalls(DescribeOrganizationalUnitCommand, { OrganizationalUnitId: 'ou-ab12-empt0001' })).toHaveLength(1);
+  });
+
+  it('names an account id listed in includeAccounts that the organization does not hold, instead of dropping it', async () => {
+    const d = await run({ includeOus: ['ou-ab12-paym0001'], includeAccounts: ['999999999999'] });
+    expect(plans(d)).toEqual({ '333333333333': 'audit', '999999999999': 'not-audited: NotInOrganization: not an account of this organization' });
   });
 
   it('reports an organization it cannot read, naming the explicitly listed accounts as not audited', async () => {

@@ -78,10 +78,10 @@ describe('reports: the findings JSON as a stream', () => {
 });
 
 describe('cli: --out files are written from the streams', () => {
-  it('findings.csv and findings.json on disk are the rendered CSV and JSON, byte for byte', () => {
+  it('findings.csv and findings.json on disk are the rendered CSV and JSON, byte for byte', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'opsbots-out-'));
     const rendered = render(report(many), { topPerAudit: 5 });
-    writeOut(dir, rendered);
+    await writeOut(dir, rendered);
     expect(readFileSync(join(dir, 'findings.csv'), 'utf8')).toBe(rendered.csv);
     expect(readFileSync(join(dir, 'findings.json'), 'utf8')).toBe(rendered.json);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toBe(rendered.html);
