@@ -141,6 +141,27 @@ export function ownerLines(results: readonly OwnerDelivery[]): string[] {
   });
 }
 
+/** Outcomes listed one by one in the aggregate's output: about 14 KB, well inside Step Functions' 256 KB state. */
+export const OWNER_OUTCOMES_LISTED = 100;
+
+export interface OwnerOutcomes {
+  readonly owners: { account: string; sent: boolean; reason?: string }[];
+  /** Messages not listed (the log line 'owner mail' names every failure); absent when all are listed. */
+  readonly ownersNotListed?: { readonly count: number; readonly sent: number };
+}
+
+/**
+ * The owner outcomes for the execution history, bounded: failures and unsent messages first (what an
+ * operator acts on), then sent ones, at most `max`; the rest only counted.
+ */
+export function ownerOutcomes(results: readonly OwnerDelivery[], max = OWNER_OUTCOMES_LISTED): OwnerOutcomes {
+  const all = results.map(ownerOutcome);
+  if (all.length <= max) return { owners: all };
+  const ordered = [...all.filter((o) => !o.sent), ...all.filter((o) => o.sent)];
+  const rest = ordered.slice(max);
+  return { owners: ordered.slice(0, max), ownersNotListed: { count: rest.length, sent: rest.filter((o) => o.sent).length } };
+}
+
 /** An owner message's outcome without its address (the execution history, logs). */
 export function ownerOutcome(r: OwnerDelivery): { account: string; sent: boolean; reason?: string } {
   const reason = r.error ?? (r.delivery && !r.delivery.sent ? r.delivery.reason : undefined);

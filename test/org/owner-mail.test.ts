@@ -12,7 +12,7 @@ import type { StageInput } from '../../shared/config/index';
 import { deliverReport } from '../../shared/deliver';
 import { MemoryLog } from '../../shared/logger';
 import { organizationSchema } from '../../shared/org/config';
-import { ownerFailures, ownerLines, type OwnerDelivery } from '../../shared/org/owner-mail';
+import { ownerFailures, ownerLines, ownerOutcomes, type OwnerDelivery } from '../../shared/org/owner-mail';
 import { MemoryOrgStore } from '../../shared/org/store';
 import { ownerMailStep, runOrganization, type OrgSteps } from '../../shared/org/steps';
 import { DirStateStore } from '../../shared/state/dir';
@@ -195,5 +195,24 @@ describe('notify.accountOwnerTag: each account\'s part to its owner', () => {
     } finally {
       sesMock.restore();
     }
+  });
+  it('keeps the aggregate\'s owner outcomes within Step Functions\' state limit: unsent ones listed first, the rest counted, no address', () => {
+    const owner = (i: number, sent: boolean): OwnerDelivery => ({
+      account: String(100000000000 + i),
+      name: `acct-${i}`,
+      tag: 'owner',
+      to: `owner-${i}@corp.test`,
+      delivery: sent ? { sent: true, messageId: `m-${i}`, to: [`owner-${i}@corp.test`], bytes: 1000 } : { sent: false, reason: 'sendWhen=changes and nothing changed since the last run' },
+    });
+    const few = [owner(1, true), owner(2, false)];
+    expect(ownerOutcomes(few)).toEqual({ owners: [{ account: '100000000001', sent: true }, { account: '100000000002', sent: false, reason: 'sendWhen=changes and nothing changed since the last run' }] });
+    const many = Array.from({ length: 5000 }, (_, i) => owner(i, i % 10 !== 0));
+    const out = ownerOutcomes(many);
+    expect(out.owners).toHaveLength(100);
+    expect(out.owners.slice(0, 100).every((o) => !o.sent)).toBe(true);
+    expect(out.ownersNotListed).toEqual({ count: 4900, sent: 4500 });
+    const json = JSON.stringify(out);
+    expect(Buffer.byteLength(json)).toBeLessThan(32 * 1024);
+    expect(json).not.toContain('@corp.test');
   });
 });

@@ -12,7 +12,7 @@ import type { WarmupResponse } from '../../warmer/is-warmup';
 import { normaliseOrgRun, orgSteps } from '../audits';
 import { accountIdSchema } from '../config';
 import { ownerStatePrefix, runIdSchema } from '../store';
-import { ownerFailures, ownerOutcome } from '../owner-mail';
+import { ownerFailures, ownerOutcomes } from '../owner-mail';
 import { PART_SOURCE, partKey } from '../parts';
 import { ownedAccounts } from '../changes';
 import { aggregateStep, orgChangeStep, ownerMailStep } from '../steps/aggregate';
@@ -33,6 +33,8 @@ export interface AggregateOutput {
   readonly delivery: Delivery;
   /** Owner mail (`notify.accountOwnerTag`): per account, sent or why not; no addresses in the execution history. */
   readonly owners?: readonly { readonly account: string; readonly sent: boolean; readonly reason?: string }[];
+  /** Beyond OWNER_OUTCOMES_LISTED messages: how many more, and how many of them were sent. */
+  readonly ownersNotListed?: { readonly count: number; readonly sent: number };
 }
 
 /** The aggregate's runtime: the org runtime plus each account's state (`sendWhen: changes`), `org-state/<accountId>/` in the stage's state bucket. */
@@ -67,7 +69,7 @@ export function aggregateHandler(inject: () => OrgRuntime = () => withOwnerState
       const owners = await ownerMailStep({ ...steps, budget }, report, changes);
       const undelivered = [...sinks.failures, ...ownerFailures(owners)];
       if (undelivered.length > 0) throw new NotifyError(`report not delivered: ${undelivered.join('; ')}`, 'NotDelivered');
-      return { runId: e.runId, state: report.state, subject: delivered.rendered.subject, accounts: tally, counts: countFindings(report.findings), delivery: delivered.delivery, ...(owners.length > 0 ? { owners: owners.map(ownerOutcome) } : {}) };
+      return { runId: e.runId, state: report.state, subject: delivered.rendered.subject, accounts: tally, counts: countFindings(report.findings), delivery: delivered.delivery, ...(owners.length > 0 ? ownerOutcomes(owners) : {}) };
     } finally {
       budget.dispose();
     }
