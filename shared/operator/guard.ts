@@ -7,8 +7,7 @@ import type { OperatorRunConfig as Config } from './config';
 import { parseOrThrow } from '../config/issues';
 import { ActionError, errorMessage, type ActionFailure } from '../errors';
 import type { Log } from '../logger';
-import { sendEmail } from '../notify/ses';
-import type { Message } from '../notify/mime';
+import { sendEmail, type PlainMessage } from '../notify/ses';
 import { failureCode, OPERATOR_DEADLINES, OperatorTimeout, timedClients, type OperatorDeadlines } from './deadline';
 import type { Target } from './config';
 import { changeInstance, describeInstances, transitionUndo, type InstanceStatus } from './ec2';
@@ -52,7 +51,7 @@ function guardedTargets(config: Config): [string, Target & { maxRunHours: number
   return Object.entries(config.operator.targets).filter((e): e is [string, Target & { maxRunHours: number }] => e[1].maxRunHours !== undefined);
 }
 
-function stopMessage(o: Overdue, notify: NonNullable<Target['notify']>, stage: string): Message {
+function stopMessage(o: Overdue, notify: NonNullable<Target['notify']>, stage: string): PlainMessage {
   const hours = o.hours.toFixed(1);
   const text = `opsbots (${stage}) stopped ${o.name} (${o.target.instanceId} in ${o.target.region}): it had run ${hours} hours since ${o.launchTime.toISOString()}, past its limit of ${o.target.maxRunHours} hours.\nStart it again from its operator endpoint when needed.`;
   return {

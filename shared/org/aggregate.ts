@@ -38,6 +38,8 @@ export interface AggregateOptions {
 /** The owner tag's value on the account, or why its tags could not be read (shared/org/owner-mail.ts checks the value). */
 function ownerOf(a: ScopedAccount, tag: string | undefined): Pick<OrgAccountSummary, 'owner'> {
   if (tag === undefined) return {};
+  // It may be an account the stage leaves out: its owner is not this stage's to mail.
+  if (a.scopeUnknown) return { owner: { tag, scopeUnknown: true } };
   if (a.tagsError !== undefined) return { owner: { tag, error: a.tagsError } };
   const value = a.tags?.[tag];
   return value === undefined ? {} : { owner: { tag, value } };

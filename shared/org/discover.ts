@@ -15,6 +15,7 @@ import { errorCode, errorMessage } from '../errors';
 import type { Log } from '../logger';
 import { GLOBAL_REGION } from '../model';
 import type { OrganizationSettings } from './config';
+import { checkOus, ORG_CONCURRENCY } from './ou-check';
 import { needsTags, outByIdOnly, outOfScope, planFor } from './scope';
 import type { Discovery, OrgAccount, OrgUnit, ScopedAccount } from './types';
 
@@ -29,9 +30,6 @@ export const DISCOVERY_ACTIONS = [
 
 /** Organizations has one endpoint per partition. */
 const ORGANIZATIONS_REGION: Readonly<Record<string, string>> = { aws: 'us-east-1', 'aws-us-gov': 'us-gov-west-1', 'aws-cn': 'cn-northwest-1' };
-
-/** Organizations throttles hard; the SDK's adaptive retries do the rest. */
-const ORG_CONCURRENCY = 4;
 
 export interface DiscoverOptions {
   /** The caller's (management or delegated administrator) clients. */
@@ -190,7 +188,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
   const accounts: ScopedAccount[] = [];
   for (const { account, problems } of read) {
     // A filter that could not be evaluated keeps the account in scope, named: never a silent drop.
-    if (problems.length > 0) accounts.push({ ...account, plan: 'not-audited', reason: `scope unknown: ${problems.join(', ')}` });
+    if (problems.length > 0) accounts.push({ ...account, plan: 'not-audited', reason: `scope unknown: ${problems.join(', ')}`, scopeUnknown: true });
     else if (outOfScope(account, s) === null) accounts.push({ ...account, ...planFor(account.state) });
   }
   const known = new Map(listed.map((a) => [a.Id, a]));
@@ -202,54 +200,23 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
       accounts.push({ id, name: a.Name ?? id, state: accountState(a), ous: [], management: true, plan: 'not-audited', reason: 'ManagementAccount: listed, but includeManagementAccount is false (set it, and give the management account the member role by a plain stack: StackSets never deploy there)' });
     }
   }
-  accounts.sort((a, b) => a.id.localeCompare(b.id));
   const warnings: string[] = [];
-  const checked = await checkIncludedOus(org, s, read.map((r) => r.account), accounts, organizationId);
+  const checked = await checkOus(org, s, read.map((r) => r.account), accounts, organizationId);
   errors.push(...checked.errors);
   warnings.push(...checked.warnings);
+  if (checked.unverifiedExclusions.length > 0) {
+    // Any account might be one an unverified exclusion was meant to leave out: none is audited (nor
+    // remediated, nor mailed), each is named; never more accounts than the stage asked for.
+    const why = `scope unknown: excludeOus ${checked.unverifiedExclusions.join(', ')}`;
+    accounts.forEach((a, i) => {
+      if (a.plan === 'audit') accounts[i] = { ...a, plan: 'not-audited', reason: why, scopeUnknown: true };
+    });
+  }
+  accounts.sort((a, b) => a.id.localeCompare(b.id));
   if (!accounts.some((a) => a.plan === 'audit')) warnings.push(`no account to audit: the scope holds ${accounts.length === 0 ? 'no account at all' : `${accounts.length} account${accounts.length === 1 ? '' : 's'}, none of them to audit`} (check organization.accounts, includeOus, includeAccounts and the exclusions): nothing was audited, this is not an all clear`);
   opts.log.info('discovered', { runId: opts.runId, listed: listed.length, inScope: accounts.length, audit: accounts.filter((a) => a.plan === 'audit').length, errors: errors.length, warnings: warnings.length });
   const inScope = new Set(accounts.map((a) => a.id));
   return { ...who, accounts, outOfScope: listed.filter((a) => !inScope.has(a.Id ?? '')).length, errors, ...(warnings.length > 0 ? { warnings } : {}) };
-}
-
-const OU_FIX = 'fix organization.includeOus (or --include-ous): list the OU ids with `aws organizations list-organizational-units-for-parent --parent-id <root id>`';
-
-/**
- * Each included OU (or root) id, checked against the organization: an OU on some account's path exists (no
- * call); any other OU is read with DescribeOrganizationalUnit. An OU the organization does not hold (a typo, an
- * OU of another organization, a deleted OU) or that cannot be read is an error naming it and the fix (the
- * report is incomplete: the accounts meant to be under it were not audited); an OU that exists but holds no
- * account in scope is a warning.
- */
-async function checkIncludedOus(org: OrganizationsClient, s: OrganizationSettings, read: readonly OrgAccount[], scoped: readonly ScopedAccount[], organizationId: string | undefined): Promise<{ errors: SourceError[]; warnings: string[] }> {
-  const seen = new Map(read.flatMap((a) => a.ous.map((o) => [o.id, o.name] as const)));
-  const roots = new Set(read.flatMap((a) => (a.ous[0] ? [a.ous[0].id] : [])));
-  const ours = organizationId ? ` (${organizationId})` : '';
-  type Check = { warning: string } | { error: SourceError } | null;
-  const empty = (ou: string, name?: string): Check => ({ warning: `organization.includeOus: ${ou}${name ? ` (${name})` : ''} exists but holds no account in scope: nothing under it was audited` });
-  const missing = (ou: string, code: string, what: string): Check => ({ error: { source: 'organization.includeOus', region: GLOBAL_REGION, code, message: `${ou}: ${what}: no account under it was audited; ${OU_FIX}` } });
-  // In the stage's order, each OU once.
-  const checks = await mapLimit([...new Set(s.includeOus)], ORG_CONCURRENCY, async (ou): Promise<Check> => {
-    if (scoped.some((a) => a.ous.some((o) => o.id === ou))) return null;
-    if (seen.has(ou)) return empty(ou, seen.get(ou));
-    if (ou.startsWith('r-')) {
-      // A root cannot be described; the accounts' paths name the organization's root.
-      return roots.size > 0 ? missing(ou, 'RootNotFound', `not the root of this organization${ours}, whose root is ${[...roots].join(', ')}`) : empty(ou);
-    }
-    try {
-      const res = await org.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: ou }));
-      return empty(ou, res.OrganizationalUnit?.Name);
-    } catch (error) {
-      const code = errorCode(error);
-      if (code === 'OrganizationalUnitNotFoundException' || code === 'ChildNotFoundException') return missing(ou, code, `this organization${ours} has no such OU (a typo, an OU of another organization, or a deleted OU)`);
-      return missing(ou, code, `could not be read (${errorMessage(error)}), so whether it holds accounts is unknown`);
-    }
-  });
-  return {
-    errors: checks.flatMap((c) => (c && 'error' in c ? [c.error] : [])),
-    warnings: checks.flatMap((c) => (c && 'warning' in c ? [c.warning] : [])),
-  };
 }
 
 /** Account ids the stage names explicitly (to be included): each one is accounted for. */

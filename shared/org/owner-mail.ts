@@ -25,7 +25,8 @@ export const OWNER_MAIL_CONCURRENCY = 4;
 
 /**
  * Pure: who gets a part. Every account in scope except the skipped ones (suspended, closing: nothing to
- * say); an account not audited gets its part too, so its owner learns why. A value that is not one email
+ * say) and those whose scope is unknown (it may be one the stage leaves out; the organization report names
+ * it); an account not audited gets its part too, so its owner learns why. A value that is not one email
  * address, or tags that could not be read, is a warning naming the account and the tag.
  */
 export function planOwnerMail(org: OrgSummary, tag: string): OwnerMailPlan {
@@ -33,8 +34,8 @@ export function planOwnerMail(org: OrgSummary, tag: string): OwnerMailPlan {
   const warnings: OwnerWarning[] = [];
   let untagged = 0;
   for (const a of org.accounts) {
-    if (a.status === 'skipped') continue;
     const owner = a.owner;
+    if (a.status === 'skipped' || owner?.scopeUnknown) continue;
     const who = { account: a.id, name: a.name, tag };
     if (owner?.error !== undefined) warnings.push({ ...who, problem: `its tags could not be read (${owner.error}): no owner mail` });
     else if (owner?.value === undefined) untagged += 1;

@@ -36,6 +36,8 @@ export interface ScopedAccount extends OrgAccount {
   readonly plan: Plan;
   /** Why it is skipped or not audited (the state, `NotInOrganization`, an error code...). */
   readonly reason?: string;
+  /** A filter could not be evaluated for it: it may be an account the stage leaves out (never audited, never mailed). */
+  readonly scopeUnknown?: true;
 }
 
 /** What discovery hands to the fan-out and, later, to the aggregation (stored under the run id). */
@@ -114,7 +116,7 @@ export interface OrgAccountSummary extends AccountStatus {
   /** The account's own per-audit counts (PASS included), when it was audited: its owner's part shows them. */
   readonly auditCounts?: Readonly<Record<string, Counts>>;
   /** `notify.accountOwnerTag` on this account: its value as tagged, or the error code when its tags were not read. */
-  readonly owner?: { readonly tag: string; readonly value?: string; readonly error?: string };
+  readonly owner?: { readonly tag: string; readonly value?: string; readonly error?: string; readonly scopeUnknown?: true };
 }
 
 /** One OU (its children included) in the organization report. */

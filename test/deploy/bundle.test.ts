@@ -77,6 +77,8 @@ describe('deploy: what each packaged function bundles (esbuild metafiles of `ser
     expect({ clients: sdkClients(deny), engine: has(deny, ENGINE_ONLY), ec2: has(deny, /^shared\/operator\/(ec2|perform)\.ts$/) }).toEqual({ clients: ['ssm'], engine: [], ec2: [] });
     const guard = pkg.metafiles['operator-guard'] as Metafile;
     expect(sdkClients(guard)).toEqual(['ec2', 'sesv2']);
+    // Its stop notice goes as SES Simple content (SES writes the MIME): no MIME library at its cold start.
+    expect(has(guard, /node_modules\/nodemailer\//)).toEqual([]);
     expect(has(guard, /^(shared\/(audits|collect|state|securityhub|org)\/|reports\/)/)).toEqual([]);
   });
 

@@ -51,7 +51,12 @@ describe('operator guard: run', () => {
     expect(log.lines.find((l) => l.message === 'operator guard: stopped')?.data[0]).toMatchObject({ target: 'staging', hours: 12.5, maxRunHours: 12, undo: `aws ec2 start-instances --instance-ids ${STAGING.instanceId} --region ${STAGING.region}` });
     const mail = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
     expect(mail?.Destination?.ToAddresses).toEqual(['client@example.com']);
-    expect(Buffer.from(mail?.Content?.Raw?.Data ?? []).toString()).toContain('Subject: [opsbots] stopped staging after 12.5 hours');
+    expect(mail?.FromEmailAddress).toBe('bots@example.com');
+    // Simple content: SES writes the MIME, so the guard's bundle carries no MIME library (test/deploy/bundle.test.ts).
+    expect(mail?.Content?.Raw).toBeUndefined();
+    expect(mail?.Content?.Simple?.Subject).toEqual({ Data: '[opsbots] stopped staging after 12.5 hours', Charset: 'UTF-8' });
+    expect(mail?.Content?.Simple?.Body?.Text?.Data).toMatch(/^opsbots \(\w+\) stopped staging \(i-0123456789abcdef0 in [\w-]+\): it had run 12\.5 hours since 2026-11-23T07:30:00\.000Z, past its limit of 12 hours\./);
+    expect(mail?.Content?.Simple?.Body?.Html?.Data).toMatch(/^<p>opsbots .* stopped staging .*<\/p><p>Start it again from its operator endpoint when needed\.<\/p>$/);
   });
 
   it('leaves alone targets within their limit, without maxRunHours, or not running', async () => {

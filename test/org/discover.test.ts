@@ -154,6 +154,39 @@ describe('org discovery', () => {
     expect(mocks.org.commandCalls(DescribeOrganizationalUnitCommand, { OrganizationalUnitId: 'ou-ab12-empt0001' })).toHaveLength(1);
   });
 
+  it('audits no account while an excluded OU is not in the organization: any account might be one it was meant to leave out', async () => {
+    mocks.org.on(DescribeOrganizationalUnitCommand, { OrganizationalUnitId: 'ou-ab12-typo0001' }).rejects(Object.assign(new Error('We can\'t find an OU with the OrganizationalUnitId that you specified.'), { name: 'OrganizationalUnitNotFoundException' }));
+    const d = await run({ excludeOus: ['ou-ab12-typo0001'] });
+    expect(auditItems(d)).toEqual([]);
+    // Every account that would have been audited is named with why; the suspended ones stay skipped by state.
+    expect(plans(d)).toEqual({
+      '222222222222': 'not-audited: scope unknown: excludeOus ou-ab12-typo0001 OrganizationalUnitNotFoundException',
+      '333333333333': 'not-audited: scope unknown: excludeOus ou-ab12-typo0001 OrganizationalUnitNotFoundException',
+      '444444444444': 'skip: SUSPENDED',
+      '555555555555': 'skip: PENDING_CLOSURE',
+    });
+    expect(d.errors).toEqual([{ source: 'organization.excludeOus', region: 'global', code: 'OrganizationalUnitNotFoundException', message: expect.stringMatching(/^ou-ab12-typo0001: this organization \(o-abc1234567\) has no such OU .*no account was audited .*fix organization\.excludeOus \(or --exclude-ous\)/) }]);
+    expect(d.warnings).toEqual([expect.stringMatching(/^no account to audit: the scope holds 4 accounts, none of them to audit/)]);
+  });
+
+  it('audits no account while an excluded OU cannot be read, or an excluded root is not this organization\'s, naming each', async () => {
+    mocks.org.on(DescribeOrganizationalUnitCommand, { OrganizationalUnitId: 'ou-ab12-deny0001' }).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const d = await run({ excludeOus: ['ou-ab12-sand0001', 'ou-ab12-deny0001', 'r-zz99'], accounts: ['222222222222'] });
+    expect(plans(d)).toEqual({ '222222222222': 'not-audited: scope unknown: excludeOus ou-ab12-deny0001 AccessDeniedException, r-zz99 RootNotFound' });
+    expect(d.errors.map((e) => `${e.source} ${e.code} ${e.message.split(':')[0]}`)).toEqual(['organization.excludeOus AccessDeniedException ou-ab12-deny0001', 'organization.excludeOus RootNotFound r-zz99']);
+  });
+
+  it('verifies an excluded OU on an account\'s path without a call, and accepts one that exists but holds no account', async () => {
+    mocks.org.on(DescribeOrganizationalUnitCommand, { OrganizationalUnitId: 'ou-ab12-empt0001' }).resolves({ OrganizationalUnit: { Id: 'ou-ab12-empt0001', Name: 'Empty' } });
+    const d = await run({ excludeOus: ['ou-ab12-paym0001', 'ou-ab12-empt0001'] });
+    expect(d.errors).toEqual([]);
+    expect(d.warnings).toBeUndefined();
+    expect(plans(d)).toEqual({ '222222222222': 'audit', '444444444444': 'skip: SUSPENDED', '555555555555': 'skip: PENDING_CLOSURE' });
+    // Payments is described once, for its name on 333333333333's path; the check itself reads only Empty.
+    expect(mocks.org.commandCalls(DescribeOrganizationalUnitCommand, { OrganizationalUnitId: 'ou-ab12-paym0001' })).toHaveLength(1);
+    expect(mocks.org.commandCalls(DescribeOrganizationalUnitCommand, { OrganizationalUnitId: 'ou-ab12-empt0001' })).toHaveLength(1);
+  });
+
   it('names an account id listed in includeAccounts that the organization does not hold, instead of dropping it', async () => {
     const d = await run({ includeOus: ['ou-ab12-paym0001'], includeAccounts: ['999999999999'] });
     expect(plans(d)).toEqual({ '333333333333': 'audit', '999999999999': 'not-audited: NotInOrganization: not an account of this organization' });
