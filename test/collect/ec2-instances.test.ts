@@ -1,7 +1,7 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import { Clients } from '../../shared/aws/clients';
 import { Interner, ec2InstancesCollector, normaliseInstance, readInstances, tagRecord } from '../../shared/collect/ec2-instances';
 import { collectInventory } from '../../shared/collect/run';
@@ -132,12 +132,12 @@ describe('collector: ec2.instances', () => {
 
   it('normalises a whole read with one shared interner: each instance keeps its own owner, state, type, times and tags', async () => {
     const launched = new Date('2026-06-01T00:00:00Z');
-    const raw = (id: string, state: string, tags: { Key: string; Value: string }[]) => ({ InstanceId: id, InstanceType: 't3.micro', State: { Name: state }, LaunchTime: launched, Tags: tags });
+    const raw = (id: string, state: string, tags: { Key: string; Value: string }[]): Instance => ({ InstanceId: id, InstanceType: 't3.micro', State: { Name: state } as Instance['State'], LaunchTime: launched, Tags: tags });
     ec2.on(DescribeInstancesCommand).resolves({
       Reservations: [
         { OwnerId: '123456789012', Instances: [raw('i-1', 'running', [{ Key: 'Environment', Value: 'prod' }]), raw('i-2', 'stopped', [{ Key: 'Environment', Value: 'prod' }, { Key: 'Name', Value: 'b' }])] },
         { OwnerId: '210987654321', Instances: [raw('i-3', 'running', [{ Key: 'Environment', Value: 'qa' }])] },
-        { Instances: [{ InstanceId: 'i-4', State: { Name: 'shiny' } }] },
+        { Instances: [{ InstanceId: 'i-4', State: { Name: 'shiny' } as unknown as Instance['State'] }] },
       ],
     });
     const read = await readInstances(new EC2Client({ region: 'us-east-1' }), 'us-east-1', '123456789012', 'aws');
