@@ -4,6 +4,7 @@ import { perRegion } from './regional';
 import type { Collector, CollectContext } from './types';
 import { resolveRegions } from './regions';
 import type { RegionalCollectorOptions } from './deadline';
+import { flatString } from '../flat-string';
 
 /** Every instance state but `terminated` (terminated instances linger in DescribeInstances for about an hour). */
 export const LIVE_INSTANCE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'] as const;
@@ -102,9 +103,8 @@ function createdAt(i: Instance, launchedAt: string | null, interner: Interner): 
 }
 
 /**
- * The instance ARN prefix of one region and owner, built once: each ARN is then one flat string joined from
- * it and the id, not a rope (V8 keeps a concatenation's pieces, and once a report has read the ARN it holds
- * the rope and a flat copy both).
+ * The instance ARN prefix of one region and owner, built once; each ARN is then flattened (flatString): a
+ * rope read by a report keeps the rope and a flat copy both.
  */
 const arnPrefixes = new Map<string, string>();
 function arnPrefix(partition: string, region: string, ownerId: string): string {
@@ -132,7 +132,7 @@ export function normaliseInstance(i: Instance, region: string, ownerId: string, 
   const launchedAt = interner.iso(i.LaunchTime);
   return {
     id,
-    arn: [arnPrefix(partition, region, ownerId), id].join(''),
+    arn: flatString(arnPrefix(partition, region, ownerId) + id),
     region,
     ownerId,
     state: STATE_NAMES.get(stateName) ?? (stateName as InstanceState),
