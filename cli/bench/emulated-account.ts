@@ -120,7 +120,7 @@ export function answer(spec: AccountSpec, report: () => string, service: string,
     }
     case 'iam:ListAccessKeys': {
       const i = Number(String(input.UserName).split('-')[1]);
-      return { AccessKeyMetadata: holdsKey(i) ? [{ UserName: input.UserName, AccessKeyId: `AKIA${String(i).padStart(16, '0')}`, Status: 'Active', CreateDate: new Date(keyCreated(i)) }] : [], IsTruncated: false };
+      return { AccessKeyMetadata: holdsKey(i) ? [{ UserName: input.UserName, AccessKeyId: flat(`AKIA${String(i).padStart(16, '0')}`), Status: 'Active', CreateDate: new Date(keyCreated(i)) }] : [], IsTruncated: false };
     }
     case 'iam:ListServerCertificates':
       return { ServerCertificateMetadataList: [], IsTruncated: false };

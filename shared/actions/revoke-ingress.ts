@@ -141,6 +141,8 @@ export const revokeIngress: Remediation<typeof settings> = {
   id: REVOKE_ACTION,
   description: 'Revokes the ingress rules that open a failing security group to the internet (by rule id), at most maxActions groups per run, never the skipGroups; the undo re-authorizes each rule.',
   iamActions: ['ec2:RevokeSecurityGroupIngress'],
+  // Acts on the findings alone (their evidence names each rule).
+  sources: [],
   settings,
   run: (ctx, findings, s) => runRevokeIngress(ctx, findings, s),
 };
