@@ -7,3 +7,13 @@
 export function flat(...parts: readonly string[]): string {
   return parts.join('');
 }
+
+/**
+ * `s` as one flat string, the same text, for a string already built: normalize() flattens its input and, text
+ * already normalised (every ASCII string), returns the flat string. Text that normalising would change is
+ * returned as it was, rope and all: never a different byte. Where the parts are at hand, flat() costs less.
+ */
+export function flatString(s: string): string {
+  const flattened = s.normalize();
+  return flattened === s ? flattened : s;
+}

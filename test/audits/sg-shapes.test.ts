@@ -5,7 +5,7 @@ import { revokeDetail, revokeIngress } from '../../shared/actions/revoke-ingress
 import { toNetworkInterface } from '../../shared/collect/ec2-network-interfaces';
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
-import { flat } from '../../shared/flat-string';
+import { flat, flatString } from '../../shared/flat-string';
 import { joinGroups, readSecurityGroups, type IngressRule } from '../../shared/collect/ec2-security-groups';
 import { crossCheck } from '../../shared/collect/ec2-security-group-permissions';
 import { PrefixListCache } from '../../shared/collect/ec2-prefix-lists';
@@ -101,6 +101,21 @@ describe('security groups at scale: one shape per record, the same JSON', () => 
       expect(flat('cafe\u0301', '!')).toBe('cafe\u0301!');
       expect(flat('only', '')).toBe('only');
       expect(flat()).toBe('');
+    });
+  });
+
+  describe('flatString', () => {
+    it('returns the same text, built from pieces or not', () => {
+      const id = `i-${Math.random().toString(16).slice(2)}`;
+      expect(flatString(`attached to ${id} and more`)).toBe(`attached to ${id} and more`);
+      expect(flatString('')).toBe('');
+      expect(flatString('café ☕ 東京')).toBe('café ☕ 東京');
+    });
+
+    it('never changes a character, even where Unicode normalisation would (a decomposed é stays decomposed)', () => {
+      const decomposed = `group cafe\u0301 ${'x'.repeat(20)}`;
+      expect(flatString(decomposed)).toBe(decomposed);
+      expect(flatString(decomposed)).not.toBe(decomposed.normalize());
     });
   });
 
