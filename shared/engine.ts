@@ -116,12 +116,21 @@ export function releaseSchedule(steps: readonly InventoryStep[]): SourceId[][] {
   return out;
 }
 
-/** The run's steps over the inventory: every audit evaluated, then each audit whose remediation the stage enabled. */
+/**
+ * The run's steps over the inventory, audit by audit in report order: its evaluation, then its remediation
+ * where the stage enabled one. Acting on an audit before the next is evaluated lets its sources go before
+ * the next audit's are judged (a remediation reads only its own audit's findings).
+ */
 export function inventorySteps(audits: readonly Audit[], config: Pick<AuditRunConfig, 'audits'>): InventoryStep[] {
-  return [
-    ...audits.map((a) => ({ auditId: a.id, phase: 'evaluate' as const, sources: a.sources })),
-    ...audits.filter((a) => a.action && config.audits[a.id]?.remediation).map((a) => ({ auditId: a.id, phase: 'act' as const, sources: actionSources(a) })),
-  ];
+  return audits.flatMap((a) => [
+    { auditId: a.id, phase: 'evaluate' as const, sources: a.sources },
+    ...(a.action && config.audits[a.id]?.remediation ? [{ auditId: a.id, phase: 'act' as const, sources: actionSources(a) }] : []),
+  ]);
+}
+
+/** Adds the wall time since `start` to `phase`: evaluation and remediation alternate, audit by audit. */
+function addTime(timings: Timings, phase: 'evaluate' | 'act', start: number): void {
+  timings[phase] = Math.round(((timings[phase] ?? 0) + performance.now() - start) * 10) / 10;
 }
 
 /**
@@ -152,6 +161,22 @@ const countFails = (findings: readonly Finding[]) => {
   return n;
 };
 
+/**
+ * One audit's remediation on its unsuppressed FAIL findings, its steps logged. A function of its own: what
+ * it holds (the inventory view, the targets) goes when it returns, not at the run's next await.
+ */
+async function remediate(opts: EngineOptions, budget: RunBudget, audit: Audit, remediation: Readonly<Record<string, unknown>>, inventory: Inventory, allFindings: readonly Finding[], now: Date): Promise<ActionResult[]> {
+  const action = audit.action;
+  if (!action) return [];
+  const targets = allFindings.filter((f) => f.status === 'FAIL' && !f.suppressed);
+  const ctx = { clients: opts.clients, inventory: actionView(inventory, audit), dryRun: opts.dryRun, log: opts.log, now, allFindings };
+  // Remediation calls end with collection's share of the budget, so the report is still delivered.
+  const results = await runWithin(budget.workSignal, () => action.run(ctx, targets, remediation));
+  logActions(opts.log, opts.dryRun, results);
+  logFailures(opts.log, audit.id, results);
+  return results;
+}
+
 async function runWithinBudget(opts: EngineOptions, budget: RunBudget): Promise<Report> {
   const { audits } = opts;
   const timings: Timings = {};
@@ -179,35 +204,26 @@ async function runWithinBudget(opts: EngineOptions, budget: RunBudget): Promise<
   const schedule = releaseSchedule(steps);
   const done = (phase: InventoryStep['phase'], auditId: string) => inventory.release(schedule[steps.findIndex((s) => s.phase === phase && s.auditId === auditId)] ?? []);
   const now = new Date(inventory.current.collectedAt);
-  // Each audit's findings apart (the act phase reads its audit's own), joined into one list for the report.
-  const perAudit: Finding[][] = await timed(timings, 'evaluate', () =>
-    audits.map((audit) => {
-      const started = performance.now();
-      const settings = opts.config.audits[audit.id]?.settings ?? {};
-      const result = applyExemptions(evaluateAudit(audit, inventory.current, settings), opts.config.exemptions, opts.config.exemptionTag, now);
-      done('evaluate', audit.id);
-      opts.log.info('evaluated', { auditId: audit.id, findings: result.length, fail: countFails(result), durationMs: Math.round(performance.now() - started) });
-      return result;
-    }),
-  );
-  const actions: ActionResult[] = await timed(timings, 'act', async () => {
-    const results: ActionResult[] = [];
-    for (const [i, audit] of audits.entries()) {
-      const remediation = opts.config.audits[audit.id]?.remediation;
-      const action = audit.action;
-      if (!action || !remediation) continue;
-      const allFindings = perAudit[i] ?? [];
-      const targets = allFindings.filter((f) => f.status === 'FAIL' && !f.suppressed);
-      const ctx = { clients: opts.clients, inventory: actionView(inventory.current, audit), dryRun: opts.dryRun, log: opts.log, now, allFindings };
-      // Remediation calls end with collection's share of the budget, so the report is still delivered.
-      const stepResults = await runWithin(budget.workSignal, () => action.run(ctx, targets, remediation));
-      done('act', audit.id);
-      logActions(opts.log, opts.dryRun, stepResults);
-      logFailures(opts.log, audit.id, stepResults);
-      for (const r of stepResults) results.push(r);
-    }
-    return results;
-  });
+  Object.assign(timings, { evaluate: 0, act: 0 });
+  // Each audit's findings apart (its remediation reads its own), joined into one list for the report.
+  const perAudit: Finding[][] = [];
+  const actions: ActionResult[] = [];
+  for (const audit of audits) {
+    const started = performance.now();
+    const settings = opts.config.audits[audit.id]?.settings ?? {};
+    const result = applyExemptions(evaluateAudit(audit, inventory.current, settings), opts.config.exemptions, opts.config.exemptionTag, now);
+    perAudit.push(result);
+    done('evaluate', audit.id);
+    opts.log.info('evaluated', { auditId: audit.id, findings: result.length, fail: countFails(result), durationMs: Math.round(performance.now() - started) });
+    addTime(timings, 'evaluate', started);
+    const remediation = opts.config.audits[audit.id]?.remediation;
+    if (!audit.action || !remediation) continue;
+    const acting = performance.now();
+    const stepResults = await remediate(opts, budget, audit, remediation, inventory.current, result, now);
+    done('act', audit.id);
+    for (const r of stepResults) actions.push(r);
+    addTime(timings, 'act', acting);
+  }
   const findings = perAudit.flat();
   const expired = expiredExemptions(findings, opts.config.exemptions, now);
   const { errors, account, regions } = inventory.current;

@@ -60,25 +60,27 @@ describe('engine: each inventory source is let go after its last reader', () => 
     expect(seen).toEqual({
       'eval:a': ['iam.users', 'ec2.instances', 'ec2.securityGroups', 'acm.certificates'],
       'eval:b': ['iam.users', 'ec2.instances', 'ec2.securityGroups', 'acm.certificates'],
-      // iam.users went after b, its last reader (b's remediation declares ec2.instances only).
-      'eval:c': ['ec2.instances', 'ec2.securityGroups', 'acm.certificates'],
-      'eval:d': ['ec2.instances', 'acm.certificates'],
+      // iam.users went after b's evaluation (its remediation declares ec2.instances only), ec2.instances after b acted.
       'act:b': ['ec2.instances'],
+      'eval:c': ['ec2.securityGroups', 'acm.certificates'],
       'act:c': [],
+      'eval:d': ['acm.certificates'],
       'act:d': ['acm.certificates'],
     });
+    // Each audit is acted on before the next is evaluated.
+    expect(Object.keys(seen)).toEqual(['eval:a', 'eval:b', 'act:b', 'eval:c', 'act:c', 'eval:d', 'act:d']);
     // The report is whole all the same: every finding, every step, in audit order.
     expect(report.findings.map((f) => f.auditId)).toEqual(['a', 'b', 'c', 'd']);
     expect(report.actions.map((a) => a.auditId)).toEqual(['b', 'c', 'd']);
     expect(report.audits.map((a) => [a.id, a.counts.FAIL])).toEqual([['a', 1], ['b', 1], ['c', 1], ['d', 1]]);
   });
 
-  it('keeps a source for a remediation that reads it after later audits were evaluated', () => {
+  it('keeps a source its audit\'s remediation reads until that remediation ran', () => {
     const seen: Seen = {};
-    const audits = [audit('a', ['ec2.instances'], seen, action('a', seen)), audit('b', ['ec2.securityGroups'], seen)];
+    const audits = [audit('a', ['ec2.instances'], seen, action('a', seen)), audit('b', ['ec2.securityGroups', 'ec2.instances'], seen), audit('c', ['ec2.securityGroups'], seen)];
     const steps = inventorySteps(audits, { audits: { a: { remediation: {} } } } as never);
-    expect(steps.map((s) => `${s.phase}:${s.auditId}`)).toEqual(['evaluate:a', 'evaluate:b', 'act:a']);
-    expect(releaseSchedule(steps)).toEqual([[], ['ec2.securityGroups'], ['ec2.instances']]);
+    expect(steps.map((s) => `${s.phase}:${s.auditId}`)).toEqual(['evaluate:a', 'act:a', 'evaluate:b', 'evaluate:c']);
+    expect(releaseSchedule(steps)).toEqual([[], [], ['ec2.instances'], ['ec2.securityGroups']]);
   });
 
   it('does not count a remediation the stage left off as a reader', () => {
