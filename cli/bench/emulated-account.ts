@@ -118,20 +118,20 @@ function permissionsOf(g: number) {
   }));
 }
 
-const instanceId = (region: string, i: number) => flat(`i-${region.length.toString(16)}${i.toString(16).padStart(15, '0')}`);
+const instanceId = (region: string, i: number) => hexId(`i-${region.length.toString(16)}`, i, 15);
+const LAUNCHED = Date.parse('2026-06-01T00:00:00Z');
 
+/** One instance as a parsed page holds it: tags pushed in order, a Date of its own, nothing built twice. */
 function instance(region: string, i: number, spec: AccountSpec) {
-  const tags = [
-    { Key: 'Name', Value: `host-${i}` },
-    ...(i % 4 === 0 ? [] : [{ Key: 'Owner', Value: `team-${i % 20}` }]),
-    { Key: 'Environment', Value: i % 9 === 0 ? 'qa' : 'prod' },
-    ...(i % 5 === 0 ? [] : [{ Key: 'CostCenter', Value: `CC-${String(1000 + (i % 9000)).padStart(4, '0')}` }]),
-  ];
+  const tags = [{ Key: 'Name', Value: `host-${i}` }];
+  if (i % 4 !== 0) tags.push({ Key: 'Owner', Value: `team-${i % 20}` });
+  tags.push({ Key: 'Environment', Value: i % 9 === 0 ? 'qa' : 'prod' });
+  if (i % 5 !== 0) tags.push({ Key: 'CostCenter', Value: `CC-${String(1000 + (i % 9000)).padStart(4, '0')}` });
   return {
     InstanceId: instanceId(region, i),
     InstanceType: 't3.micro',
     State: { Name: i % 6 === 0 ? 'stopped' : 'running', Code: 16 },
-    LaunchTime: new Date('2026-06-01T00:00:00Z'),
+    LaunchTime: new Date(LAUNCHED),
     RootDeviceName: '/dev/xvda',
     Tags: tags,
     SecurityGroups: [{ GroupId: groupId(i % Math.max(1, spec.groups)) }],
