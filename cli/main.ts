@@ -16,7 +16,7 @@ function orgOptions(c: Command): Command {
     .option('--org', 'every account of the AWS Organization in scope (the stage\'s organization block, or all but the management account)')
     .option('--accounts <id,...>', 'only these member accounts (implies --org)')
     .option('--include-ous <ou,...>', 'only accounts under these OUs (children included)')
-    .option('--exclude-ous <ou,...>', 'leave out accounts under these OUs')
+    .option('--exclude-ous <ou,...>', 'leave out accounts under these OUs (one the organization does not hold: no account is audited, exit 2)')
     .option('--include-accounts <id,...>', 'add these accounts to --include-ous')
     .option('--exclude-accounts <id,...>', 'leave out these accounts')
     .option('--include-management-account', 'audit the management account too')

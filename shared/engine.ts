@@ -2,7 +2,7 @@ import type { Clients } from './aws/clients';
 import type { Audit } from './audits/types';
 import { collectFrom, type CollectOptions, type CollectorSet } from './collect/from';
 import type { CollectScope } from './collect/types';
-import type { Inventory, SourceId } from './collect/inventory';
+import type { Inventory, SourceId, Sources } from './collect/inventory';
 import type { AuditRunConfig } from './config/audit-run';
 import { ActionError } from './errors';
 import { evaluateAudit } from './evaluate';
@@ -91,61 +91,147 @@ export async function runEngine(opts: EngineOptions): Promise<Report> {
   }
 }
 
+/** Steps of a run that read the inventory: each audit's evaluation in order, then each enabled remediation in order. */
+export interface InventoryStep {
+  readonly auditId: string;
+  readonly phase: 'evaluate' | 'act';
+  readonly sources: readonly SourceId[];
+}
+
+/** The inventory sources a remediation reads (its declared `sources`, else all of its audit's). */
+export function actionSources(audit: Audit): readonly SourceId[] {
+  return audit.action?.sources ?? audit.sources;
+}
+
+/**
+ * Which sources can be let go after each step: those no later step reads. A large account's inventory is
+ * most of a run's memory, and once judged (and acted on) it is not needed for the report: releasing each
+ * source after its last reader keeps the inventory, the findings and the actions from all peaking together.
+ */
+export function releaseSchedule(steps: readonly InventoryStep[]): SourceId[][] {
+  const last = new Map<SourceId, number>();
+  steps.forEach((step, i) => step.sources.forEach((s) => last.set(s, i)));
+  const out = steps.map((): SourceId[] => []);
+  for (const [source, i] of last) out[i]?.push(source);
+  return out;
+}
+
+/**
+ * The run's steps over the inventory, audit by audit in report order: its evaluation, then its remediation
+ * where the stage enabled one. Acting on an audit before the next is evaluated lets its sources go before
+ * the next audit's are judged (a remediation reads only its own audit's findings).
+ */
+export function inventorySteps(audits: readonly Audit[], config: Pick<AuditRunConfig, 'audits'>): InventoryStep[] {
+  return audits.flatMap((a) => [
+    { auditId: a.id, phase: 'evaluate' as const, sources: a.sources },
+    ...(a.action && config.audits[a.id]?.remediation ? [{ auditId: a.id, phase: 'act' as const, sources: actionSources(a) }] : []),
+  ]);
+}
+
+/** Adds the wall time since `start` to `phase`: evaluation and remediation alternate, audit by audit. */
+function addTime(timings: Timings, phase: 'evaluate' | 'act', start: number): void {
+  timings[phase] = Math.round(((timings[phase] ?? 0) + performance.now() - start) * 10) / 10;
+}
+
+/**
+ * The inventory as the run's steps read it: after a release, a new snapshot without the released sources
+ * (inventories are read-only: audits key views on them, as identityView does, which then go with the old
+ * one). Neither the collected inventory nor an earlier snapshot is kept.
+ */
+class Snapshots {
+  constructor(public current: Inventory) {}
+  release(ids: readonly SourceId[]): void {
+    if (!ids.some((id) => id in this.current.sources)) return;
+    const sources: Partial<Sources> = { ...this.current.sources };
+    for (const id of ids) delete sources[id];
+    this.current = { ...this.current, sources };
+  }
+}
+
+/** What a remediation sees of the inventory: the sources it declares, and nothing else (so the declaration is kept). */
+function actionView(inventory: Inventory, audit: Audit): Inventory {
+  const sources: Partial<Sources> = {};
+  for (const id of actionSources(audit)) if (id in inventory.sources) (sources as Record<string, unknown>)[id] = inventory.sources[id];
+  return { ...inventory, sources };
+}
+
+const countFails = (findings: readonly Finding[]) => {
+  let n = 0;
+  for (const f of findings) if (f.status === 'FAIL') n += 1;
+  return n;
+};
+
+/**
+ * One audit's remediation on its unsuppressed FAIL findings, its steps logged. A function of its own: what
+ * it holds (the inventory view, the targets) goes when it returns, not at the run's next await.
+ */
+async function remediate(opts: EngineOptions, budget: RunBudget, audit: Audit, remediation: Readonly<Record<string, unknown>>, inventory: Inventory, allFindings: readonly Finding[], now: Date): Promise<ActionResult[]> {
+  const action = audit.action;
+  if (!action) return [];
+  const targets = allFindings.filter((f) => f.status === 'FAIL' && !f.suppressed);
+  const ctx = { clients: opts.clients, inventory: actionView(inventory, audit), dryRun: opts.dryRun, log: opts.log, now, allFindings };
+  // Remediation calls end with collection's share of the budget, so the report is still delivered.
+  const results = await runWithin(budget.workSignal, () => action.run(ctx, targets, remediation));
+  logActions(opts.log, opts.dryRun, results);
+  logFailures(opts.log, audit.id, results);
+  return results;
+}
+
 async function runWithinBudget(opts: EngineOptions, budget: RunBudget): Promise<Report> {
   const { audits } = opts;
   const timings: Timings = {};
   const startedAt = (opts.now ?? new Date()).toISOString();
   const clock = performance.now();
   const sources = [...new Set(audits.flatMap((a) => a.sources))] as SourceId[];
-  const inventory =
+  const inventory = new Snapshots(
     opts.inventory ??
-    (await timed(timings, 'collect', () =>
-      collectFrom(opts.collectors, sources, {
-        clients: opts.clients,
-        regions: opts.regions ?? opts.config.regions,
-        concurrency: opts.config.concurrency,
-        iamConcurrency: opts.config.iamConcurrency,
-        accountAlias: opts.config.account.alias,
-        log: opts.log,
-        now: opts.now,
-        scope: collectScope(audits, opts.config),
-        budget,
-        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-      }),
-    ));
-  const now = new Date(inventory.collectedAt);
-  const findings: Finding[] = await timed(timings, 'evaluate', () =>
-    audits.flatMap((audit) => {
-      const started = performance.now();
-      const settings = opts.config.audits[audit.id]?.settings ?? {};
-      const result = applyExemptions(evaluateAudit(audit, inventory, settings), opts.config.exemptions, opts.config.exemptionTag, now);
-      opts.log.info('evaluated', { auditId: audit.id, findings: result.length, fail: result.filter((f) => f.status === 'FAIL').length, durationMs: Math.round(performance.now() - started) });
-      return result;
-    }),
+      (await timed(timings, 'collect', () =>
+        collectFrom(opts.collectors, sources, {
+          clients: opts.clients,
+          regions: opts.regions ?? opts.config.regions,
+          concurrency: opts.config.concurrency,
+          iamConcurrency: opts.config.iamConcurrency,
+          accountAlias: opts.config.account.alias,
+          log: opts.log,
+          now: opts.now,
+          scope: collectScope(audits, opts.config),
+          budget,
+          ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+        }),
+      )),
   );
-  const actions: ActionResult[] = await timed(timings, 'act', async () => {
-    const results: ActionResult[] = [];
-    for (const audit of audits) {
-      const remediation = opts.config.audits[audit.id]?.remediation;
-      const action = audit.action;
-      if (!action || !remediation) continue;
-      const allFindings = findings.filter((f) => f.auditId === audit.id);
-      const targets = allFindings.filter((f) => f.status === 'FAIL' && !f.suppressed);
-      const ctx = { clients: opts.clients, inventory, dryRun: opts.dryRun, log: opts.log, now, allFindings };
-      // Remediation calls end with collection's share of the budget, so the report is still delivered.
-      const done = await runWithin(budget.workSignal, () => action.run(ctx, targets, remediation));
-      logActions(opts.log, opts.dryRun, done);
-      logFailures(opts.log, audit.id, done);
-      results.push(...done);
-    }
-    return results;
-  });
+  const steps = inventorySteps(audits, opts.config);
+  const schedule = releaseSchedule(steps);
+  const done = (phase: InventoryStep['phase'], auditId: string) => inventory.release(schedule[steps.findIndex((s) => s.phase === phase && s.auditId === auditId)] ?? []);
+  const now = new Date(inventory.current.collectedAt);
+  Object.assign(timings, { evaluate: 0, act: 0 });
+  // Each audit's findings apart (its remediation reads its own), joined into one list for the report.
+  const perAudit: Finding[][] = [];
+  const actions: ActionResult[] = [];
+  for (const audit of audits) {
+    const started = performance.now();
+    const settings = opts.config.audits[audit.id]?.settings ?? {};
+    const result = applyExemptions(evaluateAudit(audit, inventory.current, settings), opts.config.exemptions, opts.config.exemptionTag, now);
+    perAudit.push(result);
+    done('evaluate', audit.id);
+    opts.log.info('evaluated', { auditId: audit.id, findings: result.length, fail: countFails(result), durationMs: Math.round(performance.now() - started) });
+    addTime(timings, 'evaluate', started);
+    const remediation = opts.config.audits[audit.id]?.remediation;
+    if (!audit.action || !remediation) continue;
+    const acting = performance.now();
+    const stepResults = await remediate(opts, budget, audit, remediation, inventory.current, result, now);
+    done('act', audit.id);
+    for (const r of stepResults) actions.push(r);
+    addTime(timings, 'act', acting);
+  }
+  const findings = perAudit.flat();
   const expired = expiredExemptions(findings, opts.config.exemptions, now);
-  const notEvaluated = inventory.errors.filter((e) => findings.some((f) => f.status === 'ERROR' && f.resourceId === e.source && f.region === e.region));
+  const { errors, account, regions } = inventory.current;
+  const notEvaluated = errors.filter((e) => findings.some((f) => f.status === 'ERROR' && f.resourceId === e.source && f.region === e.region));
   return {
     stage: opts.config.stage,
-    account: inventory.account,
-    regions: inventory.regions,
+    account,
+    regions,
     startedAt,
     finishedAt: new Date(Date.parse(startedAt) + Math.round(performance.now() - clock)).toISOString(),
     dryRun: opts.dryRun,

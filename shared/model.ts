@@ -66,12 +66,15 @@ export function emptyCounts(): Counts {
   return { FAIL: 0, WARN: 0, ERROR: 0, PASS: 0, suppressed: 0 };
 }
 
+/** Counts `f` in `counts`: suppressed findings apart, not in their status. */
+export function countFinding(counts: Counts, f: Finding): void {
+  if (f.suppressed) counts.suppressed += 1;
+  else counts[f.status] += 1;
+}
+
 /** Counts per status; suppressed findings are counted apart, not in their status. */
 export function countFindings(findings: readonly Finding[]): Counts {
   const counts = emptyCounts();
-  for (const f of findings) {
-    if (f.suppressed) counts.suppressed += 1;
-    else counts[f.status] += 1;
-  }
+  for (const f of findings) countFinding(counts, f);
   return counts;
 }

@@ -3,7 +3,7 @@ import type { ExpiredExemption } from './exemptions';
 import type { AccountInfo } from './collect/inventory';
 import type { SourceError } from './collect/outcome';
 import type { OrgSummary } from './org/types';
-import { countFindings, type Counts, type Finding, type Severity } from './model';
+import { countFinding, emptyCounts, type Counts, type Finding, type Severity } from './model';
 
 export const REPORT_STATES = ['clean', 'findings', 'incomplete'] as const;
 export type ReportState = (typeof REPORT_STATES)[number];
@@ -65,11 +65,17 @@ type Configured = Readonly<Record<string, Pick<AuditSummary, 'settings' | 'remed
 
 /** Per-audit counts, with the settings each audit ran with (`configured`: the normalised config's audits). */
 export function summarise(audits: readonly { id: string; title: string; severity: Severity }[], findings: readonly Finding[], configured: Configured = {}): AuditSummary[] {
+  // One pass over the findings, not one per audit (a large report has 100,000s).
+  const counts = new Map(audits.map((a) => [a.id, emptyCounts()]));
+  for (const f of findings) {
+    const c = counts.get(f.auditId);
+    if (c) countFinding(c, f);
+  }
   return audits.map((a) => ({
     id: a.id,
     title: a.title,
     severity: a.severity,
-    counts: countFindings(findings.filter((f) => f.auditId === a.id)),
+    counts: { ...(counts.get(a.id) ?? emptyCounts()) },
     settings: configured[a.id]?.settings ?? {},
     remediation: configured[a.id]?.remediation ?? null,
   }));

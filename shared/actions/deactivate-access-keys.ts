@@ -54,6 +54,8 @@ export function deactivateAccessKeys(auditId: string): Remediation<typeof settin
     id: `${auditId}:deactivate-access-keys`,
     description: 'Deactivates (never deletes) the access keys that FAIL, at most maxActions per run; the undo reactivates them.',
     iamActions: ['iam:UpdateAccessKey'],
+    // Acts on the findings alone (each names its user and key id).
+    sources: [],
     settings,
     async run(ctx, findings, s): Promise<ActionResult[]> {
       const keyFindings = findings.filter((f) => f.resourceType === 'AWS::IAM::AccessKey');

@@ -9,6 +9,7 @@ import { readRegions } from '../collect/regional';
 import { runGuarded, type GuardTarget } from './guard';
 import type { ActionContext, ActionResult, Remediation } from './types';
 import { noUndo, undoCall, type Undo } from './undo';
+import { memo } from '../memo';
 
 const REMEDIATION_ID = 'ec2-instance-stop-or-terminate';
 
@@ -67,10 +68,22 @@ export interface InstancePlan {
   readonly skipped: readonly ActionResult[];
 }
 
-function instanceIndex(inventory: Inventory): Map<string, Ec2Instance> {
-  const index = new Map<string, Ec2Instance>();
-  for (const { region, value: instances } of readRegions(inventory.sources['ec2.instances'])) for (const i of instances) index.set(`${region}/${i.id}`, i);
+/** Region -> instance id -> instance: looked up by the finding's own fields, no key string built per instance. */
+function instanceIndex(inventory: Inventory): Map<string, Map<string, Ec2Instance>> {
+  const index = new Map<string, Map<string, Ec2Instance>>();
+  for (const { region, value: instances } of readRegions(inventory.sources['ec2.instances'])) {
+    const byId = new Map<string, Ec2Instance>();
+    for (const i of instances) byId.set(i.id, i);
+    index.set(region, byId);
+  }
   return index;
+}
+
+/** A target of one finding, as one literal (one shape for all); `mark` when the step writes or acts on one. */
+function targetOf(f: Finding, instance: Ec2Instance, mark?: Mark): InstanceTarget {
+  return mark === undefined
+    ? { auditId: f.auditId, resource: f.resource, resourceId: f.resourceId, region: f.region, instance }
+    : { auditId: f.auditId, resource: f.resource, resourceId: f.resourceId, region: f.region, instance, mark };
 }
 
 /**
@@ -85,40 +98,43 @@ export function planInstanceActions(input: { failing: readonly Finding[]; all: r
   const mark: InstanceTarget[] = [];
   const unmark: InstanceTarget[] = [];
   const skipped: ActionResult[] = [];
-  const due = dueDate(now, s.markDays);
+  // One notice for every instance marked by this run, and each skip message built once per distinct text.
+  const notice: Mark = Object.freeze({ action: s.action, date: dueDate(now, s.markDays) });
+  const notApplicable = memo((state: string) => `state ${state}: ${s.action} does not apply`);
+  const managed = memo((group: string) => `managed by Auto Scaling group ${group}: the group would replace it; fix the group's launch template tags (actOnAutoScaling: false)`);
+  const notDue = memo((date: string) => `marked: ${s.action} due on ${date} unless the tags are fixed`);
+  const skip = (f: Finding, message: string) =>
+    skipped.push({ auditId: f.auditId, resource: f.resource, resourceId: f.resourceId, region: f.region, action: s.action, outcome: 'skipped', message });
   for (const f of input.failing) {
-    const base = { auditId: f.auditId, resource: f.resource, resourceId: f.resourceId, region: f.region };
-    const skip = (message: string) => skipped.push({ ...base, action: s.action, outcome: 'skipped', message });
-    const instance = index.get(`${f.region}/${f.resourceId}`);
+    const instance = index.get(f.region)?.get(f.resourceId);
     if (!instance) {
-      skip('not in the collected inventory: left alone');
+      skip(f, 'not in the collected inventory: left alone');
       continue;
     }
     if (instance.autoScalingGroup && !s.actOnAutoScaling) {
-      skip(`managed by Auto Scaling group ${instance.autoScalingGroup}: the group would replace it; fix the group's launch template tags (actOnAutoScaling: false)`);
+      skip(f, managed(instance.autoScalingGroup));
       continue;
     }
     if (!APPLIES_IN[s.action].includes(instance.state)) {
-      skip(`state ${instance.state}: ${s.action} does not apply`);
+      skip(f, notApplicable(instance.state));
       continue;
     }
-    const target: InstanceTarget = { ...base, instance };
     if (s.markDays === 0) {
-      act.push(target);
+      act.push(targetOf(f, instance));
       continue;
     }
     const current = parseMark(instance.tags[MARK_TAG]);
     // A mark for another action gave notice of something else: give fresh notice for this one.
-    if (!current || current.action !== s.action) mark.push({ ...target, mark: { action: s.action, date: due } });
-    else if (isDue(current, now)) act.push({ ...target, mark: current });
-    else skip(`marked: ${s.action} due on ${current.date} unless the tags are fixed`);
+    if (!current || current.action !== s.action) mark.push(targetOf(f, instance, notice));
+    else if (isDue(current, now)) act.push(targetOf(f, instance, current));
+    else skip(f, notDue(current.date));
   }
   // With markDays 0 marks mean nothing (and the role has no tagging permission): leave old ones be.
   for (const f of s.markDays > 0 ? input.all : []) {
     if (f.status !== 'PASS' && !f.suppressed) continue;
     if (f.tags?.[MARK_TAG] === undefined || parseMark(f.tags[MARK_TAG]) === null) continue;
-    const instance = index.get(`${f.region}/${f.resourceId}`);
-    if (instance) unmark.push({ auditId: f.auditId, resource: f.resource, resourceId: f.resourceId, region: f.region, instance });
+    const instance = index.get(f.region)?.get(f.resourceId);
+    if (instance) unmark.push(targetOf(f, instance));
   }
   return { act, mark, unmark, skipped };
 }
@@ -192,8 +208,10 @@ async function runInstanceRemediation(ctx: ActionContext, failing: readonly Find
     },
     undo: unmarkUndo,
   });
-  const relabel = (results: ActionResult[], outcome: 'marked' | 'unmarked', say: (r: ActionResult) => string) =>
-    results.map((r) => (r.outcome === 'done' ? { ...r, outcome, message: say(r) } : r));
+  // The fields in the order of the result relabelled, as one literal (a spread and overrides would give
+  // each its own hidden class).
+  const relabel = (results: ActionResult[], outcome: 'marked' | 'unmarked', say: (r: ActionResult) => string): ActionResult[] =>
+    results.map((r) => (r.outcome === 'done' ? { auditId: r.auditId, action: r.action, resource: r.resource, resourceId: r.resourceId, region: r.region, outcome, message: say(r), detail: r.detail, undo: r.undo } : r));
   ctx.log.info('remediation', { remediation: REMEDIATION_ID, action: s.action, dryRun: ctx.dryRun, marked: plan.mark.length, acted: plan.act.length, unmarked: plan.unmark.length, skipped: plan.skipped.length, failed: [...marked, ...acted, ...unmarked].filter((r) => r.outcome === 'failed').length });
   return [
     ...plan.skipped,

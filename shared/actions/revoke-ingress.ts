@@ -8,6 +8,7 @@ import type { Finding } from '../model';
 import { runGuarded, type GuardTarget } from './guard';
 import type { ActionContext, ActionResult, Remediation } from './types';
 import { undoCall, type Undo } from './undo';
+import { flatString } from '../flat-string';
 
 export const REVOKE_ACTION = 'revoke-ingress';
 
@@ -62,13 +63,23 @@ export function restoreUndo(t: RevokeTarget): Undo {
   );
 }
 
+/** One revoked rule as the report keeps it; one literal, so every such record shares one hidden class. */
+function revokedRule(r: RevokedRule) {
+  // An absent or empty description is left out of the JSON, as an absent key was.
+  return { ruleId: r.ruleId, protocol: r.protocol, ports: r.ports, source: r.source, description: r.description || undefined };
+}
+
 /** What the report keeps for each group: the rules removed (the undo that restores them is the result's `undo`). */
 export function undoRecord(t: RevokeTarget): Record<string, unknown> {
-  return {
-    groupId: t.resourceId,
-    groupName: t.groupName,
-    revokedRules: t.rules.map((r) => ({ ruleId: r.ruleId, protocol: r.protocol, ports: r.ports, source: r.source, ...(r.description ? { description: r.description } : {}) })),
-  };
+  return { groupId: t.resourceId, groupName: t.groupName, revokedRules: t.rules.map(revokedRule) };
+}
+
+/**
+ * A result's detail: undoRecord() and whether the rules were really removed, built as one literal (a copy
+ * spread from the record with `applied` added gave each of thousands of details a hidden class of its own).
+ */
+export function revokeDetail(t: RevokeTarget, applied: boolean): Record<string, unknown> {
+  return { groupId: t.resourceId, groupName: t.groupName, revokedRules: t.rules.map(revokedRule), applied };
 }
 
 function targetOf(f: Finding): RevokeTarget | string {
@@ -92,7 +103,7 @@ export async function runRevokeIngress(ctx: Pick<ActionContext, 'clients' | 'dry
     const t = targetOf(f);
     const base = { auditId: f.auditId, action: REVOKE_ACTION, resource: f.resource, resourceId: f.resourceId, region: f.region };
     if (typeof t === 'string') results.push({ ...base, outcome: 'skipped', message: `not changed: ${t}` });
-    else if (skip.some((p) => p.test(t.resourceId) || p.test(t.groupName))) results.push({ ...base, outcome: 'skipped', message: 'not changed: listed in skipGroups', detail: { ...undoRecord(t), applied: false } });
+    else if (skip.some((p) => p.test(t.resourceId) || p.test(t.groupName))) results.push({ ...base, outcome: 'skipped', message: 'not changed: listed in skipGroups', detail: revokeDetail(t, false) });
     else targets.push(t);
   }
   const guarded = await runGuarded({
@@ -128,9 +139,11 @@ export async function runRevokeIngress(ctx: Pick<ActionContext, 'clients' | 'dry
   for (const r of guarded) {
     const t = byId.get(`${r.region}/${r.resourceId}`) as RevokeTarget;
     const rules = t.rules.map(ruleLine).join('; ');
-    const what = r.outcome === 'done' ? `revoked ${rules}` : r.outcome === 'dry-run' ? `dry run (EC2 DryRun): would revoke ${rules}` : `${r.message}; rules: ${rules}`;
-    // `applied` tells a restorer whether the rules were really removed (only for `done`).
-    results.push({ ...r, message: what, detail: { ...(r.detail ?? undoRecord(t)), applied: r.outcome === 'done' } });
+    // Flat: the report keeps every message for the rest of the run.
+    const what = flatString(r.outcome === 'done' ? `revoked ${rules}` : r.outcome === 'dry-run' ? `dry run (EC2 DryRun): would revoke ${rules}` : `${r.message}; rules: ${rules}`);
+    // `applied` tells a restorer whether the rules were really removed (only for `done`). The detail is the
+    // group's undo record (what act returned, or the same record where it did not run) and `applied`.
+    results.push({ ...r, message: what, detail: revokeDetail(t, r.outcome === 'done') });
   }
   return results;
 }
@@ -139,6 +152,8 @@ export const revokeIngress: Remediation<typeof settings> = {
   id: REVOKE_ACTION,
   description: 'Revokes the ingress rules that open a failing security group to the internet (by rule id), at most maxActions groups per run, never the skipGroups; the undo re-authorizes each rule.',
   iamActions: ['ec2:RevokeSecurityGroupIngress'],
+  // Acts on the findings alone (their evidence names each rule).
+  sources: [],
   settings,
   run: (ctx, findings, s) => runRevokeIngress(ctx, findings, s),
 };

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Clients } from '../aws/clients';
 import type { Log } from '../logger';
 import type { Finding } from '../model';
-import type { Inventory } from '../collect/inventory';
+import type { Inventory, SourceId } from '../collect/inventory';
 import type { Undo } from './undo';
 
 export const ACTION_OUTCOMES = ['done', 'dry-run', 'marked', 'unmarked', 'skipped', 'refused', 'failed'] as const;
@@ -52,6 +52,11 @@ export interface Remediation<S extends z.ZodObject<z.ZodRawShape> = z.ZodObject<
   /** What it changes, in one sentence for people (`opsbots list`, the README). */
   readonly description: string;
   readonly iamActions: readonly string[];
+  /**
+   * The inventory sources run() reads from ctx.inventory, which holds only these; absent: all of its audit's.
+   * The engine lets every other source go before acting (a large account's inventory is most of a run's memory).
+   */
+  readonly sources?: readonly SourceId[];
   /**
    * The write actions a stage needs for these (normalised) settings, when they depend on them (terminate
    * only where configured). Optional: without it the deploy grants `iamActions`.

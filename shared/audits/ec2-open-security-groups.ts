@@ -2,11 +2,12 @@ import { finding, SEVERITIES, type Finding, type Severity } from '../model';
 import type { Inventory } from '../collect/inventory';
 import type { IngressRule, SecurityGroup, SecurityGroupsRegion } from '../collect/ec2-security-groups';
 import { openSecurityGroupsSettings, type OpenSecurityGroupsSettings } from './ec2-open-security-groups-config';
-import { classify, describePorts, portPolicy, ruleLine, ruleName, worldSource, type PortPolicy, type RuleKind, type RuleStatus } from './sg-rules';
+import { portPolicy, RuleJudge, ruleLine, ruleName, worldSource, type RuleKind, type RuleStatus, type RuleVerdict } from './sg-rules';
 import { attachmentsByGroup, type Attachment } from './sg-attachments';
 import { defineAudit } from './types';
 import { revokeIngress } from '../actions/revoke-ingress';
 import { memo } from '../memo';
+import { flatString } from '../flat-string';
 
 export const SG_AUDIT_ID = 'ec2-open-security-groups';
 
@@ -35,74 +36,127 @@ function summary(rules: readonly RuleEvidence[]): string {
   return rules.length > 3 ? `${shown}; and ${rules.length - 3} more` : shown;
 }
 
+const NOT_ATTACHED_NOTE = ' (not attached to anything)';
+const UNKNOWN_ATTACHMENT_NOTE = ' (attachment unknown)';
+
 function attachmentNote(attachments: readonly Attachment[] | null): string {
-  if (attachments === null) return ' (attachment unknown)';
-  if (attachments.length === 0) return ' (not attached to anything)';
-  const labels = [...new Set(attachments.map((a) => a.label))];
+  if (attachments === null) return UNKNOWN_ATTACHMENT_NOTE;
+  if (attachments.length === 0) return NOT_ATTACHED_NOTE;
+  const labels = attachments.length === 1 ? [(attachments[0] as Attachment).label] : [...new Set(attachments.map((a) => a.label))];
   return ` (attached to ${labels.slice(0, 2).join(', ')}${labels.length > 2 ? ` and ${labels.length - 2} more` : ''})`;
 }
 
+type Unresolved = { prefixListId: string; code: string; message: string; ruleId: string | null };
+type Unrecognised = { ruleId: string | null; protocol: string; ports: string; message: string; onlyIn?: string };
+
 /** What kept rules of a group from being judged, or null when every rule was. */
-function gapReason(unresolved: readonly { prefixListId: string; code: string }[], unrecognised: readonly { ruleId: string | null; protocol: string; ports: string }[]): string | null {
-  const ids = [...new Set(unresolved.map((u) => `${u.prefixListId} (${u.code})`))].join(', ');
-  const rules = unrecognised.map((u) => (u.ruleId ? u.ruleId : `${u.protocol} ${u.ports} [${ruleName(null)}]`)).join(', ');
+function gapReason(unresolved: readonly Unresolved[] | undefined, unrecognised: readonly Unrecognised[] | undefined): string | null {
+  if (!unresolved && !unrecognised) return null;
+  const ids = [...new Set((unresolved ?? []).map((u) => `${u.prefixListId} (${u.code})`))].join(', ');
+  const rules = (unrecognised ?? []).map((u) => (u.ruleId ? u.ruleId : `${u.protocol} ${u.ports} [${ruleName(null)}]`)).join(', ');
   const parts = [...(rules ? [`rule ${rules} has no source opsbots recognises (no CIDR, prefix list or group reference)`] : []), ...(ids ? [`prefix list ${ids} could not be read`] : [])];
   return parts.length ? `not fully evaluated: ${parts.join('; ')}` : null;
 }
 
-function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, data: SecurityGroupsRegion, attachments: readonly Attachment[] | null, policy: PortPolicy, arnPrefix: (owner: string) => string): Finding {
+/**
+ * A world-open rule's evidence, always built by this one literal with every field (undefined where the rule
+ * has none, which JSON leaves out as it left out an absent key): built by spreading the rule, each of
+ * thousands of these objects had a hidden class of its own.
+ */
+function ruleEvidence(rule: IngressRule, ports: string, source: string, v: RuleVerdict): RuleEvidence {
+  return {
+    ruleId: rule.ruleId,
+    protocol: rule.protocol,
+    fromPort: rule.fromPort,
+    toPort: rule.toPort,
+    cidrIpv4: rule.cidrIpv4,
+    cidrIpv6: rule.cidrIpv6,
+    prefixListId: rule.prefixListId,
+    referencedGroupId: rule.referencedGroupId,
+    description: rule.description,
+    onlyIn: rule.onlyIn,
+    ports,
+    source,
+    status: v.status,
+    kind: v.kind,
+    sensitivePorts: v.sensitivePorts.length > 0 ? v.sensitivePorts : undefined,
+  };
+}
+
+/** What one evaluation shares among its findings: verdicts and port texts per distinct rule, ARN prefixes, PASS lists. */
+interface Shared {
+  readonly judge: RuleJudge;
+  readonly arnPrefix: (owner: string) => string;
+  readonly allowedAs: (kinds: string) => readonly RuleKind[];
+}
+
+function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, data: SecurityGroupsRegion, attachments: readonly Attachment[] | null, shared: Shared): Finding {
   const loadBalancer = attachments?.some((a) => a.kind === 'load-balancer') ?? false;
   const rules: RuleEvidence[] = [];
-  const unresolved: { prefixListId: string; code: string; message: string; ruleId: string | null }[] = [];
-  const unrecognised: { ruleId: string | null; protocol: string; ports: string; message: string; onlyIn?: string }[] = [];
+  let unresolved: Unresolved[] | undefined;
+  let unrecognised: Unrecognised[] | undefined;
   for (const rule of g.ingress) {
     const w = worldSource(rule, data.prefixLists);
-    if (w.open === 'unknown' && w.prefixListId) unresolved.push({ prefixListId: w.prefixListId, code: w.code, message: w.message, ruleId: rule.ruleId });
-    else if (w.open === 'unknown') unrecognised.push({ ruleId: rule.ruleId, protocol: rule.protocol, ports: describePorts(rule), message: w.message, ...(rule.onlyIn ? { onlyIn: rule.onlyIn } : {}) });
-    if (w.open !== true) continue;
-    const v = classify(rule, policy, loadBalancer);
-    rules.push({ ...rule, ports: describePorts(rule), source: w.from, status: v.status, kind: v.kind, ...(v.sensitivePorts.length ? { sensitivePorts: v.sensitivePorts } : {}) });
+    if (w.open === false) continue;
+    if (w.open === 'unknown') {
+      if (w.prefixListId) (unresolved ??= []).push({ prefixListId: w.prefixListId, code: w.code, message: w.message, ruleId: rule.ruleId });
+      else (unrecognised ??= []).push({ ruleId: rule.ruleId, protocol: rule.protocol, ports: shared.judge.ports(rule), message: w.message, ...(rule.onlyIn ? { onlyIn: rule.onlyIn } : {}) });
+      continue;
+    }
+    rules.push(ruleEvidence(rule, shared.judge.ports(rule), w.from, shared.judge.verdict(rule, loadBalancer)));
   }
   rules.sort((a, b) => RANK[b.status] - RANK[a.status]);
   const worst: RuleStatus = rules[0]?.status ?? 'PASS';
   const attached = attachments === null ? null : attachments.length > 0;
-  const base = { auditId: SG_AUDIT_ID, resource: arnPrefix(g.ownerId || inventory.account.id) + g.groupId, resourceId: g.groupId, resourceType: 'AWS::EC2::SecurityGroup', region, account: inventory.account.id, tags: g.tags };
+  const account = inventory.account.id;
+  const base = { auditId: SG_AUDIT_ID, resource: shared.arnPrefix(g.ownerId || account) + g.groupId, resourceId: g.groupId, resourceType: 'AWS::EC2::SecurityGroup', region, account, tags: g.tags };
   const note = attachmentNote(attachments);
   const gap = gapReason(unresolved, unrecognised);
   if (worst === 'PASS' && !gap) {
     // A PASS keeps what names the group, how much uses it and why its world-open rules are allowed (the
     // rules themselves are in its reason); the full rules are evidence of a WARN, FAIL or ERROR only.
     const attachmentCount = attachments?.length ?? null;
-    const evidence = Object.freeze(rules.length > 0 ? { groupName: g.groupName, attachmentCount, openOnAllowedPorts: rules.length, allowedAs: [...new Set(rules.map((r) => r.kind))] } : { groupName: g.groupName, attachmentCount });
-    const reason = rules.length > 0 ? `only allowed public ports open to the world: ${summary(rules)}${note}` : `no inbound rule open to the world${note}`;
+    const evidence = Object.freeze(rules.length > 0 ? { groupName: g.groupName, attachmentCount, openOnAllowedPorts: rules.length, allowedAs: shared.allowedAs([...new Set(rules.map((r) => r.kind))].join(',')) } : { groupName: g.groupName, attachmentCount });
+    const reason = rules.length > 0 ? flatString(`only allowed public ports open to the world: ${summary(rules)}${note}`) : noOpenRuleReason(note);
     return finding({ ...base, evidence, status: 'PASS', severity: 'info', reason });
   }
-  const evidence = {
+  // An array exactly as long as the rules (the one pushed to keeps room for 17).
+  const worldOpenRules = rules.slice();
+  const evidence: Record<string, unknown> = {
     groupName: g.groupName,
     vpcId: g.vpcId,
     defaultGroup: g.groupName === 'default',
     attached,
-    attachedTo: attachments === null ? null : [...new Set(attachments.map((a) => `${a.kind}: ${a.label}`))].slice(0, MAX_LISTED),
+    attachedTo: attachments === null ? null : [...new Set(attachments.map((a) => flatString(`${a.kind}: ${a.label}`)))].slice(0, MAX_LISTED),
     attachmentCount: attachments?.length ?? null,
-    worldOpenRules: rules,
-    ...(unresolved.length ? { unresolvedPrefixLists: unresolved } : {}),
-    ...(unrecognised.length ? { unrecognisedSources: unrecognised } : {}),
+    worldOpenRules,
   };
+  if (unresolved) evidence.unresolvedPrefixLists = unresolved.slice();
+  if (unrecognised) evidence.unrecognisedSources = unrecognised.slice();
+  Object.freeze(evidence);
   const failing = rules.filter((r) => r.status === worst);
   if (worst === 'FAIL') {
     const gravest = failing.some((r) => r.kind === 'all-traffic' || r.kind === 'all-ports') ? 'critical' : 'high';
-    return finding({ ...base, evidence, status: 'FAIL', severity: attached === false ? lower(gravest) : gravest, reason: `open to the world: ${summary(failing)}${note}${gap ? `; also ${gap}` : ''}` });
+    return finding({ ...base, evidence, status: 'FAIL', severity: attached === false ? lower(gravest) : gravest, reason: flatString(`open to the world: ${summary(failing)}${note}${gap ? `; also ${gap}` : ''}`) });
   }
   // Fail closed: a rule that could not be judged keeps the group from passing or merely warning.
-  if (gap) return finding({ ...base, evidence, status: 'ERROR', severity: 'high', reason: `${gap}${note}` });
-  return finding({ ...base, evidence, status: 'WARN', severity: attached === false ? 'low' : 'medium', reason: `open to the world on non-sensitive ports: ${summary(failing)}${note}` });
+  if (gap) return finding({ ...base, evidence, status: 'ERROR', severity: 'high', reason: flatString(`${gap}${note}`) });
+  return finding({ ...base, evidence, status: 'WARN', severity: attached === false ? 'low' : 'medium', reason: flatString(`open to the world on non-sensitive ports: ${summary(failing)}${note}`) });
+}
+
+const NO_OPEN_RULE = 'no inbound rule open to the world';
+/** The two notes every unattached or unknown group shares make two shared reasons, not one per group. */
+const NO_OPEN_RULE_REASONS: ReadonlyMap<string, string> = new Map([NOT_ATTACHED_NOTE, UNKNOWN_ATTACHMENT_NOTE].map((n) => [n, `${NO_OPEN_RULE}${n}`]));
+function noOpenRuleReason(note: string): string {
+  return NO_OPEN_RULE_REASONS.get(note) ?? flatString(`${NO_OPEN_RULE}${note}`);
 }
 
 /** One finding per security group in every region read; a region without groups is a PASS for that region. */
 export function evaluateOpenSecurityGroups(inventory: Inventory, s: OpenSecurityGroupsSettings): Finding[] {
   const source = inventory.sources['ec2.securityGroups'];
   if (!source) return [];
-  const policy = portPolicy(s);
+  const judge = new RuleJudge(portPolicy(s));
+  const allowedAs = memo((kinds: string) => Object.freeze(kinds.split(',') as RuleKind[]));
   const enis = inventory.sources['ec2.networkInterfaces'];
   const out: Finding[] = [];
   for (const [region, outcome] of Object.entries(source)) {
@@ -115,11 +169,14 @@ export function evaluateOpenSecurityGroups(inventory: Inventory, s: OpenSecurity
       continue;
     }
     // One ARN prefix per owner in the region, shared by its groups' ARNs.
-    const arnPrefix = memo((owner: string) => `arn:${inventory.account.partition}:ec2:${region}:${owner}:security-group/`);
-    for (const g of outcome.value.groups) out.push(evaluateGroup(inventory, region, g, outcome.value, byGroup ? (byGroup.get(g.groupId) ?? []) : null, policy, arnPrefix));
+    const arnPrefix = memo((owner: string) => flatString(`arn:${inventory.account.partition}:ec2:${region}:${owner}:security-group/`));
+    const shared: Shared = { judge, arnPrefix, allowedAs };
+    for (const g of outcome.value.groups) out.push(evaluateGroup(inventory, region, g, outcome.value, byGroup ? (byGroup.get(g.groupId) ?? NO_ATTACHMENTS) : null, shared));
   }
   return out;
 }
+
+const NO_ATTACHMENTS: readonly Attachment[] = Object.freeze([]);
 
 export const ec2OpenSecurityGroups = defineAudit({
   id: SG_AUDIT_ID,

@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { accessKeyAgeSettings } from './iam-access-key-age-config';
-import { finding, type Finding } from '../model';
+import type { Finding } from '../model';
 import type { Inventory } from '../collect/inventory';
 import { deactivateAccessKeys } from '../actions/deactivate-access-keys';
-import { daysSince, identityBase, identityView, keyEvidence, keyResource, noUsersFinding, passKeyEvidence, pendingFindings, userEvidence } from './identity';
+import { daysSince, identityBase, identityView, keyEvidence, keyFinding, noUsersFinding, passKeyEvidence, pendingFindings, userEvidence, userFinding, type IdentityVerdict } from './identity';
 import { defineAudit } from './types';
 import { memo } from '../memo';
 
@@ -21,31 +21,30 @@ export function evaluateAccessKeyAge(inventory: Inventory, s: z.output<typeof se
   const pending = pendingFindings(ID, 'high', inventory, view);
   if (view.users.length === 0 && pending.length === 0) return [noUsersFinding(ID, inventory, view)];
   const base = identityBase(ID, inventory);
-  const out: Finding[] = [...pending];
+  const out = pending;
   // Reasons and evidence that repeat (a day count, an inactive-key count) are built once and shared.
   const passReason = memo((ageDays: number) => `active access key is ${ageDays} days old`);
-  const noKeys = memo((inactive: number) => ({ reason: `no active access keys${inactive > 0 ? ` (${inactive} inactive, ignored)` : ''}`, evidence: Object.freeze({ activeKeys: 0, inactiveKeys: inactive }) }));
+  const noKeys = memo((inactive: number): IdentityVerdict => ({ status: 'PASS', severity: 'info', reason: `no active access keys${inactive > 0 ? ` (${inactive} inactive, ignored)` : ''}`, evidence: Object.freeze({ activeKeys: 0, inactiveKeys: inactive }) }));
   for (const u of view.users) {
     if (u.activeKeys.length === 0) {
-      const none = noKeys(u.inactiveKeys);
-      out.push(finding({ ...base, resource: u.arn, resourceId: u.user, resourceType: 'AWS::IAM::User', status: 'PASS', severity: 'info', reason: none.reason, evidence: none.evidence }));
+      out.push(userFinding(base, u, noKeys(u.inactiveKeys)));
       continue;
     }
     let shared: Record<string, unknown> | undefined;
     const ue = () => (shared ??= userEvidence(view, u));
     if (u.activeKeys.length > 1) {
-      out.push(finding({ ...base, resource: u.arn, resourceId: u.user, resourceType: 'AWS::IAM::User', status: 'WARN', severity: 'medium', reason: `${u.activeKeys.length} active access keys: keep one outside a rotation (CIS 1.13)`, evidence: { activeKeys: u.activeKeys.length, keys: u.activeKeys.map((k) => k.keyId ?? `access_key_${k.slot}`), ...ue() } }));
+      out.push(userFinding(base, u, { status: 'WARN', severity: 'medium', reason: `${u.activeKeys.length} active access keys: keep one outside a rotation (CIS 1.13)`, evidence: { activeKeys: u.activeKeys.length, keys: u.activeKeys.map((k) => k.keyId ?? `access_key_${k.slot}`), ...ue() } }));
     }
     for (const k of u.activeKeys) {
       const ageDays = daysSince(view.now, k.lastRotated);
       if (ageDays !== null && ageDays <= s.warnAgeDays) {
-        out.push(finding({ ...base, ...keyResource(u, k), status: 'PASS', severity: 'info', reason: passReason(ageDays), evidence: passKeyEvidence(u, k, { ageDays }) }));
+        out.push(keyFinding(base, u, k, { status: 'PASS', severity: 'info', reason: passReason(ageDays), evidence: passKeyEvidence(u, k, { ageDays }) }));
         continue;
       }
-      const common = { ...base, ...keyResource(u, k), evidence: { ...keyEvidence(u, k), ageDays, maxAgeDays: s.maxAgeDays, warnAgeDays: s.warnAgeDays, ...ue() } };
-      if (ageDays === null) out.push(finding({ ...common, status: 'ERROR', severity: 'high', reason: `not evaluated: the key's creation time is "${k.lastRotated.raw}", not a date` }));
-      else if (ageDays > s.maxAgeDays) out.push(finding({ ...common, status: 'FAIL', severity: 'high', reason: `active access key is ${ageDays} days old (more than ${s.maxAgeDays})` }));
-      else out.push(finding({ ...common, status: 'WARN', severity: 'medium', reason: `active access key is ${ageDays} days old: rotate before ${s.maxAgeDays}` }));
+      const evidence = { ...keyEvidence(u, k), ageDays, maxAgeDays: s.maxAgeDays, warnAgeDays: s.warnAgeDays, ...ue() };
+      if (ageDays === null) out.push(keyFinding(base, u, k, { status: 'ERROR', severity: 'high', reason: `not evaluated: the key's creation time is "${k.lastRotated.raw}", not a date`, evidence }));
+      else if (ageDays > s.maxAgeDays) out.push(keyFinding(base, u, k, { status: 'FAIL', severity: 'high', reason: `active access key is ${ageDays} days old (more than ${s.maxAgeDays})`, evidence }));
+      else out.push(keyFinding(base, u, k, { status: 'WARN', severity: 'medium', reason: `active access key is ${ageDays} days old: rotate before ${s.maxAgeDays}`, evidence }));
     }
   }
   return out;

@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import { unusedCredentialsSettings } from './iam-unused-credentials-config';
-import { finding, type Finding } from '../model';
+import type { Finding } from '../model';
 import type { Inventory } from '../collect/inventory';
 import type { ReportDate } from '../collect/credential-report';
 import { deactivateAccessKeys } from '../actions/deactivate-access-keys';
-import { daysSince, identityBase, identityView, keyEvidence, keyResource, noUsersFinding, passKeyEvidence, pendingFindings, shown, userEvidence, type IdentityView, type ViewUser } from './identity';
+import { daysSince, identityBase, identityView, keyEvidence, keyFinding, noUsersFinding, passKeyEvidence, pendingFindings, shown, userEvidence, userFinding, type IdentityVerdict, type IdentityView, type PassFigure, type ViewUser } from './identity';
 import { memo } from '../memo';
 import { defineAudit } from './types';
 
@@ -13,14 +13,15 @@ type Settings = z.output<typeof settings>;
 
 const ID = 'iam-unused-credentials';
 
-type Verdict = { status: 'PASS' | 'FAIL' | 'ERROR'; reason: string; evidence: Record<string, unknown> };
+/** A PASS rests on one figure (PassFigure); a FAIL or ERROR carries the threshold too. */
+type Verdict = { status: 'PASS'; reason: string; evidence: PassFigure } | { status: 'FAIL' | 'ERROR'; reason: string; evidence: Record<string, unknown> };
 
 /** What a verdict's reason and PASS evidence repeat across users: built once per evaluation (memo). */
 interface Shared {
   readonly base: ReturnType<typeof identityBase>;
   readonly usedReason: (what: string) => (idle: number) => string;
-  readonly passEvidence: (what: string) => (days: number) => Readonly<Record<string, unknown>>;
-  readonly noCredentials: (inactive: number) => { reason: string; evidence: Readonly<Record<string, unknown>> };
+  readonly passEvidence: (what: string) => (days: number) => PassFigure;
+  readonly noCredentials: (inactive: number) => IdentityVerdict;
 }
 
 function sharedValues(inventory: Inventory): Shared {
@@ -28,7 +29,7 @@ function sharedValues(inventory: Inventory): Shared {
     base: identityBase(ID, inventory),
     usedReason: memo((what: string) => memo((idle: number) => `${what} used ${idle} days ago`)),
     passEvidence: memo((what: string) => memo((days: number) => Object.freeze({ credential: what, daysSinceUse: days }))),
-    noCredentials: memo((inactive: number) => ({ reason: `no console password and no active access keys${inactive > 0 ? ` (${inactive} inactive, ignored)` : ''}`, evidence: Object.freeze({ passwordEnabled: false, activeKeys: 0 }) })),
+    noCredentials: memo((inactive: number): IdentityVerdict => ({ status: 'PASS', severity: 'info', reason: `no console password and no active access keys${inactive > 0 ? ` (${inactive} inactive, ignored)` : ''}`, evidence: Object.freeze({ passwordEnabled: false, activeKeys: 0 }) })),
   };
 }
 
@@ -54,31 +55,26 @@ export function usageVerdict(view: IdentityView, what: string, lastUsed: ReportD
 
 const severityOf = (status: Verdict['status']) => (status === 'PASS' ? 'info' : 'high') as 'info' | 'high';
 
-function userFindings(view: IdentityView, u: ViewUser, s: Settings, shared: Shared): Finding[] {
+function userFindings(out: Finding[], view: IdentityView, u: ViewUser, s: Settings, shared: Shared): void {
   const { base } = shared;
   let common: Record<string, unknown> | undefined;
   const ue = () => (common ??= userEvidence(view, u));
-  const out: Finding[] = [];
-  const user = { ...base, resource: u.arn, resourceId: u.user, resourceType: 'AWS::IAM::User' };
+  const before = out.length;
   if (u.passwordEnabled === null) {
-    out.push(finding({ ...user, status: 'ERROR', severity: 'high', reason: 'not evaluated: the report\'s password_enabled is neither true nor false', evidence: ue() }));
+    out.push(userFinding(base, u, { status: 'ERROR', severity: 'high', reason: 'not evaluated: the report\'s password_enabled is neither true nor false', evidence: ue() }));
   } else if (u.passwordEnabled) {
     // The password's own age: when it was set, else when the user was created.
     const created = u.passwordLastChanged.at ? u.passwordLastChanged : u.createdAt;
     const v = usageVerdict(view, 'console password', u.passwordLastUsed, created, s, shared);
     const evidence = v.status === 'PASS' ? v.evidence : { credential: 'console password', passwordLastUsed: shown(u.passwordLastUsed), passwordSet: shown(created), ...v.evidence, ...ue() };
-    out.push(finding({ ...user, status: v.status, severity: severityOf(v.status), reason: v.reason, evidence }));
+    out.push(userFinding(base, u, { status: v.status, severity: severityOf(v.status), reason: v.reason, evidence }));
   }
   for (const k of u.activeKeys) {
     const v = usageVerdict(view, 'access key', k.lastUsed, k.lastRotated, s, shared);
     const evidence = v.status === 'PASS' ? passKeyEvidence(u, k, v.evidence) : { credential: 'access key', ...keyEvidence(u, k), ...v.evidence, ...ue() };
-    out.push(finding({ ...base, ...keyResource(u, k), status: v.status, severity: severityOf(v.status), reason: v.reason, evidence }));
+    out.push(keyFinding(base, u, k, { status: v.status, severity: severityOf(v.status), reason: v.reason, evidence }));
   }
-  if (out.length === 0) {
-    const none = shared.noCredentials(u.inactiveKeys);
-    out.push(finding({ ...user, status: 'PASS', severity: 'info', reason: none.reason, evidence: none.evidence }));
-  }
-  return out;
+  if (out.length === before) out.push(userFinding(base, u, shared.noCredentials(u.inactiveKeys)));
 }
 
 /** Console passwords and active access keys unused for `unusedDays`, or never used past the grace (CIS 1.12). */
@@ -88,7 +84,9 @@ export function evaluateUnusedCredentials(inventory: Inventory, s: Settings): Fi
   const pending = pendingFindings(ID, 'high', inventory, view);
   if (view.users.length === 0 && pending.length === 0) return [noUsersFinding(ID, inventory, view)];
   const shared = sharedValues(inventory);
-  return [...pending, ...view.users.flatMap((u) => userFindings(view, u, s, shared))];
+  const out = pending;
+  for (const u of view.users) userFindings(out, view, u, s, shared);
+  return out;
 }
 
 export const iamUnusedCredentials = defineAudit({

@@ -16,6 +16,8 @@ export interface ViewKey extends ReportAccessKey {
   readonly keyIdUnknown?: string;
   /** The keys an ambiguous slot may be (created in the same second): no remediation acts on it. */
   readonly keyIdCandidates?: readonly string[];
+  /** Its findings' resourceId: the key id, or `<user>:access_key_<slot>` when the id is unknown (one flat string for every audit). */
+  readonly resourceId: string;
 }
 
 /** Why a report key has no id: its user's keys were not listed, the listing failed, or there is no time to match on. */
@@ -71,7 +73,7 @@ export function shown(d: ReportDate): string {
  * A report key as judged: one literal with every field, so the keys of 20,000 users share one hidden class
  * (spread copies each got their own).
  */
-function viewKey(k: ReportAccessKey, keyId: string | null, unknown?: { why: string; candidates?: readonly string[] }): ViewKey {
+function viewKey(u: CredentialUser, k: ReportAccessKey, keyId: string | null, unknown?: { why: string; candidates?: readonly string[] }): ViewKey {
   return {
     slot: k.slot,
     id: k.id,
@@ -83,6 +85,8 @@ function viewKey(k: ReportAccessKey, keyId: string | null, unknown?: { why: stri
     keyId,
     keyIdUnknown: unknown?.why,
     keyIdCandidates: unknown?.candidates,
+    // Joined, not a template literal: one flat string, not a rope of its pieces held by two audits' findings.
+    resourceId: keyId ?? [u.user, ':access_key_', k.slot].join(''),
   };
 }
 
@@ -95,26 +99,26 @@ function viewKeys(u: CredentialUser, inventory: Inventory): { active: ViewKey[];
   for (const k of u.accessKeys) {
     if (k.id) {
       // Read through the API (a user missing from the report): the id is the API's own.
-      if (k.active) active.push(viewKey(k, k.id));
+      if (k.active) active.push(viewKey(u, k, k.id));
       else inactive += 1;
       continue;
     }
     const m = matches.get(k.slot);
     if (!m) {
       // Unlisted, or no creation time to match on: judged as the report has it, without an id.
-      if (k.active) active.push(viewKey(k, null, { why: unknownKeyId(keys, u.user) }));
+      if (k.active) active.push(viewKey(u, k, null, { why: unknownKeyId(keys, u.user) }));
       else if (k.lastRotated.at) inactive += 1;
       continue;
     }
     if (m.kind === 'gone') continue;
     if (m.kind === 'key') {
-      if (m.key.status === 'Active') active.push(viewKey(k, m.key.id));
+      if (m.key.status === 'Active') active.push(viewKey(u, k, m.key.id));
       else inactive += 1;
       continue;
     }
     const statuses = new Set(m.candidates.map((c) => c.status));
     const isActive = statuses.size === 1 ? statuses.has('Active') : k.active;
-    if (isActive) active.push(viewKey(k, null, { why: `ambiguous: ${m.why}`, candidates: m.candidates.map((c) => c.id) }));
+    if (isActive) active.push(viewKey(u, k, null, { why: `ambiguous: ${m.why}`, candidates: m.candidates.map((c) => c.id) }));
     else inactive += 1;
   }
   return { active, inactive };
@@ -196,9 +200,8 @@ export function identityBase(auditId: string, inventory: Inventory) {
 
 /** One ERROR per user that could not be evaluated, naming why. */
 export function pendingFindings(auditId: string, severity: Severity, inventory: Inventory, view: IdentityView): Finding[] {
-  return view.pending.map((p) =>
-    finding({ ...identityBase(auditId, inventory), status: 'ERROR', severity, resource: p.arn, resourceId: p.user, resourceType: 'AWS::IAM::User', reason: p.reason, evidence: { reportGeneratedAt: view.generatedAt, reportAgeHours: view.reportAgeHours } }),
-  );
+  const base = identityBase(auditId, inventory);
+  return view.pending.map((p) => userFinding(base, p, { status: 'ERROR', severity, reason: p.reason, evidence: { reportGeneratedAt: view.generatedAt, reportAgeHours: view.reportAgeHours } }));
 }
 
 /** The clear PASS of an account without IAM users. */
@@ -212,18 +215,49 @@ export function userEvidence(view: IdentityView, u: ViewUser): Record<string, un
   return { userCreated: shown(u.createdAt), source: u.from === 'api' ? 'read one by one (not in the credential report yet)' : 'credential report', reportGeneratedAt: view.generatedAt, reportAgeHours: view.reportAgeHours };
 }
 
-/** A key finding's identity: the owning user's ARN, the key id (or the report slot when the id is unknown). */
-export function keyResource(u: ViewUser, k: ViewKey) {
-  return { resource: u.arn, resourceId: k.keyId ?? `${u.user}:access_key_${k.slot}`, resourceType: 'AWS::IAM::AccessKey' } as const;
+const USER_TYPE = 'AWS::IAM::User';
+const KEY_TYPE = 'AWS::IAM::AccessKey';
+
+/** What an identity finding says: its verdict, reason and evidence (the rest is fixed by the audit and the subject). */
+export interface IdentityVerdict {
+  readonly status: Finding['status'];
+  readonly severity: Severity;
+  readonly reason: string;
+  readonly evidence: Readonly<Record<string, unknown>>;
 }
 
 /**
- * A PASS key finding's evidence: which key (user, id where known, slot) and the figure that decided it;
- * nothing a remediation or an undo would need, since none acts on a PASS.
+ * A finding about a user, its ARN and name its resource. Built as one literal of every field: spreading the
+ * shared fields into each finding's input cost more than building the finding itself, at 20,000 users.
  */
-export function passKeyEvidence(u: ViewUser, k: ViewKey, decided: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-  // Frozen here, so finding() keeps it as it is instead of copying it.
-  return Object.freeze(Object.assign(k.keyId ? { userName: u.user, accessKeyId: k.keyId, slot: k.slot } : { userName: u.user, slot: k.slot }, decided));
+export function userFinding(base: ReturnType<typeof identityBase>, u: Pick<ViewUser, 'arn' | 'user'>, v: IdentityVerdict): Finding {
+  return finding({ auditId: base.auditId, status: v.status, severity: v.severity, resource: u.arn, resourceId: u.user, resourceType: USER_TYPE, region: base.region, account: base.account, reason: v.reason, evidence: v.evidence });
+}
+
+/** A finding about a key: the owning user's ARN, the key id (or the report slot when the id is unknown). */
+export function keyFinding(base: ReturnType<typeof identityBase>, u: Pick<ViewUser, 'arn'>, k: ViewKey, v: IdentityVerdict): Finding {
+  return finding({ auditId: base.auditId, status: v.status, severity: v.severity, resource: u.arn, resourceId: k.resourceId, resourceType: KEY_TYPE, region: base.region, account: base.account, reason: v.reason, evidence: v.evidence });
+}
+
+/** The one figure a key's PASS rests on (with the credential, for an audit judging several kinds). */
+export type PassFigure = { readonly ageDays: number } | { readonly credential: string; readonly daysSinceUse: number } | { readonly credential: string; readonly ageDays: number };
+
+/**
+ * A PASS key finding's evidence: which key (user, id where known, slot) and the figure that decided it;
+ * nothing a remediation or an undo would need, since none acts on a PASS. Each form one literal (fields added
+ * to a smaller literal spill into a separate property store), frozen so finding() keeps it as it is.
+ */
+export function passKeyEvidence(u: ViewUser, k: ViewKey, decided: PassFigure): Readonly<Record<string, unknown>> {
+  const { user: userName } = u;
+  const { keyId: accessKeyId, slot } = k;
+  if (!('credential' in decided)) return Object.freeze(accessKeyId ? { userName, accessKeyId, slot, ageDays: decided.ageDays } : { userName, slot, ageDays: decided.ageDays });
+  const { credential } = decided;
+  if ('daysSinceUse' in decided) {
+    const { daysSinceUse } = decided;
+    return Object.freeze(accessKeyId ? { userName, accessKeyId, slot, credential, daysSinceUse } : { userName, slot, credential, daysSinceUse });
+  }
+  const { ageDays } = decided;
+  return Object.freeze(accessKeyId ? { userName, accessKeyId, slot, credential, ageDays } : { userName, slot, credential, ageDays });
 }
 
 /** A key finding's evidence; `userName` and `accessKeyId` are what the deactivation remediation acts on. */

@@ -31,16 +31,28 @@ export function attachmentOf(eni: NetworkInterface): Attachment | null {
   return { ...base, kind: 'other', label: `${eni.type}: ${d || eni.id}` };
 }
 
-/** Attachments per security group id. */
+/**
+ * Attachments per security group id, in interface order. Each list is allocated at its final length (counted
+ * first): pushed lists keep room for 17, which on tens of thousands of groups is megabytes held while the
+ * audit runs.
+ */
 export function attachmentsByGroup(interfaces: readonly NetworkInterface[]): Map<string, Attachment[]> {
+  const attachments = interfaces.map(attachmentOf);
+  const remaining = new Map<string, number>();
+  for (let i = 0; i < interfaces.length; i++) {
+    if (!attachments[i]) continue;
+    for (const g of (interfaces[i] as NetworkInterface).groupIds) remaining.set(g, (remaining.get(g) ?? 0) + 1);
+  }
   const out = new Map<string, Attachment[]>();
-  for (const eni of interfaces) {
-    const a = attachmentOf(eni);
+  for (let i = 0; i < interfaces.length; i++) {
+    const a = attachments[i];
     if (!a) continue;
-    for (const g of eni.groupIds) {
-      const list = out.get(g);
-      if (list) list.push(a);
-      else out.set(g, [a]);
+    for (const g of (interfaces[i] as NetworkInterface).groupIds) {
+      const left = remaining.get(g) as number;
+      let list = out.get(g);
+      if (!list) out.set(g, (list = new Array<Attachment>(left)));
+      list[list.length - left] = a;
+      remaining.set(g, left - 1);
     }
   }
   return out;

@@ -96,3 +96,53 @@ export function ruleLine(r: { readonly ruleId: string | null; readonly protocol:
   const proto = r.protocol === '-1' ? 'all traffic' : `${r.protocol} ${r.ports}`;
   return `${proto} from ${r.source}${r.sensitivePorts?.length ? ` (sensitive ${r.sensitivePorts.join(', ')})` : ''} [${ruleName(r.ruleId)}]`;
 }
+
+/** The ports and verdicts of one protocol and port range (the verdict per load-balancer use). */
+interface Judged {
+  readonly ports: string;
+  readonly verdicts: [RuleVerdict | undefined, RuleVerdict | undefined];
+}
+
+const MAX_PORT = 65535;
+const portKey = (p: number | null) => (p === null ? 0 : Number.isInteger(p) && p >= 0 && p <= MAX_PORT ? p + 1 : -1);
+
+/**
+ * describePorts() and classify() for one evaluation, each worked out once per distinct protocol and port range
+ * and then shared: thousands of rules repeat a few ranges, and their findings keep one port text and one
+ * sensitive-port list each instead of a copy per rule.
+ */
+export class RuleJudge {
+  private readonly judged = new Map<string, Map<number, Judged>>();
+
+  constructor(private readonly policy: PortPolicy) {}
+
+  private of(rule: IngressRule): Judged {
+    const from = portKey(rule.fromPort);
+    const to = portKey(rule.toPort);
+    // A port AWS would not give (not an integer in 0-65535) is judged as it is, without sharing.
+    if (from < 0 || to < 0) return { ports: describePorts(rule), verdicts: [undefined, undefined] };
+    let byRange = this.judged.get(rule.protocol);
+    if (!byRange) this.judged.set(rule.protocol, (byRange = new Map()));
+    const key = from * (MAX_PORT + 2) + to;
+    let judged = byRange.get(key);
+    if (!judged) byRange.set(key, (judged = { ports: describePorts(rule), verdicts: [undefined, undefined] }));
+    return judged;
+  }
+
+  /** describePorts(rule). */
+  ports(rule: IngressRule): string {
+    return this.of(rule).ports;
+  }
+
+  /** classify(rule, policy, loadBalancer); its sensitive-port list frozen, as it is shared. */
+  verdict(rule: IngressRule, loadBalancer: boolean): RuleVerdict {
+    const verdicts = this.of(rule).verdicts;
+    const i = loadBalancer ? 1 : 0;
+    let v = verdicts[i];
+    if (!v) {
+      const c = classify(rule, this.policy, loadBalancer);
+      verdicts[i] = v = Object.freeze({ status: c.status, kind: c.kind, sensitivePorts: Object.freeze(c.sensitivePorts) });
+    }
+    return v;
+  }
+}

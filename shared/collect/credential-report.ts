@@ -132,13 +132,15 @@ interface ColumnCheck {
   bad?: { readonly value: string; readonly user: string };
 }
 
+const ANY_TEXT = () => true;
+
 /** The audits' read columns, located in the header; each row is checked against them as it is parsed. */
 function columnChecks(header: readonly string[]): ColumnCheck[] {
   const of = (columns: readonly string[], kind: string, valid: ColumnCheck['valid']) => columns.map((column) => ({ column, at: header.indexOf(column), kind, valid }));
   return [
     ...of(REPORT_COLUMNS.dates, 'a date', null),
     ...of(REPORT_COLUMNS.booleans, 'true or false', (v) => BOOLEAN_VALUES.has(v)),
-    ...of(REPORT_COLUMNS.text, 'text', () => true), // any value: only its presence is checked
+    ...of(REPORT_COLUMNS.text, 'text', ANY_TEXT), // any value: only its presence is checked
   ];
 }
 
@@ -150,9 +152,19 @@ function columnProblems(checks: readonly ColumnCheck[]): ColumnProblem[] {
   });
 }
 
+// A key slot the user never filled (the second slot of most users): every cell a marker. One frozen record
+// per slot number, shared by every such row, instead of one per row.
+const EMPTY_SLOT_CELLS = ['false', 'N/A', 'N/A', 'N/A', 'N/A'] as const;
+const NEVER = MARKER_DATES.get('N/A') as ReportDate;
+const emptySlot = (slot: 1 | 2): ReportAccessKey => Object.freeze({ slot, active: false, lastRotated: NEVER, lastUsed: NEVER, lastUsedRegion: null, lastUsedService: null });
+const EMPTY_SLOTS = [emptySlot(1), emptySlot(2)] as const;
+const NO_KEYS: readonly ReportAccessKey[] = Object.freeze([...EMPTY_SLOTS]);
+
 /**
  * Reads one CSV row into the compact record the audits read: only the columns they use, each date parsed
- * once (a value of a date column that is neither a date nor a marker is noted on its check), markers shared.
+ * once (a value of a date column that is neither a date nor a marker is noted on its check). What repeats
+ * is shared, frozen: one record per marker and per distinct date of the report (a report writes the same
+ * creation second for a user, its password and its first key; many users share a day), one per empty slot.
  */
 function rowReader(header: readonly string[], checks: readonly ColumnCheck[]) {
   const col = (name: string) => header.indexOf(name);
@@ -172,37 +184,54 @@ function rowReader(header: readonly string[], checks: readonly ColumnCheck[]) {
     region: col(`access_key_${slot}_last_used_region`),
     service: col(`access_key_${slot}_last_used_service`),
   }));
+  // Every value of this report's date cells, parsed once: the records are frozen since they are shared.
+  const dates = new Map<string, ReportDate>();
+  const dateOf = (raw: string | undefined): ReportDate => {
+    const value = raw ?? '';
+    const known = MARKER_DATES.get(value) ?? dates.get(value);
+    if (known) return known;
+    const d = Object.freeze(reportDate(value));
+    dates.set(value, d);
+    return d;
+  };
   const value = (r: readonly string[], at: number): string | undefined => (at < 0 ? undefined : r[at]);
+  const date = (r: readonly string[], at: number, name: string): ReportDate => {
+    if (at < 0) return MISSING_DATE;
+    const d = dateOf(r[at]);
+    const check = d.at === null && !MARKERS.has(d.raw) ? dateChecks.get(at) : undefined;
+    if (check && !check.bad) check.bad = { value: r[at] ?? '', user: name };
+    return d;
+  };
+  const isEmpty = (r: readonly string[], s: (typeof slots)[number]) =>
+    r[s.active] === EMPTY_SLOT_CELLS[0] && r[s.lastRotated] === EMPTY_SLOT_CELLS[1] && r[s.lastUsed] === EMPTY_SLOT_CELLS[2] && r[s.region] === EMPTY_SLOT_CELLS[3] && r[s.service] === EMPTY_SLOT_CELLS[4];
+  const key = (r: readonly string[], s: (typeof slots)[number], name: string): ReportAccessKey =>
+    isEmpty(r, s)
+      ? EMPTY_SLOTS[s.slot - 1]
+      : {
+          slot: s.slot,
+          active: value(r, s.active) === 'true',
+          lastRotated: date(r, s.lastRotated, name),
+          lastUsed: date(r, s.lastUsed, name),
+          lastUsedRegion: nullable(value(r, s.region)),
+          lastUsedService: nullable(value(r, s.service)),
+        };
+  const [slot1, slot2] = slots as [(typeof slots)[number], (typeof slots)[number]];
   return (r: readonly string[]): CredentialUser => {
     const name = r[user] ?? '';
-    const date = (r: readonly string[], at: number): ReportDate => {
-      if (at < 0) return MISSING_DATE;
-      const d = reportDate(r[at]);
-      const check = d.at === null && !MARKERS.has(d.raw) ? dateChecks.get(at) : undefined;
-      if (check && !check.bad) check.bad = { value: r[at] ?? '', user: name };
-      return d;
-    };
-    const createdAt = reportDate(r[created]);
+    const createdAt = dateOf(r[created]);
     if (createdAt.at === null) throw malformed(`credential report column user_creation_time holds "${r[created] ?? ''}" (user ${name}), not a date`);
+    const first = key(r, slot1, name);
+    const second = key(r, slot2, name);
     return {
       user: name,
       arn: r[arn] ?? '',
       isRoot: name === ROOT_USER,
       createdAt,
       passwordEnabled: bool(value(r, pos.passwordEnabled)),
-      passwordLastUsed: date(r, pos.passwordLastUsed),
-      passwordLastChanged: date(r, pos.passwordLastChanged),
+      passwordLastUsed: date(r, pos.passwordLastUsed, name),
+      passwordLastChanged: date(r, pos.passwordLastChanged, name),
       mfaActive: value(r, pos.mfaActive) === 'true',
-      accessKeys: slots.map(
-        (s): ReportAccessKey => ({
-          slot: s.slot,
-          active: value(r, s.active) === 'true',
-          lastRotated: date(r, s.lastRotated),
-          lastUsed: date(r, s.lastUsed),
-          lastUsedRegion: nullable(value(r, s.region)),
-          lastUsedService: nullable(value(r, s.service)),
-        }),
-      ),
+      accessKeys: first === EMPTY_SLOTS[0] && second === EMPTY_SLOTS[1] ? NO_KEYS : [first, second],
     };
   };
 }
@@ -211,11 +240,13 @@ function rowReader(header: readonly string[], checks: readonly ColumnCheck[]) {
  * Parses the report CSV with a CSV library, one row at a time into compact records (the rows as strings are
  * never all held). A row of the wrong length, or a header without the row columns, is a malformed report;
  * any other column an audit reads that is missing or not understood is listed in `malformed` (the audits
- * reading it are ERROR), never read as a default.
+ * reading it are ERROR), never read as a default. `csv` may be the response's bytes (UTF-8), read as they are.
  */
-export function parseCredentialReport(csv: string, generatedAt: string): CredentialReport {
+export function parseCredentialReport(csv: string | Uint8Array, generatedAt: string): CredentialReport {
   const users: CredentialUser[] = [];
   let checks: ColumnCheck[] | undefined;
+  // The checks each row's values are judged by as it is read (dates are judged as they are parsed).
+  let valueChecks: (ColumnCheck & { readonly valid: (value: string) => boolean })[] = [];
   let read: ((r: readonly string[]) => CredentialUser) | undefined;
   const onRow = (row: string[]): null => {
     if (!read || !checks) {
@@ -223,16 +254,18 @@ export function parseCredentialReport(csv: string, generatedAt: string): Credent
       const missing = ROW_COLUMNS.filter((c) => !header.includes(c));
       if (missing.length > 0) throw malformed(`credential report lacks columns ${missing.join(', ')}`);
       checks = columnChecks(header);
+      valueChecks = checks.filter((c): c is (typeof valueChecks)[number] => c.valid !== null && c.valid !== ANY_TEXT && c.at >= 0);
       read = rowReader(header, checks);
       return null;
     }
     const u = read(row);
-    for (const c of checks) if (c.valid && !c.bad && c.at >= 0 && !c.valid(row[c.at] ?? '')) c.bad = { value: row[c.at] ?? '', user: u.user };
+    for (const c of valueChecks) if (!c.bad && !c.valid(row[c.at] ?? '')) c.bad = { value: row[c.at] ?? '', user: u.user };
     users.push(u);
     return null; // kept as a compact record above, not as the parser's row
   };
   try {
-    parse(csv, { skip_empty_lines: true, trim: true, on_record: onRow });
+    // The response's bytes are read as they are (a Buffer view, no copy): a string would be copied into one.
+    parse(typeof csv === 'string' ? csv : Buffer.from(csv.buffer, csv.byteOffset, csv.byteLength), { skip_empty_lines: true, trim: true, on_record: onRow });
   } catch (error) {
     if (error instanceof CollectionError) throw error;
     throw malformed(`credential report not understood: ${error instanceof Error ? error.message : String(error)}`, error);
@@ -293,9 +326,9 @@ export async function readCredentialReport(iam: IAMClient, options: CredentialRe
       lastState = gen.State ?? 'unknown';
       if (gen.State === 'COMPLETE') {
         const got = await iam.send(new GetCredentialReportCommand({}));
-        const content = got.Content ? Buffer.from(got.Content).toString('utf8') : '';
+        const content = got.Content;
         const generatedAt = got.GeneratedTime ? new Date(got.GeneratedTime).toISOString() : '';
-        if (!content || !generatedAt) throw new CollectionError('credential report was empty', 'iam.credentialReport', GLOBAL_REGION, 'MalformedReport');
+        if (!content || content.byteLength === 0 || !generatedAt) throw new CollectionError('credential report was empty', 'iam.credentialReport', GLOBAL_REGION, 'MalformedReport');
         return parseCredentialReport(content, generatedAt);
       }
     } catch (error) {

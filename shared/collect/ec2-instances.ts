@@ -4,6 +4,7 @@ import { perRegion } from './regional';
 import type { Collector, CollectContext } from './types';
 import { resolveRegions } from './regions';
 import type { RegionalCollectorOptions } from './deadline';
+import { flatString } from '../flat-string';
 
 import { LIVE_INSTANCE_STATES, type InstanceState } from './ec2-instance-states';
 
@@ -43,31 +44,67 @@ declare module './inventory' {
   }
 }
 
-/** Replayed outputs carry ISO strings, live ones Date objects: both become ISO strings (null if absent/invalid). */
-function iso(value: Date | string | undefined): string | null {
-  if (value === undefined) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+/**
+ * What one region's read shares among its instances: strings that repeat across a fleet (tag values such as
+ * `prod` or a team name, the instance type, the launch time of one RunInstances call) are kept once, where a
+ * response parser hands out a new copy for each instance. Bounded: a region of unique values stops adding.
+ */
+export class Interner {
+  private readonly strings = new Map<string, string>();
+  private readonly times = new Map<number, string>();
+  constructor(private readonly limit = 20_000) {}
+
+  string(value: string): string {
+    const known = this.strings.get(value);
+    if (known !== undefined) return known;
+    if (this.strings.size < this.limit) this.strings.set(value, value);
+    return value;
+  }
+
+  /** Replayed outputs carry ISO strings, live ones Date objects: both become ISO strings (null if absent/invalid). */
+  iso(value: Date | string | undefined): string | null {
+    if (value === undefined) return null;
+    // No Date copy: a Date's time value, or the parse `new Date(string)` does.
+    const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+    if (Number.isNaN(ms)) return null;
+    let text = this.times.get(ms);
+    if (text === undefined) {
+      text = new Date(ms).toISOString();
+      if (this.times.size < this.limit) this.times.set(ms, text);
+    }
+    return text;
+  }
 }
 
-/** Object.fromEntries defines own properties, so a tag key like `__proto__` stays an ordinary key. */
-export function tagRecord(tags: readonly Tag[] | undefined): Record<string, string> {
-  return Object.fromEntries((tags ?? []).filter((t) => typeof t.Key === 'string').map((t) => [t.Key as string, t.Value ?? '']));
+/**
+ * Key -> value (the last of a repeated key wins), in one pass. A key `__proto__` is defined as an own
+ * property (an assignment would set the prototype instead), so it stays an ordinary key.
+ */
+export function tagRecord(tags: readonly Tag[] | undefined, interner?: Interner): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const t of tags ?? []) {
+    const key = t.Key;
+    if (typeof key !== 'string') continue;
+    const value = interner ? interner.string(t.Value ?? '') : (t.Value ?? '');
+    if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+    else record[key] = value;
+  }
+  return record;
 }
 
 /** The earliest of `launchedAt` and the attach times of the primary interface and the root volume. */
-function createdAt(i: Instance, launchedAt: string | null): string | null {
+function createdAt(i: Instance, launchedAt: string | null, interner: Interner): string | null {
   const primary = i.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0)?.Attachment?.AttachTime;
   const root = i.BlockDeviceMappings?.find((b) => b.DeviceName !== undefined && b.DeviceName === i.RootDeviceName)?.Ebs?.AttachTime;
   // The launch time's string itself when nothing is earlier: one string per instance, not two equal ones.
   if (primary === undefined && root === undefined) return launchedAt;
-  const times = [launchedAt, iso(primary), iso(root)].filter((t): t is string => t !== null);
+  const times = [launchedAt, interner.iso(primary), interner.iso(root)].filter((t): t is string => t !== null);
   return times.length > 0 ? times.reduce((a, b) => (a < b ? a : b)) : null;
 }
 
 /**
- * The instance ARN prefix of one region and owner, built once: each ARN is then one short concatenation
- * sharing it, not a chain of five (V8 keeps template-literal pieces as a rope).
+ * The instance ARN prefix of one region and owner, built once; each ARN is then flattened (flatString): a
+ * rope read by a report keeps the rope and a flat copy both.
  */
 const arnPrefixes = new Map<string, string>();
 function arnPrefix(partition: string, region: string, ownerId: string): string {
@@ -81,21 +118,27 @@ function arnPrefix(partition: string, region: string, ownerId: string): string {
   return prefix;
 }
 
-/** One DescribeInstances instance in the shape audits read (only these fields: the SDK object is dropped). */
-export function normaliseInstance(i: Instance, region: string, ownerId: string, partition: string): Ec2Instance {
+/** The state names as constants: one string each for the whole inventory, not one per instance. */
+const STATE_NAMES: ReadonlyMap<string, InstanceState> = new Map(([...LIVE_INSTANCE_STATES, 'terminated'] as const).map((s) => [s, s]));
+
+/**
+ * One DescribeInstances instance in the shape audits read (only these fields: the SDK object is dropped).
+ * `interner` shares repeated strings among the instances of one read (a fresh one when not given).
+ */
+export function normaliseInstance(i: Instance, region: string, ownerId: string, partition: string, interner = new Interner()): Ec2Instance {
   const id = i.InstanceId ?? 'unknown';
-  const tags = tagRecord(i.Tags);
-  const state = (i.State?.Name ?? 'unknown') as InstanceState;
-  const launchedAt = iso(i.LaunchTime);
+  const tags = tagRecord(i.Tags, interner);
+  const stateName = i.State?.Name ?? 'unknown';
+  const launchedAt = interner.iso(i.LaunchTime);
   return {
     id,
-    arn: arnPrefix(partition, region, ownerId) + id,
+    arn: flatString(arnPrefix(partition, region, ownerId) + id),
     region,
     ownerId,
-    state,
-    instanceType: i.InstanceType ?? null,
+    state: STATE_NAMES.get(stateName) ?? (stateName as InstanceState),
+    instanceType: i.InstanceType === undefined ? null : interner.string(i.InstanceType),
     launchedAt,
-    createdAt: createdAt(i, launchedAt),
+    createdAt: createdAt(i, launchedAt, interner),
     lifecycle: i.InstanceLifecycle ?? null,
     tags,
     autoScalingGroup: tags[ASG_TAG] ?? null,
@@ -105,13 +148,16 @@ export function normaliseInstance(i: Instance, region: string, ownerId: string, 
 /** Every non-terminated instance in one region: the state filter runs server side, pages of 1000. */
 export async function readInstances(ec2: EC2Client, region: string, accountId: string, partition: string): Promise<Ec2Instance[]> {
   const out: Ec2Instance[] = [];
+  const interner = new Interner();
   const pages = paginateDescribeInstances(
     { client: ec2, pageSize: INSTANCES_PAGE_SIZE },
     { Filters: [{ Name: 'instance-state-name', Values: [...LIVE_INSTANCE_STATES] }] },
   );
   for await (const page of pages) {
     for (const r of page.Reservations ?? []) {
-      for (const i of r.Instances ?? []) out.push(normaliseInstance(i, region, r.OwnerId ?? accountId, partition));
+      // The account's own id for its own reservations, not a parsed copy per reservation.
+      const owner = r.OwnerId === undefined || r.OwnerId === accountId ? accountId : interner.string(r.OwnerId);
+      for (const i of r.Instances ?? []) out.push(normaliseInstance(i, region, owner, partition, interner));
     }
   }
   return out;

@@ -42,15 +42,13 @@ export function crossCheck(rules: readonly IngressRule[], permissions: readonly 
   const unmatched = new Map<string, IngressRule[]>();
   for (const r of rules) {
     const key = ruleKey(r);
-    unmatched.set(key, [...(unmatched.get(key) ?? []), r]);
+    const same = unmatched.get(key);
+    if (same) same.push(r);
+    else unmatched.set(key, [r]);
   }
-  const out: IngressRule[] = [];
-  for (const p of permissions) {
-    const same = unmatched.get(ruleKey(p));
-    const match = same?.shift();
-    if (match) out.push(match);
-    else out.push({ ruleId: null, ...p, onlyIn: 'DescribeSecurityGroups' });
-  }
-  for (const left of unmatched.values()) for (const r of left) out.push({ ...r, onlyIn: 'DescribeSecurityGroupRules' });
-  return out;
+  // map/concat, not push: the group keeps this array, which is then exactly as long as its rules.
+  const out = permissions.map((p): IngressRule => unmatched.get(ruleKey(p))?.shift() ?? { ruleId: null, ...p, onlyIn: 'DescribeSecurityGroups' });
+  let left: IngressRule[] | undefined;
+  for (const same of unmatched.values()) for (const r of same) (left ??= []).push({ ...r, onlyIn: 'DescribeSecurityGroupRules' });
+  return left ? out.concat(left) : out;
 }

@@ -104,9 +104,10 @@ type ListedGroup = Omit<SecurityGroup, 'ingress'> & { readonly permissions: NonN
 function addRules(into: RulesByGroup, rules: readonly SdkRule[]): void {
   for (const r of rules) {
     if (r.IsEgress || !r.GroupId) continue;
-    const list = into.byGroup.get(r.GroupId) ?? [];
-    list.push(toIngressRule(r));
-    into.byGroup.set(r.GroupId, list);
+    const rule = toIngressRule(r);
+    const list = into.byGroup.get(r.GroupId);
+    if (list) list.push(rule);
+    else into.byGroup.set(r.GroupId, [rule]);
     if (r.GroupOwnerId) into.owners.set(r.GroupId, r.GroupOwnerId);
   }
 }
@@ -130,11 +131,17 @@ function securityGroup(g: Omit<SecurityGroup, 'ingress'>, ingress: readonly Ingr
   return { groupId: g.groupId, groupName: g.groupName, vpcId: g.vpcId, ownerId: g.ownerId, tags: g.tags, ingress };
 }
 
+const NO_RULES: readonly IngressRule[] = Object.freeze([]);
+
 function join(listed: readonly ListedGroup[], rules: RulesByGroup): SecurityGroup[] {
-  const known = new Set(listed.map((g) => g.groupId));
-  const joined: SecurityGroup[] = listed.map((g) => securityGroup(g, crossCheck(rules.byGroup.get(g.groupId) ?? [], g.permissions)));
-  const rulesOnly = [...rules.byGroup.keys()].filter((id) => !known.has(id));
-  return [...joined, ...rulesOnly.map((id) => securityGroup({ groupId: id, groupName: '', vpcId: null, ownerId: rules.owners.get(id) ?? '', tags: {} }, crossCheck(rules.byGroup.get(id) ?? [], null)))];
+  const known = new Set<string>();
+  const joined: SecurityGroup[] = listed.map((g) => {
+    known.add(g.groupId);
+    return securityGroup(g, crossCheck(rules.byGroup.get(g.groupId) ?? NO_RULES, g.permissions));
+  });
+  const rulesOnly: SecurityGroup[] = [];
+  for (const [id, own] of rules.byGroup) if (!known.has(id)) rulesOnly.push(securityGroup({ groupId: id, groupName: '', vpcId: null, ownerId: rules.owners.get(id) ?? '', tags: {} }, crossCheck(own, null)));
+  return rulesOnly.length === 0 ? joined : joined.concat(rulesOnly);
 }
 
 /**

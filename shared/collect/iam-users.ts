@@ -56,13 +56,20 @@ const SOURCE = 'iam.users';
 
 export { sameSecond };
 
-/** Listed users the report does not hold with the same creation time (new since the report, or deleted and re-created). */
-export function missingFromReport(listed: readonly ListedUser[], report: CredentialReport): ListedUser[] {
-  const rows = new Map(report.users.map((u) => [u.user, u]));
-  return listed.filter((l) => {
-    const row = rows.get(l.user);
-    return !row || !sameSecond(row.createdAt.at, l.createdAt);
-  });
+/** Whether the report holds this listed user with the same creation time (else it is new, or deleted and re-created). */
+const inReport = (l: ListedUser, row: CredentialUser | undefined): boolean => row !== undefined && sameSecond(row.createdAt.at, l.createdAt);
+
+/**
+ * The listed user with the report row's strings where they are equal: a user's name, ARN and creation time
+ * are then held once for the run, not once per source.
+ */
+function sharingReport(l: ListedUser, row: CredentialUser | undefined): ListedUser {
+  if (!row) return l;
+  return {
+    user: row.user === l.user ? row.user : l.user,
+    arn: row.arn === l.arn ? row.arn : l.arn,
+    createdAt: row.createdAt.at === l.createdAt ? row.createdAt.at : l.createdAt,
+  };
 }
 
 const iso = (d: Date | string | undefined): ReportDate => (d ? reportDate(new Date(d).toISOString()) : { at: null, raw: 'N/A' });
@@ -138,15 +145,23 @@ export async function readIamUsers(ctx: CollectContext, options: CredentialRepor
     throw new CollectionError(`not cross-checked: the credential report could not be read (${errorCode(error)})`, SOURCE, GLOBAL_REGION, 'CredentialReportUnavailable', { cause: error });
   }
   // Each page is reduced to what is kept as it arrives: the SDK's User objects are never all held at once.
+  const rows = new Map(report.users.map((u) => [u.user, u]));
   const listed: ListedUser[] = [];
+  const absent: ListedUser[] = [];
+  // Only a user the report lacks is read one by one: its last console sign-in is kept, no other's.
   const passwordLastUsed = new Map<string, Date | string>();
   for await (const page of paginateListUsers({ client: iam, pageSize: IAM_PAGE_SIZE }, {})) {
     for (const u of page.Users ?? []) {
-      listed.push(listedUser(u));
-      if (u.PasswordLastUsed && u.UserName) passwordLastUsed.set(u.UserName, u.PasswordLastUsed);
+      const l = listedUser(u);
+      const row = rows.get(l.user);
+      if (inReport(l, row)) listed.push(sharingReport(l, row));
+      else {
+        listed.push(l);
+        absent.push(l);
+        if (u.PasswordLastUsed && u.UserName) passwordLastUsed.set(u.UserName, u.PasswordLastUsed);
+      }
     }
   }
-  const absent = missingFromReport(listed, report);
   const missing = await mapLimit(absent, ctx.iamConcurrency ?? IAM_CONCURRENCY, async (l, i): Promise<MissingUser> => {
     if (i >= MISSING_USER_LIMIT) return { ...l, read: null };
     const read = await capture(SOURCE, GLOBAL_REGION, () => readUser(iam, l, passwordLastUsed.get(l.user)));

@@ -15,7 +15,7 @@ import { errorCode, errorMessage } from '../errors';
 import type { Log } from '../logger';
 import { GLOBAL_REGION } from '../model';
 import type { OrganizationSettings } from './config';
-import { checkOus, ORG_CONCURRENCY } from './ou-check';
+import { checkExcludedAccounts, checkOus, ORG_CONCURRENCY } from './scope-check';
 import { needsTags, outByIdOnly, outOfScope, planFor } from './scope';
 import type { Discovery, OrgAccount, OrgUnit, ScopedAccount } from './types';
 
@@ -203,7 +203,7 @@ export async function discover(opts: DiscoverOptions): Promise<Discovery> {
   const warnings: string[] = [];
   const checked = await checkOus(org, s, read.map((r) => r.account), accounts, organizationId);
   errors.push(...checked.errors);
-  warnings.push(...checked.warnings);
+  warnings.push(...checked.warnings, ...checkExcludedAccounts(s, new Set(listed.flatMap((a) => (a.Id ? [a.Id] : []))), organizationId));
   if (checked.unverifiedExclusions.length > 0) {
     // Any account might be one an unverified exclusion was meant to leave out: none is audited (nor
     // remediated, nor mailed), each is named; never more accounts than the stage asked for.

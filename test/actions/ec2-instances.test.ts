@@ -120,6 +120,23 @@ describe('remediation: ec2-required-tags (stop or terminate, mark-for-op)', () =
     expect(ec2.calls()).toHaveLength(0);
   });
 
+  it('gives every step of one kind its fields in one order (the order of the JSON report), and one message per distinct text', async () => {
+    ec2.on(CreateTagsCommand).resolves({});
+    const six = Array.from({ length: 6 }, (_, n) => untagged(`i-${n}`));
+    const refused = await remediate(six, { markDays: 0 });
+    const fields = (r: ActionResult) => Object.keys(r).join(',');
+    expect(new Set(refused.map(fields))).toEqual(new Set(['auditId,action,resource,resourceId,region,outcome,message']));
+    const skipped = await remediate([untagged('i-1', { state: 'stopped' }), untagged('i-2', { state: 'stopped' }), untagged('i-3', { tags: { 'opsbots:action': 'stop@2026-11-21' } })]);
+    expect(new Set(skipped.map(fields))).toEqual(new Set(['auditId,resource,resourceId,region,action,outcome,message']));
+    expect(skipped.map((r) => r.message)).toEqual(['state stopped: stop does not apply', 'state stopped: stop does not apply', 'marked: stop due on 2026-11-21 unless the tags are fixed']);
+    const marked = await remediate([untagged('i-1'), untagged('i-2')]);
+    expect(marked.map(fields)).toEqual(Array(2).fill('auditId,action,resource,resourceId,region,outcome,message,detail,undo'));
+    expect(marked.map((r) => [r.resourceId, r.outcome, r.detail])).toEqual([
+      ['i-1', 'marked', { tag: 'opsbots:action', value: 'stop@2026-11-22' }],
+      ['i-2', 'marked', { tag: 'opsbots:action', value: 'stop@2026-11-22' }],
+    ]);
+  });
+
   it('passes EC2 DryRun on a dry run and reports AWS confirming, changing nothing', async () => {
     const dry = Object.assign(new Error('Request would have succeeded, but DryRun flag is set.'), { name: 'DryRunOperation' });
     ec2.on(CreateTagsCommand).rejects(dry);

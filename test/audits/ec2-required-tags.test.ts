@@ -102,6 +102,30 @@ describe('audit: ec2-required-tags', () => {
     expect(evaluateRequiredTags(inv, settings({ states: ['running'] })).map((f) => f.resourceId)).toEqual(['i-1']);
   });
 
+  it('shares one frozen problem record among instances with the same problems, and only among those', () => {
+    const inv = instanceInventory({
+      'us-east-1': [
+        instance('i-1', { tags: { Owner: 'a', CostCenter: 'CC-1234' } }),
+        instance('i-2', { tags: { Owner: 'b', CostCenter: 'CC-1234' } }),
+        instance('i-3', { tags: { Owner: 'a', CostCenter: 'CC-1234', Environment: 'qa' } }),
+        // a value that reads like two problems in the reason is still its own problem
+        instance('i-4', { tags: { Owner: 'a', Environment: 'qa" not allowed (prod, dev); CostCenter="x' } }),
+        instance('i-5', { tags: { Owner: 'a', CostCenter: 'CC-1234', Environment: 'qa' }, autoScalingGroup: 'web' }),
+      ],
+    });
+    const [one, two, three, four, five] = evaluateRequiredTags(inv, settings());
+    expect(one!.evidence.missing).toEqual(['Environment']);
+    expect(two!.evidence.missing).toBe(one!.evidence.missing);
+    expect(Object.isFrozen(one!.evidence.missing)).toBe(true);
+    expect(two!.reason).toBe('missing Environment');
+    expect(three!.evidence.wrongValues).toEqual([{ key: 'Environment', value: 'qa', allowed: 'prod, dev' }]);
+    expect(five!.evidence.wrongValues).toBe(three!.evidence.wrongValues);
+    expect(Object.isFrozen((three!.evidence.wrongValues as object[])[0])).toBe(true);
+    expect(five!.reason).toBe('Environment="qa" not allowed (prod, dev) (Auto Scaling group web: fix its launch template tags)');
+    expect(four!.evidence).toMatchObject({ missing: ['CostCenter'], wrongValues: [{ key: 'Environment', value: 'qa" not allowed (prod, dev); CostCenter="x', allowed: 'prod, dev' }] });
+    expect(four!.evidence.missing).not.toBe(one!.evidence.missing);
+  });
+
   it('gives one clear PASS for a region with no instance in a checked state', () => {
     const out = evaluateRequiredTags(instanceInventory({ 'eu-west-1': [], 'us-east-1': [instance('i-9', { state: 'shutting-down' })] }), settings());
     expect(out.map((f) => [f.region, f.status, f.reason])).toEqual([

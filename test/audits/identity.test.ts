@@ -1,4 +1,4 @@
-import { daysSince, identityView } from '../../shared/audits/identity';
+import { daysSince, identityView, passKeyEvidence } from '../../shared/audits/identity';
 import { ok, failed } from '../../shared/collect/outcome';
 import { accessKey, buildInventory, identitySources, keyId, keyUser, rootUser, user } from '../builders';
 
@@ -93,6 +93,27 @@ describe('identity view: the credential report reconciled with ListUsers and Lis
     expect(view(['Active', 'Active'])).toMatchObject({ inactiveKeys: 0, activeKeys: [{ slot: 1, keyId: null, keyIdCandidates: ['K1', 'K2'] }, { slot: 2, keyId: null, keyIdCandidates: ['K1', 'K2'] }] });
     // Both inactive now: deactivated since the report, whichever is which.
     expect(view(['Inactive', 'Inactive'])).toMatchObject({ activeKeys: [], inactiveKeys: 2 });
+  });
+
+  it('names each key once for every audit\'s findings: its id, else its user and report slot', () => {
+    const [bob, carol] = [keyUser('bob', [accessKey(1, '2025-01-10T12:00:00Z'), accessKey(2, '2026-10-15T09:00:00Z')]), keyUser('carol', [accessKey(2, '2025-01-10T12:00:00Z')])];
+    const sources = { ...identitySources([bob, carol]), 'iam.accessKeys': ok({ byUser: { bob: ok([{ id: 'AKIAB1', status: 'Active' as const, createdAt: '2025-01-10T12:00:00.000Z' }, { id: 'AKIAB2', status: 'Active' as const, createdAt: '2026-10-15T09:00:00.000Z' }]) } }) };
+    const view = identityView(buildInventory({ users: [bob, carol], sources }));
+    expect(view?.users.map((u) => u.activeKeys.map((k) => k.resourceId))).toEqual([['AKIAB1', 'AKIAB2'], ['carol:access_key_2']]);
+  });
+
+  it('gives a PASS key finding the key and the one figure that decided it, in that order (the order every output writes)', () => {
+    const [bob, carol] = [keyUser('bob', [accessKey(1, '2025-01-10T12:00:00Z')]), keyUser('carol', [accessKey(2, '2026-10-15T09:00:00Z')])];
+    const sources = { ...identitySources([bob, carol]), 'iam.accessKeys': ok({ byUser: { bob: ok([{ id: 'AKIAB1', status: 'Active' as const, createdAt: '2025-01-10T12:00:00.000Z' }]) } }) };
+    const [b, c] = identityView(buildInventory({ users: [bob, carol], sources }))?.users ?? [];
+    const [listed, unlisted] = [b?.activeKeys[0], c?.activeKeys[0]];
+    if (!b || !c || !listed || !unlisted) throw new Error('bob and carol hold an active key each');
+    const json = (e: object) => JSON.stringify(e);
+    expect(json(passKeyEvidence(b, listed, { ageDays: 12 }))).toBe('{"userName":"bob","accessKeyId":"AKIAB1","slot":1,"ageDays":12}');
+    expect(json(passKeyEvidence(c, unlisted, { ageDays: 12 }))).toBe('{"userName":"carol","slot":2,"ageDays":12}');
+    expect(json(passKeyEvidence(b, listed, { credential: 'access key', daysSinceUse: 3 }))).toBe('{"userName":"bob","accessKeyId":"AKIAB1","slot":1,"credential":"access key","daysSinceUse":3}');
+    expect(json(passKeyEvidence(c, unlisted, { credential: 'access key', ageDays: 2 }))).toBe('{"userName":"carol","slot":2,"credential":"access key","ageDays":2}');
+    expect(Object.isFrozen(passKeyEvidence(b, listed, { ageDays: 12 }))).toBe(true);
   });
 
   it('reports the report age in whole hours', () => {

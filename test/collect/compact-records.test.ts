@@ -74,5 +74,48 @@ describe('collectors keep compact records of what audits read, not SDK responses
       expect(parsed.users[0]?.passwordLastUsed.at).toBeNull();
       expect(parsed.malformed).toContainEqual({ column: 'password_last_used', why: 'holds "2026-02-30T10:00:00+00:00" (user ann), not a date' });
     });
+
+    it('shares one frozen record per distinct date of the report, each still read as its own time', () => {
+      const dave = report.users.find((u) => u.user === 'dave');
+      // dave's password was set when he was created: the same cell value, one record.
+      expect(dave?.passwordLastChanged).toBe(dave?.createdAt);
+      expect(Object.isFrozen(dave?.createdAt)).toBe(true);
+      const erin = report.users.find((u) => u.user === 'erin');
+      expect(erin?.createdAt).not.toBe(dave?.createdAt);
+      expect(erin?.createdAt).toEqual({ at: '2026-11-18T15:00:00.000Z', raw: '2026-11-18T15:00:00+00:00' });
+      expect(dave?.createdAt).toEqual({ at: '2023-09-09T09:00:00.000Z', raw: '2023-09-09T09:00:00+00:00' });
+    });
+
+    it('names each column holding a value that is not a date, even where the same value repeats in another column', () => {
+      const header = 'user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_1_last_rotated';
+      const parsed = parseCredentialReport(`${header}\nann,arn:aws:iam::1:user/ann,2024-01-01T00:00:00+00:00,true,soon,true,false,N/A\nbob,arn:aws:iam::1:user/bob,2024-01-01T00:00:00+00:00,true,N/A,true,true,soon\n`, '2026-11-20T07:40:00.000Z');
+      expect(parsed.malformed).toEqual(expect.arrayContaining([
+        { column: 'password_last_used', why: 'holds "soon" (user ann), not a date' },
+        { column: 'access_key_1_last_rotated', why: 'holds "soon" (user bob), not a date' },
+      ]));
+      expect(parsed.users[1]?.accessKeys[0]?.lastRotated).toEqual({ at: null, raw: 'soon' });
+    });
+
+    it('shares one frozen record per empty key slot (never filled: inactive, every cell N/A), and reads a filled slot as it is', () => {
+      const dave = report.users.find((u) => u.user === 'dave');
+      const alice = report.users.find((u) => u.user === 'alice');
+      const erin = report.users.find((u) => u.user === 'erin');
+      expect(dave?.accessKeys).toEqual([
+        { slot: 1, active: false, lastRotated: { at: null, raw: 'N/A' }, lastUsed: { at: null, raw: 'N/A' }, lastUsedRegion: null, lastUsedService: null },
+        { slot: 2, active: false, lastRotated: { at: null, raw: 'N/A' }, lastUsed: { at: null, raw: 'N/A' }, lastUsedRegion: null, lastUsedService: null },
+      ]);
+      expect(erin?.accessKeys).toBe(dave?.accessKeys);
+      expect(Object.isFrozen(dave?.accessKeys)).toBe(true);
+      expect(alice?.accessKeys[1]).toBe(dave?.accessKeys[1]);
+      expect(alice?.accessKeys[0]).toEqual({ slot: 1, active: true, lastRotated: { at: '2026-08-28T08:00:00.000Z', raw: '2026-08-28T08:00:00+00:00' }, lastUsed: { at: '2026-11-19T16:00:00.000Z', raw: '2026-11-19T16:00:00+00:00' }, lastUsedRegion: 'eu-west-1', lastUsedService: 's3' });
+      // bob's second key was created but never used: a filled slot, not the empty one.
+      const bob = report.users.find((u) => u.user === 'bob');
+      expect(bob?.accessKeys[1]).toMatchObject({ slot: 2, active: true, lastRotated: { at: '2026-10-15T09:00:00.000Z' }, lastUsed: { at: null, raw: 'N/A' } });
+    });
+
+    it('reads the response bytes as they are, also a view into a larger buffer', () => {
+      const bytes = Buffer.from(`padding${CSV}`).subarray('padding'.length);
+      expect(parseCredentialReport(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), '2026-11-20T07:40:00.000Z')).toEqual(report);
+    });
   });
 });

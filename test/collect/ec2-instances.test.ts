@@ -1,9 +1,9 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import { Clients } from '../../shared/aws/clients';
-import { ec2InstancesCollector, normaliseInstance, tagRecord } from '../../shared/collect/ec2-instances';
+import { Interner, ec2InstancesCollector, normaliseInstance, readInstances, tagRecord } from '../../shared/collect/ec2-instances';
 import { collectInventory } from '../../shared/collect/run';
 import { MemoryLog } from '../../shared/logger';
 import { SAMPLE_DIR } from '../../cli/demo';
@@ -113,6 +113,40 @@ describe('collector: ec2.instances', () => {
     expect(tags.Owner).toBe('');
     expect(Object.getPrototypeOf(tags)).toBe(Object.prototype);
     expect(normaliseInstance({ InstanceId: 'i-1', Tags: [{ Key: 'aws:autoscaling:groupName', Value: 'web' }] }, 'eu-west-1', '1', 'aws').autoScalingGroup).toBe('web');
+  });
+
+  it('keeps the last value of a repeated tag key and skips entries without a key', () => {
+    expect(tagRecord([{ Key: 'Owner', Value: 'a' }, { Value: 'no key' }, { Key: 'Owner', Value: 'b' }])).toEqual({ Owner: 'b' });
+    expect(tagRecord(undefined)).toEqual({});
+  });
+
+  it('reads times and strings through the interner unchanged, whether remembered, new or past its limit', () => {
+    const interner = new Interner(1);
+    const at = '2026-03-02T09:15:00Z';
+    expect(interner.iso(new Date(at))).toBe('2026-03-02T09:15:00.000Z');
+    expect(interner.iso(at)).toBe('2026-03-02T09:15:00.000Z'); // remembered from the Date
+    expect(interner.iso('2026-03-02T10:00:00+01:00')).toBe('2026-03-02T09:00:00.000Z'); // past the limit: still read
+    expect([interner.iso('not a date'), interner.iso(new Date(Number.NaN)), interner.iso(undefined)]).toEqual([null, null, null]);
+    expect([interner.string('prod'), interner.string('prod'), interner.string('qa')]).toEqual(['prod', 'prod', 'qa']);
+  });
+
+  it('normalises a whole read with one shared interner: each instance keeps its own owner, state, type, times and tags', async () => {
+    const launched = new Date('2026-06-01T00:00:00Z');
+    const raw = (id: string, state: string, tags: { Key: string; Value: string }[]): Instance => ({ InstanceId: id, InstanceType: 't3.micro', State: { Name: state } as Instance['State'], LaunchTime: launched, Tags: tags });
+    ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [
+        { OwnerId: '123456789012', Instances: [raw('i-1', 'running', [{ Key: 'Environment', Value: 'prod' }]), raw('i-2', 'stopped', [{ Key: 'Environment', Value: 'prod' }, { Key: 'Name', Value: 'b' }])] },
+        { OwnerId: '210987654321', Instances: [raw('i-3', 'running', [{ Key: 'Environment', Value: 'qa' }])] },
+        { Instances: [{ InstanceId: 'i-4', State: { Name: 'shiny' } as unknown as Instance['State'] }] },
+      ],
+    });
+    const read = await readInstances(new EC2Client({ region: 'us-east-1' }), 'us-east-1', '123456789012', 'aws');
+    expect(read.map((i) => [i.arn, i.ownerId, i.state, i.instanceType, i.launchedAt, i.createdAt, i.tags])).toEqual([
+      ['arn:aws:ec2:us-east-1:123456789012:instance/i-1', '123456789012', 'running', 't3.micro', '2026-06-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z', { Environment: 'prod' }],
+      ['arn:aws:ec2:us-east-1:123456789012:instance/i-2', '123456789012', 'stopped', 't3.micro', '2026-06-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z', { Environment: 'prod', Name: 'b' }],
+      ['arn:aws:ec2:us-east-1:210987654321:instance/i-3', '210987654321', 'running', 't3.micro', '2026-06-01T00:00:00.000Z', '2026-06-01T00:00:00.000Z', { Environment: 'qa' }],
+      ['arn:aws:ec2:us-east-1:123456789012:instance/i-4', '123456789012', 'shiny', null, null, null, {}],
+    ]);
   });
 
   it('replays the sample account: two regions read, ap-southeast-2 unauthorised, one request per page', async () => {

@@ -90,6 +90,21 @@ describe('collector: iam.users (ListUsers cross-check of the credential report)'
     expect(out.ok && out.value.missing.map((m) => [m.user, m.createdAt])).toEqual([['carol', '2026-11-20T07:45:00.000Z']]);
   });
 
+  it('keeps every listed user as ListUsers gives it, in its order, also where the report row differs (a path changed since)', async () => {
+    report(`${HEADER}\n${row('ann', '2024-01-01T00:00:00+00:00')}\n${row('carol', '2024-01-01T00:00:00+00:00')}\n`);
+    const moved = { ...listed('carol', '2024-01-01T00:00:00.400Z'), Path: '/ops/', Arn: 'arn:aws:iam::123456789012:user/ops/carol' };
+    iam.on(ListUsersCommand).resolves({ Users: [moved, listed('ann', '2024-01-01T00:00:00Z')] });
+    const out = await iamUsersCollector(opts).collect(ctx());
+    expect(out.ok && out.value).toEqual({
+      listed: [
+        // Same user (same creation second), but ListUsers' own ARN and time, never the report's.
+        { user: 'carol', arn: 'arn:aws:iam::123456789012:user/ops/carol', createdAt: '2024-01-01T00:00:00.400Z' },
+        { user: 'ann', arn: 'arn:aws:iam::123456789012:user/ann', createdAt: '2024-01-01T00:00:00.000Z' },
+      ],
+      missing: [],
+    });
+  });
+
   it('keeps a missing user whose individual read fails as a failed read (an ERROR later), not a PASS', async () => {
     report(`${HEADER}\n`);
     iam.on(ListUsersCommand).resolves({ Users: [listed('gina', '2026-11-20T07:50:00Z')] });

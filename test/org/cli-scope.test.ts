@@ -44,6 +44,11 @@ describe('opsbots run --org: the scope names what it cannot audit', () => {
     expect(r.out).not.toContain('a@example.com');
   }, 30_000);
 
+  it('warns on the CLI about an --exclude-accounts id the organization does not list', async () => {
+    const r = await run('--org', '--exclude-accounts', '333333333334');
+    expect(r.out).toContain('warning: organization.excludeAccounts: 333333333334 is not an account of this organization (o-abc1234567), so it leaves nothing out');
+  }, 30_000);
+
   it('exits 0 with a warning, and never "all clear", for an included OU that exists but holds no account', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'opsbots-empty-ou-'));
     const r = await run('--org', '--include-ous', 'ou-ab12-empt0001', '--out', dir);

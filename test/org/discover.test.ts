@@ -187,6 +187,13 @@ describe('org discovery', () => {
     expect(mocks.org.commandCalls(DescribeOrganizationalUnitCommand, { OrganizationalUnitId: 'ou-ab12-empt0001' })).toHaveLength(1);
   });
 
+  it('warns about an excluded account id the organization does not list (a typo audits the account meant), and audits the rest', async () => {
+    const d = await run({ excludeAccounts: ['222222222222', '333333333334'] });
+    expect(d.errors).toEqual([]);
+    expect(plans(d)).toEqual({ '333333333333': 'audit', '444444444444': 'skip: SUSPENDED', '555555555555': 'skip: PENDING_CLOSURE' });
+    expect(d.warnings).toEqual([expect.stringMatching(/^organization\.excludeAccounts: 333333333334 is not an account of this organization \(o-abc1234567\), so it leaves nothing out: if it is a typo, the account meant was audited/)]);
+  });
+
   it('names an account id listed in includeAccounts that the organization does not hold, instead of dropping it', async () => {
     const d = await run({ includeOus: ['ou-ab12-paym0001'], includeAccounts: ['999999999999'] });
     expect(plans(d)).toEqual({ '333333333333': 'audit', '999999999999': 'not-audited: NotInOrganization: not an account of this organization' });

@@ -1,3 +1,5 @@
+import { DescribeOrganizationalUnitCommand } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
 import { normaliseOrgRun, orgHandlers, orgRuntime, type OrgRuntime } from '../../shared/org/handlers';
@@ -13,11 +15,11 @@ let members: ReturnType<typeof mockMembers>;
 const STAGE = { regions: ['us-east-1'], audits: { 'iam-console-mfa': {}, 'iam-root-mfa': {} }, organization: { excludeOus: ['ou-ab12-sand0001'] } };
 const env = { OPSBOTS_STAGE: 'prod', OPSBOTS_CONFIG: JSON.stringify(STAGE), OPSBOTS_STATE_BUCKET: 'opsbots-prod-state' };
 
-function runtime(): OrgRuntime & { store: MemoryOrgStore; log: MemoryLog } {
+function runtime(stageEnv = env): OrgRuntime & { store: MemoryOrgStore; log: MemoryLog } {
   ({ mocks, members } = install({ '222222222222': { users: [consoleUser('222222222222', 'bob', false)] }, '333333333333': { assume: 'AccessDenied' } }));
   const log = new MemoryLog();
   const store = new MemoryOrgStore();
-  return { ...orgRuntime(env, { clients: new Clients({ maxAttempts: 1 }), log, store, memberClients: (_id, credentials) => new Clients({ maxAttempts: 1, credentials }) }), store, log };
+  return { ...orgRuntime(stageEnv, { clients: new Clients({ maxAttempts: 1 }), log, store, memberClients: (_id, credentials) => new Clients({ maxAttempts: 1, credentials }) }), store, log };
 }
 
 describe('org Lambdas: thin adapters over the same steps', () => {
@@ -36,6 +38,18 @@ describe('org Lambdas: thin adapters over the same steps', () => {
     const agg = await h.aggregate({ runId: 'exec-1', dryRun: true });
     expect(agg).toMatchObject({ runId: 'exec-1', state: 'incomplete', accounts: { audited: 1, skipped: 0, notAudited: 1 }, delivery: { sent: false } });
     expect([...rt.store.objects.keys()]).toEqual(['exec-1/discovery.json', 'exec-1/accounts/222222222222.json', 'exec-1/accounts/333333333333.json']);
+  });
+
+  it('hands the Map no item while an excluded OU is not in the organization, and the aggregate names every account not audited', async () => {
+    const typo = { ...STAGE, organization: { excludeOus: ['ou-ab12-typo0001'] } };
+    const rt = runtime({ ...env, OPSBOTS_CONFIG: JSON.stringify(typo) });
+    mocks.org.on(DescribeOrganizationalUnitCommand, { OrganizationalUnitId: 'ou-ab12-typo0001' }).rejects(Object.assign(new Error('We can\'t find an OU with the OrganizationalUnitId that you specified.'), { name: 'OrganizationalUnitNotFoundException' }));
+    const h = orgHandlers(() => rt);
+    const d = (await h.discover({ runId: 'exec-2', dryRun: true })) as Awaited<ReturnType<typeof h.discover>> & { items: unknown[] };
+    expect(d.items).toEqual([]);
+    const agg = await h.aggregate({ runId: 'exec-2', dryRun: true });
+    expect(agg).toMatchObject({ runId: 'exec-2', state: 'incomplete', accounts: { audited: 0, skipped: 2, notAudited: 2 } });
+    expect(mocks.sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
   });
 
   it('refuses a bad event naming the field, before any AWS call', async () => {

@@ -78,3 +78,16 @@ export async function checkOus(org: OrganizationsClient, s: OrganizationSettings
   });
   return out;
 }
+
+/**
+ * Each `excludeAccounts` id the organization does not list: a warning naming it. Not an error, unlike an
+ * unknown excluded OU: AWS removes a closed account from the organization by itself after its post-closure
+ * period, so a stale id there comes without any change of the stage, and stopping every audit for it would
+ * be an outage nobody asked for; a typo, though, audits the account that was meant, so it is never silent.
+ */
+export function checkExcludedAccounts(s: OrganizationSettings, listed: ReadonlySet<string>, organizationId: string | undefined): string[] {
+  const ours = organizationId ? ` (${organizationId})` : '';
+  return [...new Set(s.excludeAccounts)]
+    .filter((id) => !listed.has(id))
+    .map((id) => `organization.excludeAccounts: ${id} is not an account of this organization${ours}, so it leaves nothing out: if it is a typo, the account meant was audited (fix organization.excludeAccounts or --exclude-accounts); if the account was closed and has left the organization, take it off the list`);
+}
