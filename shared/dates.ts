@@ -1,4 +1,4 @@
-import { differenceInCalendarDays, differenceInMilliseconds, format, isValid } from 'date-fns';
+import { differenceInCalendarDays, format, isValid } from 'date-fns';
 import { millisecondsInDay } from 'date-fns/constants';
 import type { ReportDate } from './collect/credential-report';
 import { tz } from '@date-fns/tz';
@@ -36,5 +36,6 @@ export function isoOrNull(value: Date | string | undefined | null): string | nul
  * local calendar days, and its UTC form costs ~90 us a call: too slow for 50,000 users).
  */
 export function daysSince(now: Date, d: ReportDate): number | null {
-  return d.at ? Math.trunc(differenceInMilliseconds(now, new Date(d.at)) / millisecondsInDay) : null;
+  // Plain arithmetic on the instants (what differenceInMilliseconds does, without its per-call Date copies).
+  return d.at ? Math.trunc((now.getTime() - Date.parse(d.at)) / millisecondsInDay) : null;
 }

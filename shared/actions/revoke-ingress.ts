@@ -8,7 +8,7 @@ import type { Finding } from '../model';
 import { runGuarded, type GuardTarget } from './guard';
 import type { ActionContext, ActionResult, Remediation } from './types';
 import { undoCall, type Undo } from './undo';
-import { flatString } from '../flat-string';
+import { flat } from '../flat-string';
 
 export const REVOKE_ACTION = 'revoke-ingress';
 
@@ -140,7 +140,7 @@ export async function runRevokeIngress(ctx: Pick<ActionContext, 'clients' | 'dry
     const t = byId.get(`${r.region}/${r.resourceId}`) as RevokeTarget;
     const rules = t.rules.map(ruleLine).join('; ');
     // Flat: the report keeps every message for the rest of the run.
-    const what = flatString(r.outcome === 'done' ? `revoked ${rules}` : r.outcome === 'dry-run' ? `dry run (EC2 DryRun): would revoke ${rules}` : `${r.message}; rules: ${rules}`);
+    const what = r.outcome === 'done' ? flat('revoked ', rules) : r.outcome === 'dry-run' ? flat('dry run (EC2 DryRun): would revoke ', rules) : flat(r.message, '; rules: ', rules);
     // `applied` tells a restorer whether the rules were really removed (only for `done`). The detail is the
     // group's undo record (what act returned, or the same record where it did not run) and `applied`.
     results.push({ ...r, message: what, detail: revokeDetail(t, r.outcome === 'done') });

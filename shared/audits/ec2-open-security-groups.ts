@@ -3,11 +3,12 @@ import type { Inventory } from '../collect/inventory';
 import type { IngressRule, SecurityGroup, SecurityGroupsRegion } from '../collect/ec2-security-groups';
 import { openSecurityGroupsSettings, type OpenSecurityGroupsSettings } from './ec2-open-security-groups-config';
 import { portPolicy, RuleJudge, ruleLine, ruleName, worldSource, type RuleKind, type RuleStatus, type RuleVerdict } from './sg-rules';
-import { attachmentsByGroup, type Attachment } from './sg-attachments';
+import { attachmentOf, interfacesByGroup, type Attachment } from './sg-attachments';
+import type { NetworkInterface } from '../collect/ec2-network-interfaces';
 import { defineAudit } from './types';
 import { revokeIngress } from '../actions/revoke-ingress';
 import { memo } from '../memo';
-import { flatString } from '../flat-string';
+import { flat } from '../flat-string';
 
 export const SG_AUDIT_ID = 'ec2-open-security-groups';
 
@@ -90,7 +91,9 @@ interface Shared {
   readonly allowedAs: (kinds: string) => readonly RuleKind[];
 }
 
-function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, data: SecurityGroupsRegion, attachments: readonly Attachment[] | null, shared: Shared): Finding {
+function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, data: SecurityGroupsRegion, interfaces: readonly NetworkInterface[] | null, shared: Shared): Finding {
+  // Every interface listed attaches the group (interfacesByGroup keeps only those).
+  const attachments = interfaces === null ? null : interfaces.length === 0 ? NO_ATTACHMENTS : interfaces.map((eni) => attachmentOf(eni) as Attachment);
   const loadBalancer = attachments?.some((a) => a.kind === 'load-balancer') ?? false;
   const rules: RuleEvidence[] = [];
   let unresolved: Unresolved[] | undefined;
@@ -117,7 +120,7 @@ function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, d
     // rules themselves are in its reason); the full rules are evidence of a WARN, FAIL or ERROR only.
     const attachmentCount = attachments?.length ?? null;
     const evidence = Object.freeze(rules.length > 0 ? { groupName: g.groupName, attachmentCount, openOnAllowedPorts: rules.length, allowedAs: shared.allowedAs([...new Set(rules.map((r) => r.kind))].join(',')) } : { groupName: g.groupName, attachmentCount });
-    const reason = rules.length > 0 ? flatString(`only allowed public ports open to the world: ${summary(rules)}${note}`) : noOpenRuleReason(note);
+    const reason = rules.length > 0 ? flat('only allowed public ports open to the world: ', summary(rules), note) : noOpenRuleReason(note);
     return finding({ ...base, evidence, status: 'PASS', severity: 'info', reason });
   }
   // An array exactly as long as the rules (the one pushed to keeps room for 17).
@@ -127,7 +130,7 @@ function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, d
     vpcId: g.vpcId,
     defaultGroup: g.groupName === 'default',
     attached,
-    attachedTo: attachments === null ? null : [...new Set(attachments.map((a) => flatString(`${a.kind}: ${a.label}`)))].slice(0, MAX_LISTED),
+    attachedTo: attachments === null ? null : [...new Set(attachments.map((a) => flat(a.kind, ': ', a.label)))].slice(0, MAX_LISTED),
     attachmentCount: attachments?.length ?? null,
     worldOpenRules,
   };
@@ -137,18 +140,18 @@ function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, d
   const failing = rules.filter((r) => r.status === worst);
   if (worst === 'FAIL') {
     const gravest = failing.some((r) => r.kind === 'all-traffic' || r.kind === 'all-ports') ? 'critical' : 'high';
-    return finding({ ...base, evidence, status: 'FAIL', severity: attached === false ? lower(gravest) : gravest, reason: flatString(`open to the world: ${summary(failing)}${note}${gap ? `; also ${gap}` : ''}`) });
+    return finding({ ...base, evidence, status: 'FAIL', severity: attached === false ? lower(gravest) : gravest, reason: gap ? flat('open to the world: ', summary(failing), note, '; also ', gap) : flat('open to the world: ', summary(failing), note) });
   }
   // Fail closed: a rule that could not be judged keeps the group from passing or merely warning.
-  if (gap) return finding({ ...base, evidence, status: 'ERROR', severity: 'high', reason: flatString(`${gap}${note}`) });
-  return finding({ ...base, evidence, status: 'WARN', severity: attached === false ? 'low' : 'medium', reason: flatString(`open to the world on non-sensitive ports: ${summary(failing)}${note}`) });
+  if (gap) return finding({ ...base, evidence, status: 'ERROR', severity: 'high', reason: flat(gap, note) });
+  return finding({ ...base, evidence, status: 'WARN', severity: attached === false ? 'low' : 'medium', reason: flat('open to the world on non-sensitive ports: ', summary(failing), note) });
 }
 
 const NO_OPEN_RULE = 'no inbound rule open to the world';
 /** The two notes every unattached or unknown group shares make two shared reasons, not one per group. */
-const NO_OPEN_RULE_REASONS: ReadonlyMap<string, string> = new Map([NOT_ATTACHED_NOTE, UNKNOWN_ATTACHMENT_NOTE].map((n) => [n, `${NO_OPEN_RULE}${n}`]));
+const NO_OPEN_RULE_REASONS: ReadonlyMap<string, string> = new Map([NOT_ATTACHED_NOTE, UNKNOWN_ATTACHMENT_NOTE].map((n) => [n, flat(NO_OPEN_RULE, n)]));
 function noOpenRuleReason(note: string): string {
-  return NO_OPEN_RULE_REASONS.get(note) ?? flatString(`${NO_OPEN_RULE}${note}`);
+  return NO_OPEN_RULE_REASONS.get(note) ?? flat(NO_OPEN_RULE, note);
 }
 
 /** One finding per security group in every region read; a region without groups is a PASS for that region. */
@@ -163,20 +166,21 @@ export function evaluateOpenSecurityGroups(inventory: Inventory, s: OpenSecurity
     if (!outcome.ok) continue; // the engine reports the region as ERROR
     const eniOutcome = enis?.[region];
     // Unknown attachment (interfaces unread) keeps the full severity: fail closed.
-    const byGroup = eniOutcome?.ok ? attachmentsByGroup(eniOutcome.value) : null;
+    const byGroup = eniOutcome?.ok ? interfacesByGroup(eniOutcome.value) : null;
     if (outcome.value.groups.length === 0) {
       out.push(finding({ auditId: SG_AUDIT_ID, status: 'PASS', severity: 'info', resource: `arn:${inventory.account.partition}:ec2:${region}:${inventory.account.id}:security-group/*`, resourceId: `security groups in ${region}`, resourceType: 'AWS::EC2::SecurityGroup', region, account: inventory.account.id, reason: 'no security groups', evidence: { groups: 0 } }));
       continue;
     }
     // One ARN prefix per owner in the region, shared by its groups' ARNs.
-    const arnPrefix = memo((owner: string) => flatString(`arn:${inventory.account.partition}:ec2:${region}:${owner}:security-group/`));
+    const arnPrefix = memo((owner: string) => flat('arn:', inventory.account.partition, ':ec2:', region, ':', owner, ':security-group/'));
     const shared: Shared = { judge, arnPrefix, allowedAs };
-    for (const g of outcome.value.groups) out.push(evaluateGroup(inventory, region, g, outcome.value, byGroup ? (byGroup.get(g.groupId) ?? NO_ATTACHMENTS) : null, shared));
+    for (const g of outcome.value.groups) out.push(evaluateGroup(inventory, region, g, outcome.value, byGroup ? (byGroup.get(g.groupId) ?? NO_INTERFACES) : null, shared));
   }
   return out;
 }
 
 const NO_ATTACHMENTS: readonly Attachment[] = Object.freeze([]);
+const NO_INTERFACES: readonly NetworkInterface[] = Object.freeze([]);
 
 export const ec2OpenSecurityGroups = defineAudit({
   id: SG_AUDIT_ID,

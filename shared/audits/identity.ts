@@ -90,10 +90,19 @@ function viewKey(u: CredentialUser, k: ReportAccessKey, keyId: string | null, un
   };
 }
 
-function viewKeys(u: CredentialUser, inventory: Inventory): { active: ViewKey[]; inactive: number } {
+const NO_MATCHES: ReadonlyMap<1 | 2, SlotMatch> = new Map();
+const NO_ACTIVE_KEYS: readonly ViewKey[] = Object.freeze([]);
+const NO_VIEW_KEYS = Object.freeze({ active: NO_ACTIVE_KEYS, inactive: 0 });
+
+/** A key nothing is judged on: inactive, without an id (not read one by one) and without a creation time (never filled). */
+const isBlank = (k: ReportAccessKey) => !k.active && !k.id && k.lastRotated.at === null;
+
+function viewKeys(u: CredentialUser, inventory: Inventory): { readonly active: readonly ViewKey[]; readonly inactive: number } {
+  // Most users hold no key at all: one shared answer, no lookup and no list of their own.
+  if (u.accessKeys.every(isBlank)) return NO_VIEW_KEYS;
   const keys = inventory.sources['iam.accessKeys'];
   const listed = keys?.ok ? keys.value.byUser[u.user] : undefined;
-  const matches = listed?.ok ? matchSlots(u.accessKeys, listed.value) : new Map<1 | 2, SlotMatch>();
+  const matches = listed?.ok ? matchSlots(u.accessKeys, listed.value) : NO_MATCHES;
   const active: ViewKey[] = [];
   let inactive = 0;
   for (const k of u.accessKeys) {

@@ -14,6 +14,25 @@ export function ruleKey(r: Ports & Source): string {
   return `${r.protocol}|${r.fromPort ?? '*'}|${r.toPort ?? '*'}|${source}`;
 }
 
+/** The source ruleKey() reads: the first of these a rule has. */
+function sourceOf(r: Source): string | undefined {
+  return r.cidrIpv4 || r.cidrIpv6 || r.prefixListId || r.referencedGroupId || undefined;
+}
+
+/** True when ruleKey(a) === ruleKey(b), told without building either key (false may still be a match). */
+function sameRule(a: Ports & Source, b: Ports & Source): boolean {
+  return (
+    a.protocol === b.protocol &&
+    (a.fromPort ?? null) === (b.fromPort ?? null) &&
+    (a.toPort ?? null) === (b.toPort ?? null) &&
+    sourceOf(a) === sourceOf(b) &&
+    // The same value under another kind of source (v4 and v6 never share one; a list id is no group id) is no match.
+    Boolean(a.cidrIpv4) === Boolean(b.cidrIpv4) &&
+    Boolean(a.cidrIpv6) === Boolean(b.cidrIpv6) &&
+    Boolean(a.prefixListId) === Boolean(b.prefixListId)
+  );
+}
+
 const described = (d: string | undefined) => (d ? { description: d } : {});
 
 /**
@@ -39,6 +58,9 @@ export function permissionSources(p: IpPermission): Source[] {
  */
 export function crossCheck(rules: readonly IngressRule[], permissions: readonly (Ports & Source)[] | null): IngressRule[] {
   if (permissions === null) return rules.map((r) => ({ ...r, onlyIn: 'DescribeSecurityGroupRules' }));
+  // Both reads nearly always list a group's rules alike and in the same order: then each rule is its
+  // permission's match (what the keyed match below gives), found without building a key per rule.
+  if (rules.length === permissions.length && rules.every((r, i) => sameRule(r, permissions[i] as Ports & Source))) return rules.slice();
   const unmatched = new Map<string, IngressRule[]>();
   for (const r of rules) {
     const key = ruleKey(r);

@@ -88,8 +88,15 @@ export function toIngressRule(r: SdkRule): IngressRule {
   };
 }
 
-function tagMap(tags: readonly { Key?: string; Value?: string }[] | undefined): Record<string, string> {
-  return Object.fromEntries((tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key as string, t.Value ?? '']));
+/**
+ * A group's tags as a record (Object.fromEntries: a key like `__proto__` stays an ordinary key). A value equal
+ * to the group's name (its Name tag, most often) is the name's string itself, kept once, not twice.
+ */
+function tagMap(tags: readonly { Key?: string; Value?: string }[] | undefined, groupName: string): Record<string, string> {
+  if (!tags || tags.length === 0) return {};
+  const entries: [string, string][] = [];
+  for (const t of tags) if (t.Key !== undefined) entries.push([t.Key, t.Value === groupName ? groupName : (t.Value ?? '')]);
+  return Object.fromEntries(entries);
 }
 
 /** What a group's inbound rules say, gathered from DescribeSecurityGroupRules pages as they arrive. */
@@ -113,14 +120,13 @@ function addRules(into: RulesByGroup, rules: readonly SdkRule[]): void {
 }
 
 function listedGroup(g: SdkGroup): ListedGroup {
-  return {
-    groupId: g.GroupId as string,
-    groupName: g.GroupName ?? '',
-    vpcId: g.VpcId ?? null,
-    ownerId: g.OwnerId ?? '',
-    tags: tagMap(g.Tags),
-    permissions: (g.IpPermissions ?? []).flatMap((p) => permissionSources(p).map((src) => ({ ...portsOf(p), ...src }))),
-  };
+  const groupName = g.GroupName ?? '';
+  const permissions: ListedGroup['permissions'][number][] = [];
+  for (const p of g.IpPermissions ?? []) {
+    const ports = portsOf(p);
+    for (const src of permissionSources(p)) permissions.push({ ...ports, ...src });
+  }
+  return { groupId: g.GroupId as string, groupName, vpcId: g.VpcId ?? null, ownerId: g.OwnerId ?? '', tags: tagMap(g.Tags, groupName), permissions };
 }
 
 /**

@@ -25,6 +25,8 @@ export type SlotMatch =
 /** Same instant to the second: the report writes seconds, the API milliseconds. */
 export function sameSecond(a: string | null, b: string | null): boolean {
   if (!a || !b) return false;
+  // The same text (the usual case: both written by toISOString) is read once.
+  if (a === b) return !Number.isNaN(Date.parse(a));
   return Math.floor(Date.parse(a) / 1000) === Math.floor(Date.parse(b) / 1000);
 }
 

@@ -116,6 +116,14 @@ describe('identity view: the credential report reconciled with ListUsers and Lis
     expect(Object.isFrozen(passKeyEvidence(b, listed, { ageDays: 12 }))).toBe(true);
   });
 
+  it('judges a user who never held a key on no key: none active, none inactive', () => {
+    const [ann, bob] = [user('ann'), keyUser('bob', [accessKey(1, '2024-03-01T00:00:00Z', null, { active: false })])];
+    const view = identityView(buildInventory({ users: [ann, bob], sources: identitySources([ann, bob]) }));
+    expect(view?.users.map((u) => [u.user, u.activeKeys, u.inactiveKeys])).toEqual([['ann', [], 0], ['bob', [], 1]]);
+    // Shared by every such user, so never written to.
+    expect(Object.isFrozen(view?.users[0]?.activeKeys)).toBe(true);
+  });
+
   it('reports the report age in whole hours', () => {
     expect(identityView(buildInventory({ users: [], reportGeneratedAt: '2026-11-20T04:30:00Z' }))?.reportAgeHours).toBe(3);
   });

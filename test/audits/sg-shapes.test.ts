@@ -1,12 +1,13 @@
 import { ec2OpenSecurityGroups, evaluateOpenSecurityGroups, type RuleEvidence } from '../../shared/audits/ec2-open-security-groups';
 import { classify, portPolicy, RuleJudge } from '../../shared/audits/sg-rules';
-import { attachmentsByGroup } from '../../shared/audits/sg-attachments';
+import { interfacesByGroup } from '../../shared/audits/sg-attachments';
 import { revokeDetail, revokeIngress } from '../../shared/actions/revoke-ingress';
 import { toNetworkInterface } from '../../shared/collect/ec2-network-interfaces';
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
-import { flatString } from '../../shared/flat-string';
-import { readSecurityGroups } from '../../shared/collect/ec2-security-groups';
+import { flat, flatString } from '../../shared/flat-string';
+import { joinGroups, readSecurityGroups, type IngressRule } from '../../shared/collect/ec2-security-groups';
+import { crossCheck } from '../../shared/collect/ec2-security-group-permissions';
 import { PrefixListCache } from '../../shared/collect/ec2-prefix-lists';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EmulatedClients } from '../../cli/bench/emulated-account';
@@ -91,9 +92,21 @@ describe('security groups at scale: one shape per record, the same JSON', () => 
     });
   });
 
+  describe('flat', () => {
+    it('is the parts written one after the other, whatever characters they hold', () => {
+      const id = `i-${Math.random().toString(16).slice(2)}`;
+      expect(flat('attached to ', id, ' and more')).toBe(`attached to ${id} and more`);
+      expect(flat('café ☕ ', '東京')).toBe('café ☕ 東京');
+      // No normalisation: a decomposed é stays two code points.
+      expect(flat('cafe\u0301', '!')).toBe('cafe\u0301!');
+      expect(flat('only', '')).toBe('only');
+      expect(flat()).toBe('');
+    });
+  });
+
   describe('flatString', () => {
     it('returns the same text, built from pieces or not', () => {
-      const id = `i-${'0'.repeat(15)}${Math.random().toString(16).slice(2)}`;
+      const id = `i-${Math.random().toString(16).slice(2)}`;
       expect(flatString(`attached to ${id} and more`)).toBe(`attached to ${id} and more`);
       expect(flatString('')).toBe('');
       expect(flatString('café ☕ 東京')).toBe('café ☕ 東京');
@@ -107,14 +120,14 @@ describe('security groups at scale: one shape per record, the same JSON', () => 
   });
 
   describe('attachments per group', () => {
-    it('lists a group\'s attachments in interface order, skipping detached interfaces, an interface naming a group twice counted twice', () => {
+    it('lists the interfaces attaching each group in interface order, skipping detached ones, an interface naming a group twice counted twice', () => {
       const a = instanceEni(['sg-1', 'sg-2']);
       const detached = instanceEni(['sg-1'], { status: 'available' });
       const lb = albEni(['sg-1']);
       const twice = instanceEni(['sg-2', 'sg-2']);
-      const byGroup = attachmentsByGroup([a, detached, lb, twice]);
-      expect(byGroup.get('sg-1')?.map((x) => x.interfaceId)).toEqual([a.id, lb.id]);
-      expect(byGroup.get('sg-2')?.map((x) => x.interfaceId)).toEqual([a.id, twice.id, twice.id]);
+      const byGroup = interfacesByGroup([a, detached, lb, twice]);
+      expect(byGroup.get('sg-1')).toEqual([a, lb]);
+      expect(byGroup.get('sg-2')).toEqual([a, twice, twice]);
       expect([...byGroup.keys()]).toEqual(['sg-1', 'sg-2']);
     });
   });
@@ -164,6 +177,37 @@ describe('security groups at scale: one shape per record, the same JSON', () => 
       }
       expect(region.groups[50]?.ingress.map((r) => `${r.protocol} ${r.fromPort}-${r.toPort} ${r.cidrIpv4 ?? r.cidrIpv6 ?? r.prefixListId}`)).toEqual(['tcp 443-443 10.0.0.0/8', 'tcp 22-22 0.0.0.0/0', 'tcp 0-1024 ::/0', '-1 null-null 0.0.0.0/0']);
       expect(Object.keys(region.prefixLists)).toEqual(['pl-0', 'pl-1', 'pl-2', 'pl-3']);
+    });
+  });
+
+  describe('joining the two reads of a group', () => {
+    const ssh: IngressRule = { ruleId: 'sgr-1', protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' };
+    const pl: IngressRule = { ruleId: 'sgr-2', protocol: 'tcp', fromPort: 9200, toPort: 9200, prefixListId: 'pl-1', description: 'search' };
+    const all: IngressRule = { ruleId: 'sgr-3', protocol: '-1', fromPort: null, toPort: null, cidrIpv6: '::/0' };
+    const permission = ({ ruleId: _, description: __, ...p }: IngressRule) => p;
+
+    it('keeps each rule, with its id, when both reads list the same rules in the same order', () => {
+      const rules = [ssh, pl, all];
+      const joined = crossCheck(rules, rules.map(permission));
+      expect(joined).toEqual(rules);
+      expect(joined[1]).toBe(pl);
+      expect(joined).not.toBe(rules);
+    });
+
+    it('matches the rules whatever order the permissions come in, in the permissions\' order', () => {
+      expect(crossCheck([ssh, pl, all], [all, ssh, pl].map(permission))).toEqual([all, ssh, pl]);
+    });
+
+    it('does not match a source value under another kind of source', () => {
+      const v4 = { ...permission(ssh), cidrIpv4: undefined, prefixListId: '0.0.0.0/0' };
+      expect(crossCheck([ssh], [v4])).toEqual([{ ruleId: null, ...v4, onlyIn: 'DescribeSecurityGroups' }, { ...ssh, onlyIn: 'DescribeSecurityGroupRules' }]);
+    });
+
+    it('keeps every tag as an own key (even __proto__), the Name tag equal to the group name included', () => {
+      const [g] = joinGroups([{ GroupId: 'sg-1', GroupName: 'web', Tags: [{ Key: 'Name', Value: 'web' }, { Key: '__proto__', Value: 'x' }, { Key: 'team' }] }], []);
+      expect(Object.keys(g?.tags ?? {})).toEqual(['Name', '__proto__', 'team']);
+      expect(g?.tags).toEqual({ Name: 'web', ['__proto__']: 'x', team: '' });
+      expect(Object.getPrototypeOf(g?.tags)).toBe(Object.prototype);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { contestedKeys, matchSlots, type KeyUse, type ListedKey, type SlotMatch } from '../../shared/collect/key-match';
+import { contestedKeys, matchSlots, sameSecond, type KeyUse, type ListedKey, type SlotMatch } from '../../shared/collect/key-match';
 import { failed, ok } from '../../shared/collect/outcome';
 import type { ReportAccessKey } from '../../shared/collect/credential-report';
 import { accessKey, date } from '../builders';
@@ -104,5 +104,19 @@ describe('key identity: never the wrong key, whatever happened since the report'
     }
     // Not every history is ambiguous: the facts decide where they differ.
     if (a.change === 'none') expect(decided).toBeGreaterThan(0);
+  });
+});
+
+describe('sameSecond: the report writes seconds, the API milliseconds', () => {
+  it('is the same second across both forms, and not across a second boundary', () => {
+    expect(sameSecond('2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.999Z')).toBe(true);
+    expect(sameSecond('2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')).toBe(true);
+    expect(sameSecond('2024-01-01T00:00:00.999Z', '2024-01-01T00:00:01.000Z')).toBe(false);
+  });
+
+  it('never matches what is not a time, even the same text twice, nor a missing one', () => {
+    expect(sameSecond('N/A', 'N/A')).toBe(false);
+    expect(sameSecond(null, null)).toBe(false);
+    expect(sameSecond('', '')).toBe(false);
   });
 });

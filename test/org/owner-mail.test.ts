@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListTagsForResourceCommand } from '@aws-sdk/client-organizations';
+import { ListParentsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-organizations';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { NotifyError } from '../../shared/errors';
@@ -117,6 +117,17 @@ describe('notify.accountOwnerTag: each account\'s part to its owner', () => {
     expect(report.accounts?.find((a) => a.id === '333333333333')?.status).toBe('audited');
     expect(report.state).toBe('findings');
     expect(report.organization?.ownerMail?.warnings.map((w) => w.problem)).toEqual(['its tags could not be read (AccessDeniedException): no owner mail']);
+  });
+
+  it('sends no part for an account whose scope is unknown (it may be one the stage leaves out), but does for one whose role was refused', async () => {
+    const steps = { ...setup({ '222222222222': PROD, '333333333333': { assume: 'AccessDenied' } }, { dryRun: true }), org: organizationSchema.parse({ excludeOus: ['ou-ab12-sand0001'] }) };
+    mocks.org.on(ListParentsCommand, { ChildId: '222222222222' }).rejects(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException' }));
+    tag('333333333333', { owner: 'b@example.com' });
+    const { report, owners } = await orgRun(steps, 'owner-scope');
+    expect(report.accounts?.find((a) => a.id === '222222222222')?.reason).toBe('scope unknown: ListParents TooManyRequestsException');
+    expect(owners.map((o) => [o.account, o.to])).toEqual([['333333333333', 'b@example.com']]);
+    // Left out of the plan, not counted as an account without the tag: its tag (a@example.com) was read.
+    expect(report.organization?.ownerMail).toMatchObject({ untagged: 0, warnings: [] });
   });
 
   it('sends an owner of several accounts one message per account', async () => {
