@@ -98,8 +98,13 @@ function createdAt(i: Instance, launchedAt: string | null, interner: Interner): 
   const root = i.BlockDeviceMappings?.find((b) => b.DeviceName !== undefined && b.DeviceName === i.RootDeviceName)?.Ebs?.AttachTime;
   // The launch time's string itself when nothing is earlier: one string per instance, not two equal ones.
   if (primary === undefined && root === undefined) return launchedAt;
-  const times = [launchedAt, interner.iso(primary), interner.iso(root)].filter((t): t is string => t !== null);
-  return times.length > 0 ? times.reduce((a, b) => (a < b ? a : b)) : null;
+  return earliest(earliest(launchedAt, interner.iso(primary)), interner.iso(root));
+}
+
+/** The earlier of two ISO times (one string compares as the time does), ignoring a missing one. */
+function earliest(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  return b === null || a <= b ? a : b;
 }
 
 /**
@@ -107,7 +112,10 @@ function createdAt(i: Instance, launchedAt: string | null, interner: Interner): 
  * rope read by a report keeps the rope and a flat copy both.
  */
 const arnPrefixes = new Map<string, string>();
+let last = { partition: '', region: '', ownerId: '', prefix: '' };
 function arnPrefix(partition: string, region: string, ownerId: string): string {
+  // A read asks for one region and (nearly always) one owner: the last answer, without a key built each time.
+  if (ownerId === last.ownerId && region === last.region && partition === last.partition) return last.prefix;
   const key = `${partition}:${region}:${ownerId}`;
   let prefix = arnPrefixes.get(key);
   if (prefix === undefined) {
@@ -115,6 +123,7 @@ function arnPrefix(partition: string, region: string, ownerId: string): string {
     // Bounded: a warm Lambda auditing many accounts does not grow it without end.
     if (arnPrefixes.size < 1_000) arnPrefixes.set(key, prefix);
   }
+  last = { partition, region, ownerId, prefix };
   return prefix;
 }
 
