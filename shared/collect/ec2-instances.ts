@@ -6,9 +6,9 @@ import { resolveRegions } from './regions';
 import type { RegionalCollectorOptions } from './deadline';
 import { flat } from '../flat-string';
 
-/** Every instance state but `terminated` (terminated instances linger in DescribeInstances for about an hour). */
-export const LIVE_INSTANCE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'] as const;
-export type InstanceState = (typeof LIVE_INSTANCE_STATES)[number] | 'terminated' | 'unknown';
+import { LIVE_INSTANCE_STATES, type InstanceState } from './ec2-instance-states';
+
+export { LIVE_INSTANCE_STATES, type InstanceState } from './ec2-instance-states';
 
 /** The tag EC2 Auto Scaling puts on every instance it launches. */
 export const ASG_TAG = 'aws:autoscaling:groupName';
