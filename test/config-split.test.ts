@@ -11,6 +11,7 @@ import { operatorRuntime } from '../shared/operator/handler';
 import { normaliseWarmerRun } from '../shared/warmer/config';
 import { warmerRuntime } from '../shared/warmer/handler';
 import { iamConsoleMfa } from '../shared/audits/iam-console-mfa';
+import { normaliseOrgRun } from '../shared/org/handlers';
 import { configProblem as problem } from './builders';
 
 const FUNCTIONS = join(__dirname, '..', 'functions');
@@ -65,6 +66,39 @@ describe('config split: each function kind validates only its own sections', () 
       expect(checked.length).toBeGreaterThan(0);
     },
   );
+});
+
+describe('config split: an organization\'s functions validate audits from the catalogue, as the audit functions do', () => {
+  /** The audit's part of the normalised config, or the ConfigError's message. */
+  const outcome = (id: string, run: () => { audits: Readonly<Record<string, unknown>> }) => {
+    try {
+      return { audit: run().audits[id] };
+    } catch (error) {
+      return { error: problem(() => {
+        throw error;
+      }) };
+    }
+  };
+  // Valid and invalid settings and remediation blocks, for audits with and without a remediation.
+  const ENTRIES: readonly Record<string, unknown>[] = [
+    {},
+    { settings: { bogus: 1 } },
+    { settings: { graceDays: 3, maxAgeDays: 30, warnAgeDays: 20, unusedDays: 60, failDays: 7, warnDays: 30, caseSensitive: false, sensitivePorts: [22] } },
+    { remediation: { enabled: true } },
+    { remediation: { enabled: 'yes' } },
+    { remediation: { enabled: true, maxActions: 0 } },
+    { remediation: { enabled: false, maxActions: 3 } },
+    { remediation: { enabled: true, action: 'terminate', markDays: 0 } },
+    { remediation: { enabled: true, skipGroups: ['sg-1*'], bogus: true } },
+  ];
+
+  it.each(AUDITS.map((a) => [a.id, a] as const))('%s: the same settings, remediation and errors as its own function', (id, audit) => {
+    for (const entry of ENTRIES) {
+      const own = outcome(id, () => normaliseAuditRun('t', { audits: { [id]: entry } }, [audit]));
+      const org = outcome(id, () => normaliseOrgRun('t', { organization: {}, audits: { [id]: entry } }));
+      expect({ entry, org }).toEqual({ entry, org: own });
+    }
+  });
 });
 
 describe('config split: audit functions carry their own audits and collectors', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AUDITS, readActions } from '../shared/audits/index';
 import { AUDIT_SOURCES } from '../shared/audits/sources';
+import { AUDIT_CATALOGUE } from '../shared/audits/catalogue';
 import { COLLECTORS } from '../shared/collect/index';
 import { SEVERITIES } from '../shared/model';
 import { functionKey } from '../shared/deploy/names';
@@ -10,6 +11,16 @@ import { existsSync } from 'node:fs';
 describe('registry contract', () => {
   it('the sources catalogue (what discover plans parts with, loading no audit) is the registry\'s, in its order', () => {
     expect(AUDIT_SOURCES).toEqual(AUDITS.map((a) => ({ id: a.id, sources: a.sources })));
+  });
+
+  it('the catalogue (what an organization\'s functions validate and merge with, loading no audit) is the registry\'s, schemas included', () => {
+    const entry = (a: { id: string; title: string; severity: string; sources: readonly string[]; settings: unknown; action?: { settings: unknown } }) => ({ id: a.id, title: a.title, severity: a.severity, sources: a.sources, settings: a.settings, remediation: a.action?.settings });
+    expect(AUDIT_CATALOGUE.map(entry)).toEqual(AUDITS.map(entry));
+    // The very schema objects, so validation cannot drift: not copies that happen to agree today.
+    AUDIT_CATALOGUE.forEach((c, i) => {
+      expect(c.settings).toBe(AUDITS[i]?.settings);
+      expect(c.action?.settings).toBe(AUDITS[i]?.action?.settings);
+    });
   });
 
   it('has unique, kebab-case audit ids', () => {

@@ -155,7 +155,8 @@ export function answer(spec: AccountSpec, report: () => string, service: string,
     case 'iam:GenerateCredentialReport':
       return { State: 'COMPLETE' };
     case 'iam:GetCredentialReport':
-      return { Content: new Uint8Array(Buffer.from(report())), GeneratedTime: new Date('2026-11-20T07:40:00Z'), ReportFormat: 'text/csv' };
+      // The bytes once (a Buffer is a Uint8Array, as a response parser hands out), not copied a second time.
+      return { Content: Buffer.from(report()), GeneratedTime: new Date('2026-11-20T07:40:00Z'), ReportFormat: 'text/csv' };
     case 'iam:ListUsers': {
       const p = page(input.Marker, input.MaxItems, spec.users, 100);
       return { Users: range(p.from, p.to).map((i) => ({ UserName: userName(i), UserId: `AIDA${i}`, Path: '/', Arn: flat(`arn:aws:iam::${ACCOUNT}:user/${userName(i)}`), CreateDate: new Date(CREATED) })), IsTruncated: p.next !== undefined, ...(p.next ? { Marker: p.next } : {}) };

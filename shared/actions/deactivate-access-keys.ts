@@ -1,14 +1,12 @@
 import { IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import * as z from 'zod';
+import { deactivateKeysSettings } from './deactivate-access-keys-config';
 import { GLOBAL_SERVICE_REGION } from '../aws/clients';
 import type { Finding } from '../model';
 import { runGuarded } from './guard';
 import type { ActionResult, Remediation } from './types';
 import { undoCall, type Undo } from './undo';
 
-const settings = z.strictObject({
-  maxActions: z.number().int().min(1).max(1000).default(10).describe('Above this many keys in one run nothing is changed and the report says why.'),
-});
+const settings = deactivateKeysSettings;
 
 const ACTION = 'deactivate access key';
 

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { addDays, format } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 import { CreateTagsCommand, DeleteTagsCommand, EC2Client, StopInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import type { Finding } from '../model';
+import { instanceRemediationSettings, type InstanceAction, type InstanceRemediationSettings } from './ec2-instances-config';
 import type { Inventory } from '../collect/inventory';
 import { type Ec2Instance, type InstanceState } from '../collect/ec2-instances';
 import { readRegions } from '../collect/regional';
@@ -16,16 +16,7 @@ const REMEDIATION_ID = 'ec2-instance-stop-or-terminate';
 /** The mark-for-op tag: `opsbots:action=stop@2026-11-22`. */
 export const MARK_TAG = 'opsbots:action';
 
-export const INSTANCE_ACTIONS = ['stop', 'terminate'] as const;
-export type InstanceAction = (typeof INSTANCE_ACTIONS)[number];
-
-export const instanceRemediationSettings = z.strictObject({
-  action: z.enum(INSTANCE_ACTIONS).default('stop').describe('`stop` or `terminate`; terminate only ever when written here.'),
-  maxActions: z.number().int().min(1).max(1000).default(5).describe('Instances changed per step and run at most; above it that step changes nothing and says so.'),
-  markDays: z.number().int().min(0).max(90).default(2).describe('Days of notice: first tag the instance, act on or after the tagged date (0 acts at once).'),
-  actOnAutoScaling: z.boolean().default(false).describe('Act on instances an Auto Scaling group manages: a stopped group member fails its health check and is replaced, so `stop` would really be terminate-and-relaunch.'),
-});
-export type InstanceRemediationSettings = z.output<typeof instanceRemediationSettings>;
+export { INSTANCE_ACTIONS, instanceRemediationSettings, type InstanceAction, type InstanceRemediationSettings } from './ec2-instances-config';
 
 /** The states each action applies in (stop only running instances). */
 export const APPLIES_IN: Readonly<Record<InstanceAction, readonly InstanceState[]>> = {

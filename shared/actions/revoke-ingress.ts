@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { EC2Client, RevokeSecurityGroupIngressCommand, type IpPermission } from '@aws-sdk/client-ec2';
 import { glob } from '../exemptions';
+import { revokeIngressSettings } from './revoke-ingress-config';
 import { errorCode, errorMessage } from '../errors';
 import { ruleLine } from '../audits/sg-rules';
 import type { Finding } from '../model';
@@ -11,10 +12,7 @@ import { flat } from '../flat-string';
 
 export const REVOKE_ACTION = 'revoke-ingress';
 
-const settings = z.strictObject({
-  maxActions: z.number().int().min(0).max(1000).default(5).describe('Above this many security groups to change, nothing is changed and the report says so.'),
-  skipGroups: z.array(z.string().min(1)).default([]).describe('Group ids or names (`*` wildcards) never changed automatically; their findings stay FAIL.'),
-});
+const settings = revokeIngressSettings;
 
 /** The evidence fields this action relies on, checked rather than trusted. */
 const ruleSchema = z.object({

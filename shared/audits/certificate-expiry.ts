@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { certificateExpirySettings } from './certificate-expiry-config';
 import { parseISO } from 'date-fns';
 import { GLOBAL_REGION, finding, type Finding } from '../model';
 import type { Inventory } from '../collect/inventory';
@@ -7,14 +8,7 @@ import type { ServerCertificate } from '../collect/server-certificates';
 import { judgeCertificate, type CertificateFacts, type Thresholds } from './certificate-rules';
 import { defineAudit } from './types';
 
-const settings = z
-  .strictObject({
-    failDays: z.number().int().min(0).max(365).default(14).describe('Days left (UTC calendar) at or below which a certificate fails.'),
-    warnDays: z.number().int().min(1).max(365).default(45).describe('Days left at or below which a certificate warns. Must be greater than failDays.'),
-  })
-  .superRefine((s, ctx) => {
-    if (s.failDays >= s.warnDays) ctx.addIssue({ code: 'custom', path: ['failDays'], message: `failDays (${s.failDays}) must be less than warnDays (${s.warnDays})` });
-  });
+const settings = certificateExpirySettings;
 
 const ID = 'certificate-expiry';
 

@@ -1,8 +1,7 @@
-import * as z from 'zod';
 import { finding, SEVERITIES, type Finding, type Severity } from '../model';
 import type { Inventory } from '../collect/inventory';
 import type { IngressRule, SecurityGroup, SecurityGroupsRegion } from '../collect/ec2-security-groups';
-import { portSpecSchema } from './port-ranges';
+import { openSecurityGroupsSettings, type OpenSecurityGroupsSettings } from './ec2-open-security-groups-config';
 import { portPolicy, RuleJudge, ruleLine, ruleName, worldSource, type RuleKind, type RuleStatus, type RuleVerdict } from './sg-rules';
 import { attachmentOf, interfacesByGroup, type Attachment } from './sg-attachments';
 import type { NetworkInterface } from '../collect/ec2-network-interfaces';
@@ -14,14 +13,9 @@ import { flat } from '../flat-string';
 export const SG_AUDIT_ID = 'ec2-open-security-groups';
 const SG_RESOURCE_TYPE = 'AWS::EC2::SecurityGroup';
 
-export const DEFAULT_SENSITIVE_PORTS = [20, 21, 22, 23, 25, 110, 135, '137-139', 143, 445, 1433, 1521, 2375, 2376, 3306, 3389, 5432, 5601, 5900, 6379, 9200, 9300, 11211, 27017] as const;
+export { DEFAULT_SENSITIVE_PORTS, type OpenSecurityGroupsSettings } from './ec2-open-security-groups-config';
 
-const settings = z.strictObject({
-  sensitivePorts: z.array(portSpecSchema).default([...DEFAULT_SENSITIVE_PORTS]).describe('World-open rules whose range contains one of these FAIL. Ports or "low-high" ranges.'),
-  allowedPublicPorts: z.array(portSpecSchema).default([80, 443]).describe('World-open rules entirely on these ports PASS on any group.'),
-  loadBalancerPorts: z.array(portSpecSchema).default([80, 443]).describe('Also PASS on these ports for groups a load balancer uses (its listeners face the internet by design).'),
-});
-export type OpenSecurityGroupsSettings = z.output<typeof settings>;
+const settings = openSecurityGroupsSettings;
 
 /** One world-open rule in a finding's evidence: the rule as AWS has it (so it can be restored) and its verdict. */
 export interface RuleEvidence extends IngressRule {

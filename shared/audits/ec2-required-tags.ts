@@ -1,48 +1,14 @@
-import * as z from 'zod';
 import { differenceInMinutes, parseISO } from 'date-fns';
 import { finding, type Finding } from '../model';
 import type { Inventory } from '../collect/inventory';
-import { LIVE_INSTANCE_STATES, type Ec2Instance } from '../collect/ec2-instances';
+import type { Ec2Instance } from '../collect/ec2-instances';
+import { PATTERN_FLAGS, requiredTagsSettings, type RequiredTag, type RequiredTagsSettings } from './ec2-required-tags-config';
 import { readRegions } from '../collect/regional';
 import { MARK_TAG, ec2InstanceRemediation } from '../actions/ec2-instances';
 import { defineAudit } from './types';
+import { flat } from '../flat-string';
 
-/** Patterns are compiled with the `u` flag (see compile()), so they are validated with it too. */
-const PATTERN_FLAGS = 'u';
-
-function validRegex(pattern: string): boolean {
-  try {
-    // Checked with the flags evaluate() uses: `\-` is fine without `u` but a SyntaxError with it, and a
-    // pattern the config accepted must never throw later, after the AWS calls.
-    new RegExp(pattern, PATTERN_FLAGS);
-    return true;
-  } catch {
-    // An invalid pattern is reported to the user by the refine below, naming the field.
-    return false;
-  }
-}
-
-const requiredTag = z.union([
-  z.string().min(1).transform((key) => ({ key })),
-  z
-    .strictObject({
-      key: z.string().min(1),
-      /** The allowed values (exact match, or ignoring case when caseSensitive is false). */
-      values: z.array(z.string()).min(1).optional(),
-      /** A regular expression the whole value must match (anchor it yourself if you mean the whole value). */
-      pattern: z.string().min(1).refine(validRegex, 'not a valid regular expression (JavaScript, u flag: escape only characters that need it)').optional(),
-    })
-    .refine((t) => !(t.values && t.pattern), { message: 'give values or pattern, not both', path: ['pattern'] }),
-]);
-export type RequiredTag = { key: string; values?: string[]; pattern?: string };
-
-export const requiredTagsSettings = z.strictObject({
-  requiredTags: z.array(requiredTag).min(1).default([{ key: 'Owner' }]).describe('Tag keys every instance must carry, each optionally with allowed values or a pattern.'),
-  caseSensitive: z.boolean().default(true).describe('Compare keys, values and patterns with case.'),
-  graceMinutes: z.number().int().min(0).max(7 * 24 * 60).default(60).describe('Minutes after an instance was created before it counts (WARN until then).'),
-  states: z.array(z.enum(LIVE_INSTANCE_STATES)).min(1).default(['pending', 'running', 'stopping', 'stopped']).describe('Instance states checked.'),
-});
-export type RequiredTagsSettings = z.output<typeof requiredTagsSettings>;
+export { requiredTagsSettings, type RequiredTag, type RequiredTagsSettings } from './ec2-required-tags-config';
 
 export const REQUIRED_TAGS_ID = 'ec2-required-tags';
 
@@ -210,28 +176,46 @@ function passFinding(i: Ec2Instance): Finding {
   return finding({ auditId: REQUIRED_TAGS_ID, resource: i.arn, resourceId: i.id, resourceType: 'AWS::EC2::Instance', region: i.region, account: i.ownerId, tags: i.tags, evidence: Object.freeze(small), status: 'PASS', severity: 'info', reason: 'carries every required tag with an allowed value' });
 }
 
-function problemFinding(i: Ec2Instance, p: SharedProblems, untagged: boolean, s: RequiredTagsSettings, ageMinutes: number | null): Finding {
-  // Built by assignment, not spreads, and frozen here so finding() keeps it without a copy.
-  const evidence: Record<string, unknown> = { state: i.state };
-  if (i.tags.Name) evidence.name = i.tags.Name;
-  if (i.instanceType) evidence.instanceType = i.instanceType;
-  evidence.createdAt = i.createdAt;
+/**
+ * A non-compliant instance's evidence, frozen so finding() keeps it without a copy. The usual shape (a named,
+ * typed instance missing keys or holding wrong values) is one literal: its fields in the object itself, 72
+ * bytes, where fields added one by one spill into a separate store (96). Any other shape by assignment, in
+ * the same field order.
+ */
+function problemEvidence(i: Ec2Instance, p: SharedProblems, untagged: boolean, ageMinutes: number | null): Readonly<Record<string, unknown>> {
+  const { state, instanceType, createdAt } = i;
+  const name = i.tags.Name;
+  const mark = i.tags[MARK_TAG];
+  if (name && instanceType && !i.autoScalingGroup && mark === undefined && p.caseMismatch === NO_MISMATCH && !untagged) {
+    if (p.wrongValues.length === 0) return Object.freeze({ state, name, instanceType, createdAt, missing: p.missing, ageMinutes });
+    if (p.missing.length === 0) return Object.freeze({ state, name, instanceType, createdAt, wrongValues: p.wrongValues, ageMinutes });
+    return Object.freeze({ state, name, instanceType, createdAt, missing: p.missing, wrongValues: p.wrongValues, ageMinutes });
+  }
+  const evidence: Record<string, unknown> = { state };
+  if (name) evidence.name = name;
+  if (instanceType) evidence.instanceType = instanceType;
+  evidence.createdAt = createdAt;
   if (i.autoScalingGroup) evidence.autoScalingGroup = i.autoScalingGroup;
-  if (i.tags[MARK_TAG] !== undefined) evidence.marked = i.tags[MARK_TAG];
+  if (mark !== undefined) evidence.marked = mark;
   if (p.missing.length > 0) evidence.missing = p.missing;
   if (p.caseMismatch !== NO_MISMATCH) evidence.caseMismatch = p.caseMismatch;
   if (p.wrongValues.length > 0) evidence.wrongValues = p.wrongValues;
   if (untagged) evidence.untagged = true;
   evidence.ageMinutes = ageMinutes;
+  return Object.freeze(evidence);
+}
+
+function problemFinding(i: Ec2Instance, p: SharedProblems, untagged: boolean, s: RequiredTagsSettings, ageMinutes: number | null): Finding {
   const asg = i.autoScalingGroup ? ` (Auto Scaling group ${i.autoScalingGroup}: fix its launch template tags)` : '';
   const warn = ageMinutes !== null && ageMinutes < s.graceMinutes;
   // One literal, not a spread of a shared base: a spread plus fields gives each input a hidden class of its
   // own, and finding() then reads 23,000 differently shaped objects.
   return finding({
-    auditId: REQUIRED_TAGS_ID, resource: i.arn, resourceId: i.id, resourceType: 'AWS::EC2::Instance', region: i.region, account: i.ownerId, tags: i.tags, evidence: Object.freeze(evidence),
+    auditId: REQUIRED_TAGS_ID, resource: i.arn, resourceId: i.id, resourceType: 'AWS::EC2::Instance', region: i.region, account: i.ownerId, tags: i.tags, evidence: problemEvidence(i, p, untagged, ageMinutes),
     status: warn ? 'WARN' : 'FAIL',
     severity: warn ? 'low' : 'medium',
-    reason: warn ? `${p.text}; created ${ageMinutes} min ago, within the ${s.graceMinutes} min grace period${asg}` : asg ? p.text + asg : p.text,
+    // Joined flat: a reason of its own per instance is kept for the whole run.
+    reason: warn ? flat(p.text, `; created ${ageMinutes} min ago, within the ${s.graceMinutes} min grace period`, asg) : asg ? flat(p.text, asg) : p.text,
   });
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { accessKeyAgeSettings } from './iam-access-key-age-config';
 import type { Finding } from '../model';
 import type { Inventory } from '../collect/inventory';
 import { deactivateAccessKeys } from '../actions/deactivate-access-keys';
@@ -6,12 +7,7 @@ import { daysSince, identityBase, identityView, keyEvidence, keyFinding, noUsers
 import { defineAudit } from './types';
 import { memo } from '../memo';
 
-const settings = z
-  .strictObject({
-    maxAgeDays: z.number().int().min(1).max(3650).default(90).describe('An active key older than this many days FAILs (AWS Config access-keys-rotated: 90).'),
-    warnAgeDays: z.number().int().min(1).max(3650).default(80).describe('An active key older than this many days WARNs; must be below maxAgeDays.'),
-  })
-  .refine((s) => s.warnAgeDays < s.maxAgeDays, { message: 'must be less than maxAgeDays', path: ['warnAgeDays'] });
+const settings = accessKeyAgeSettings;
 
 const ID = 'iam-access-key-age';
 

@@ -1,12 +1,11 @@
 import * as z from 'zod';
+import { consoleMfaSettings } from './iam-console-mfa-config';
 import type { Finding } from '../model';
 import type { Inventory } from '../collect/inventory';
 import { daysSince, identityBase, identityView, noUsersFinding, pendingFindings, shown, userEvidence, userFinding, type IdentityVerdict, type IdentityView, type ViewUser } from './identity';
 import { defineAudit } from './types';
 
-const settings = z.strictObject({
-  graceDays: z.number().int().min(0).max(365).default(0).describe('Days after a user\'s creation before a missing MFA device fails (WARN until then).'),
-});
+const settings = consoleMfaSettings;
 
 const ID = 'iam-console-mfa';
 

@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import { rootMfaSettings } from './iam-root-mfa-config';
 import { finding, type Finding } from '../model';
 import type { Inventory } from '../collect/inventory';
 import { identityBase, identityView, shown } from './identity';
 import { defineAudit } from './types';
 
-const settings = z.strictObject({});
+const settings = rootMfaSettings;
 
 const ID = 'iam-root-mfa';
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { unusedCredentialsSettings } from './iam-unused-credentials-config';
 import type { Finding } from '../model';
 import type { Inventory } from '../collect/inventory';
 import type { ReportDate } from '../collect/credential-report';
@@ -7,10 +8,7 @@ import { daysSince, identityBase, identityView, keyEvidence, keyFinding, noUsers
 import { memo } from '../memo';
 import { defineAudit } from './types';
 
-const settings = z.strictObject({
-  unusedDays: z.number().int().min(1).max(3650).default(45).describe('A credential not used for this many days or more FAILs (CIS 1.12: 45).'),
-  neverUsedGraceDays: z.number().int().min(0).max(3650).default(7).describe('A credential never used FAILs once it is older than this many days.'),
-});
+const settings = unusedCredentialsSettings;
 type Settings = z.output<typeof settings>;
 
 const ID = 'iam-unused-credentials';

@@ -49,3 +49,16 @@ export function defineAudit<S extends SettingsSchema>(audit: Audit<S>): Audit {
 export function loadedAudit(id: string): Audit | undefined {
   return loaded.get(id);
 }
+
+/**
+ * What validating an audit's `settings:` and `remediation:` blocks needs of it: its id and the two schemas.
+ * An Audit is one; so is an entry of the catalogue (shared/audits/catalogue.ts), which loads no audit code.
+ */
+export interface AuditSchemas {
+  readonly id: string;
+  readonly settings: SettingsSchema;
+  readonly action?: Pick<Remediation, 'settings'>;
+}
+
+/** An audit as an organization's aggregate merges and reports it: no evaluate code, no remediation code. */
+export interface AuditDeclaration extends AuditSchemas, Pick<Audit, 'title' | 'severity' | 'sources'> {}

@@ -4,11 +4,11 @@ import { perRegion } from './regional';
 import type { Collector, CollectContext } from './types';
 import { resolveRegions } from './regions';
 import type { RegionalCollectorOptions } from './deadline';
-import { flatString } from '../flat-string';
+import { flat } from '../flat-string';
 
-/** Every instance state but `terminated` (terminated instances linger in DescribeInstances for about an hour). */
-export const LIVE_INSTANCE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'] as const;
-export type InstanceState = (typeof LIVE_INSTANCE_STATES)[number] | 'terminated' | 'unknown';
+import { LIVE_INSTANCE_STATES, type InstanceState } from './ec2-instance-states';
+
+export { LIVE_INSTANCE_STATES, type InstanceState } from './ec2-instance-states';
 
 /** The tag EC2 Auto Scaling puts on every instance it launches. */
 export const ASG_TAG = 'aws:autoscaling:groupName';
@@ -98,16 +98,24 @@ function createdAt(i: Instance, launchedAt: string | null, interner: Interner): 
   const root = i.BlockDeviceMappings?.find((b) => b.DeviceName !== undefined && b.DeviceName === i.RootDeviceName)?.Ebs?.AttachTime;
   // The launch time's string itself when nothing is earlier: one string per instance, not two equal ones.
   if (primary === undefined && root === undefined) return launchedAt;
-  const times = [launchedAt, interner.iso(primary), interner.iso(root)].filter((t): t is string => t !== null);
-  return times.length > 0 ? times.reduce((a, b) => (a < b ? a : b)) : null;
+  return earliest(earliest(launchedAt, interner.iso(primary)), interner.iso(root));
+}
+
+/** The earlier of two ISO times (one string compares as the time does), ignoring a missing one. */
+function earliest(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  return b === null || a <= b ? a : b;
 }
 
 /**
- * The instance ARN prefix of one region and owner, built once; each ARN is then flattened (flatString): a
+ * The instance ARN prefix of one region and owner, built once; each ARN is then joined flat with the id: a
  * rope read by a report keeps the rope and a flat copy both.
  */
 const arnPrefixes = new Map<string, string>();
+let last = { partition: '', region: '', ownerId: '', prefix: '' };
 function arnPrefix(partition: string, region: string, ownerId: string): string {
+  // A read asks for one region and (nearly always) one owner: the last answer, without a key built each time.
+  if (ownerId === last.ownerId && region === last.region && partition === last.partition) return last.prefix;
   const key = `${partition}:${region}:${ownerId}`;
   let prefix = arnPrefixes.get(key);
   if (prefix === undefined) {
@@ -115,6 +123,7 @@ function arnPrefix(partition: string, region: string, ownerId: string): string {
     // Bounded: a warm Lambda auditing many accounts does not grow it without end.
     if (arnPrefixes.size < 1_000) arnPrefixes.set(key, prefix);
   }
+  last = { partition, region, ownerId, prefix };
   return prefix;
 }
 
@@ -132,7 +141,7 @@ export function normaliseInstance(i: Instance, region: string, ownerId: string, 
   const launchedAt = interner.iso(i.LaunchTime);
   return {
     id,
-    arn: flatString(arnPrefix(partition, region, ownerId) + id),
+    arn: flat(arnPrefix(partition, region, ownerId), id),
     region,
     ownerId,
     state: STATE_NAMES.get(stateName) ?? (stateName as InstanceState),

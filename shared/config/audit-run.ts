@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Audit } from '../audits/types';
+import type { AuditSchemas } from '../audits/types';
 import { ConfigError } from '../errors';
 import type { Exemption } from '../exemptions';
 import { auditEntrySchema, normaliseAudits, type AuditConfig } from './audits';
@@ -47,7 +47,7 @@ export interface AuditRunConfig extends CoreConfig {
 type AuditRunParsed = z.output<z.ZodObject<typeof auditRunShape>>;
 
 /** The checks across sections of an audit run, then the audits' own settings (shared by the whole stage and a function). */
-export function finishAuditRun<P extends AuditRunParsed>(stage: string, parsed: P, audits: readonly Audit[]): Omit<P, 'audits'> & { stage: string; audits: Record<string, AuditConfig> } {
+export function finishAuditRun<P extends AuditRunParsed>(stage: string, parsed: P, audits: readonly AuditSchemas[]): Omit<P, 'audits'> & { stage: string; audits: Record<string, AuditConfig> } {
   if (parsed.digest && !parsed.notify) {
     throw new ConfigError(`invalid config for stage ${stage}: digest: needs a notify block (from, to) to send the digest`, [{ field: 'digest', message: 'needs notify' }]);
   }
@@ -60,6 +60,6 @@ const auditRunSchema = z.strictObject(auditRunShape);
  * An audit function's cold start: validates the part of the stage file the deploy gave it (closed: another
  * section is an unknown key) against its own audits only, before any AWS call.
  */
-export function normaliseAuditRun(stage: string, input: unknown, audits: readonly Audit[]): AuditRunConfig {
+export function normaliseAuditRun(stage: string, input: unknown, audits: readonly AuditSchemas[]): AuditRunConfig {
   return finishAuditRun(stage, parseOrThrow(`config for stage ${stage}`, auditRunSchema, input ?? {}), audits);
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Audit } from '../audits/types';
+import type { AuditSchemas } from '../audits/types';
 import { ConfigError } from '../errors';
 import { parseOrThrow, toConfigError } from './issues';
 import { didYouMean } from '../suggest';
@@ -31,11 +31,11 @@ export interface AuditConfig {
 }
 
 /** Validates one audit's settings against its own closed schema (defaults filled). */
-export function auditSettings(audit: Audit, raw: unknown, prefix: readonly string[]): Record<string, unknown> {
+export function auditSettings(audit: AuditSchemas, raw: unknown, prefix: readonly string[]): Record<string, unknown> {
   return parseOrThrow(`settings of ${audit.id}`, audit.settings, raw ?? {}, prefix) as Record<string, unknown>;
 }
 
-function remediationSettings(audit: Audit, raw: Record<string, unknown>, prefix: readonly string[]): Record<string, unknown> | null {
+function remediationSettings(audit: AuditSchemas, raw: Record<string, unknown>, prefix: readonly string[]): Record<string, unknown> | null {
   const { enabled, ...rest } = raw;
   if (enabled !== undefined && typeof enabled !== 'boolean') {
     throw new ConfigError(`invalid remediation of ${audit.id}: ${[...prefix, 'enabled'].join('.')}: expected true or false`, [{ field: [...prefix, 'enabled'].join('.'), message: 'expected boolean' }]);
@@ -53,10 +53,10 @@ function remediationSettings(audit: Audit, raw: Record<string, unknown>, prefix:
 
 /**
  * The `audits:` section against the audits given (the whole registry for the deploy and the CLI, a
- * function's own audits at its cold start): an id not among them is rejected by name; every given audit
+ * function's own audits at its cold start, the catalogue's schemas for an organization's functions): an id not among them is rejected by name; every given audit
  * gets its settings and remediation validated with defaults filled.
  */
-export function normaliseAudits(stage: string, entries: Readonly<Record<string, AuditEntry>>, audits: readonly Audit[], hasNotify: boolean): Record<string, AuditConfig> {
+export function normaliseAudits(stage: string, entries: Readonly<Record<string, AuditEntry>>, audits: readonly AuditSchemas[], hasNotify: boolean): Record<string, AuditConfig> {
   for (const [id, entry] of Object.entries(entries)) {
     // Recipients without a sender would be silently ignored: say so, like the digest.
     if (entry.to && !hasNotify) {
@@ -86,7 +86,7 @@ export function normaliseAudits(stage: string, entries: Readonly<Record<string, 
 export function applyOverrides<C extends { readonly audits: Readonly<Record<string, AuditConfig>> }>(
   config: C,
   overrides: Readonly<Record<string, Readonly<Record<string, unknown>>>> | undefined,
-  audits: readonly Audit[],
+  audits: readonly AuditSchemas[],
   fieldPrefix = 'settings',
 ): C {
   if (!overrides) return config;
@@ -106,7 +106,7 @@ export function applyOverrides<C extends { readonly audits: Readonly<Record<stri
  * An override that conflicts with a setting it did not name (`maxAgeDays=30` against the default
  * `warnAgeDays` of 80) says which value it conflicts with, where that value comes from, and what to add.
  */
-function overrideError(audit: Audit, current: Readonly<Record<string, unknown>>, values: Readonly<Record<string, unknown>>, error: z.ZodError, fieldPrefix: string): ConfigError {
+function overrideError(audit: AuditSchemas, current: Readonly<Record<string, unknown>>, values: Readonly<Record<string, unknown>>, error: z.ZodError, fieldPrefix: string): ConfigError {
   const plain = toConfigError(`${fieldPrefix} for ${audit.id}`, error, [fieldPrefix, audit.id], audit.settings);
   const defaults = audit.settings.safeParse({});
   const merged: Record<string, unknown> = { ...current, ...values };

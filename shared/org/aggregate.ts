@@ -5,7 +5,7 @@ import type { AuditRunConfig as Config } from '../config/audit-run';
 import type { Log } from '../logger';
 import { GLOBAL_REGION, countFindings, emptyCounts, STATUSES, type Counts, type Finding } from '../model';
 import { reportState, type AuditSummary, type Report } from '../report';
-import { resolveAuditIds } from '../run';
+import { declaredAudits } from '../audits/catalogue';
 import { accountArn, notAuditedFindings } from './not-read';
 import { addExpired, partKey, readAccount } from './parts';
 import type { OrgResultStore } from './store';
@@ -70,7 +70,8 @@ function ouSummaries(accounts: readonly OrgAccountSummary[]): OuSummary[] {
  */
 export async function aggregate(opts: AggregateOptions): Promise<Report> {
   const discovery: Discovery = await opts.store.getDiscovery(opts.runId);
-  const audits = resolveAuditIds(opts.auditIds);
+  // Declarations only: the aggregate runs no audit and remediates nothing, so it loads no audit or remediation code.
+  const audits = declaredAudits(opts.auditIds);
   const perAudit = new Map(audits.map((a) => [a.id, emptyCounts()]));
   const findings: Finding[] = [];
   const actions: ActionResult[] = [];

@@ -1,4 +1,4 @@
-import { readActions } from '../audits/index';
+import { AUDITS, readActions } from '../audits/index';
 import type { Config } from '../config/index';
 import { memberAudits } from './audits';
 import { remediationActions } from '../deploy/audits';
@@ -9,7 +9,7 @@ import { DEFAULT_MEMBER_ROLE, ROLE_CHAINING_MAX_SECONDS } from './config';
 export function memberActions(config: Config): { read: string[]; write: string[] } {
   const read = new Set<string>();
   const write = new Set<string>();
-  for (const audit of memberAudits(config)) {
+  for (const audit of memberAudits(config, AUDITS)) {
     for (const a of readActions(audit)) read.add(a);
     const remediation = config.audits[audit.id]?.remediation;
     if (audit.action && remediation) for (const a of remediationActions(audit.action, remediation)) write.add(a);

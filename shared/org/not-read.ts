@@ -17,7 +17,7 @@ export interface NotRead {
 /**
  * One ERROR per audit for an account, or a part of one, that was not read: never a skip, never a PASS.
  */
-export function notAuditedFindings(audits: readonly Audit[], account: string, what: NotRead): Finding[] {
+export function notAuditedFindings(audits: readonly Pick<Audit, 'id' | 'severity'>[], account: string, what: NotRead): Finding[] {
   return audits.map((a) =>
     finding({ auditId: a.id, status: 'ERROR', severity: a.severity, resource: what.resource, resourceId: what.source, resourceType: what.resourceType, region: what.region ?? GLOBAL_REGION, account, reason: what.reason, evidence: what.evidence }),
   );

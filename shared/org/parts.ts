@@ -1,5 +1,5 @@
 import type { ActionResult } from '../actions/types';
-import type { Audit } from '../audits/types';
+import type { Audit, AuditDeclaration } from '../audits/types';
 import type { SourceError } from '../collect/outcome';
 import { REGIONAL_SOURCES } from '../collect/regional-sources';
 import type { AuditRunConfig } from '../config/audit-run';
@@ -36,7 +36,7 @@ export const partKey = (accountId: string, part?: string): string => (part === u
  * on those sources only; a region part the audits reading a regional one, on those only. An audit reading
  * both (certificate-expiry: IAM and ACM) runs in both, each part evaluating its own half.
  */
-export function partAudits(audits: readonly Audit[], part: string): Audit[] {
+export function partAudits<A extends Pick<Audit, 'sources'>>(audits: readonly A[], part: string): A[] {
   return audits.flatMap((a) => {
     const sources = a.sources.filter(inPart(part));
     return sources.length === 0 ? [] : [{ ...a, sources }];
@@ -103,8 +103,8 @@ export interface PartRead {
 
 export interface MergeContext {
   readonly account: Pick<OrgAccount, 'id' | 'name'>;
-  /** The run's audits (the merged report counts each of them). */
-  readonly audits: readonly Audit[];
+  /** The run's audits (the merged report counts each of them): their declarations, no audit code. */
+  readonly audits: readonly AuditDeclaration[];
   readonly configured: AuditRunConfig['audits'];
   /** What the ERRORs of a part not read name: the account's ARN in the organization. */
   readonly resource: string;

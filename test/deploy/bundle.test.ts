@@ -41,8 +41,8 @@ const AUDIT_COMMON = ['sts', 'sesv2', 's3', 'securityhub', 'ssm'];
 /** The audit engine and its outputs (an operator change's undo, shared/actions/undo.ts, is the operator's too). */
 const ENGINE_ONLY = /^(shared\/(audits|collect|state|notify|securityhub|org)\/|reports\/)/;
 const REGISTRIES = /^shared\/(audits\/index|collect\/index|config\/index|deploy\/template)\.ts$/;
-/** Functions that run the stage's audits by id: the digest and an organization's account step; the aggregate validates their settings. */
-const RUNS_REGISTRY: Record<string, RegExp> = { digest: /^shared\/(audits|collect)\/index\.ts$/, 'org-account': /^shared\/(audits|collect)\/index\.ts$/, 'org-aggregate': /^shared\/audits\/index\.ts$/ };
+/** Functions that run the stage's audits by id: the digest and an organization's account step (the aggregate validates and merges from the catalogue). */
+const RUNS_REGISTRY: Record<string, RegExp> = { digest: /^shared\/(audits|collect)\/index\.ts$/, 'org-account': /^shared\/(audits|collect)\/index\.ts$/ };
 /** zod ships every locale; a bundle needs English only (the namespace import keeps the others out). */
 // locales/index.js is the re-export stub (under 100 bytes); the payload of another language is its own file.
 const OTHER_LOCALES = /zod\/v4\/locales\/(?!en\.js|index\.js)/;
@@ -132,10 +132,20 @@ describe('deploy: what each packaged function bundles (esbuild metafiles of `ser
   it('organization aggregate renders and delivers: no collector, and no read call into a member account', () => {
     const meta = pkg.metafiles['org-aggregate'] as Metafile;
     expect(has(meta, /^shared\/(collect\/index|org\/credentials|org\/discover)\.ts$/)).toEqual([]);
-    // The audits' settings (validated at cold start) bring their remediation's write commands, never a collector's read.
     expect(has(meta, /@aws-sdk\/client-(iam|ec2|acm|organizations)\/dist-es\/commands\/(List|Describe|Get|Generate)\w+Command\.js$/)).toEqual([]);
     expect(sdkClients(meta)).toEqual(expect.not.arrayContaining(['acm', 'organizations', 'sts']));
     expect(has(meta, /^reports\/html\.ts$/)).toHaveLength(1);
+  });
+
+  it('organization aggregate remediates nothing: the audits\' settings schemas only (shared/audits/catalogue.ts), no audit or remediation code, no IAM or EC2 write command', () => {
+    const meta = pkg.metafiles['org-aggregate'] as Metafile;
+    const audits = AUDITS.map((a) => `shared/audits/${a.id}.ts`);
+    expect(Object.keys(bundleInputs(meta)).filter((p) => audits.includes(p))).toEqual([]);
+    // Of shared/actions/, the remediations' settings schemas and the undo text the reports print.
+    expect(has(meta, /^shared\/actions\/(?![\w-]+-config\.ts$|undo\.ts$)/)).toEqual([]);
+    expect(has(meta, /^shared\/actions\/[\w-]+-config\.ts$/).length).toBeGreaterThan(0);
+    expect(has(meta, /@aws-sdk\/client-(iam|ec2)\//)).toEqual([]);
+    expect(sdkClients(meta)).toEqual(expect.not.arrayContaining(['iam', 'ec2']));
   });
 
   it('an IAM-only audit carries no EC2 or ACM client', () => {
