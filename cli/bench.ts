@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { CLI_BIN } from '../shared/paths';
+import { join } from 'node:path';
+import { CLI_BIN, PACKAGE_ROOT } from '../shared/paths';
+import { buildAsDeployed } from './bench/as-deployed';
 import { figure, peakRssMiB, type Target } from './bench/figure';
 import { lambdaHeapFlags, REFERENCE_ENV, sampleAuditMemoryMb } from './bench/lambda-heap';
-
 
 export interface BenchOptions {
   readonly users: readonly number[];
@@ -18,8 +19,9 @@ export interface Scenario {
   /** The process's peak RSS is held to this (the scenario runs alone in its process). */
   readonly peakRss?: Target;
   /**
-   * Runs as a deployed audit function would, under the heap limits Lambda gives its memorySize (targets judged
-   * there), then again with node's own heap sizing, printed for reference without targets.
+   * Runs as a deployed audit function would: its module cli/bench/<id>-main.ts built as serverless.yml builds
+   * a function, started with the functions' NODE_OPTIONS under the heap limits Lambda gives its memorySize
+   * (targets judged there), then again with node's own heap sizing, printed for reference without targets.
    */
   readonly asDeployed?: true;
 }
@@ -53,21 +55,29 @@ export async function runScenario(id: string, opts: BenchOptions): Promise<numbe
   return 0;
 }
 
-/** One scenario in a child process of the compiled CLI, its lines passed to `print`; resolves to its exit code. */
-function inChild(scenario: Scenario, opts: BenchOptions, nodeFlags: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<number> {
-  const child = spawn(process.execPath, [...nodeFlags, CLI_BIN, 'bench', '--scenario', scenario.id, '--users', opts.users.join(',')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+/** A node process running `args`, its lines passed to `print`; resolves to its exit code. */
+function inChild(args: readonly string[], opts: BenchOptions, env: NodeJS.ProcessEnv = {}): Promise<number> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   createInterface({ input: child.stdout }).on('line', opts.print);
   return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
 }
 
-/** `scenario` under the sample stage's audit function heap limits, then unconstrained; the number of runs that failed. */
+/** `opsbots bench --scenario <id>`: one scenario in a process of the compiled CLI. */
+const cliArgs = (scenario: Scenario, opts: BenchOptions) => [CLI_BIN, 'bench', '--scenario', scenario.id, '--users', opts.users.join(',')];
+
+/**
+ * `scenario` built as a function is deployed, under the sample stage's audit function heap limits, then
+ * unconstrained; the number of runs that failed.
+ */
 async function asDeployed(scenario: Scenario, opts: BenchOptions): Promise<number> {
   const memoryMb = sampleAuditMemoryMb();
   const flags = lambdaHeapFlags(memoryMb);
-  opts.print(`  -- as deployed: node ${flags.join(' ')}, the heap limits the Lambda Node.js runtime sets for a ${memoryMb} MB function (the sample stage's audit functions); the targets are judged on this run`);
-  const deployed = await inChild(scenario, opts, flags);
+  const bundle = join(PACKAGE_ROOT, 'dist', `bench-${scenario.id}.js`);
+  const nodeOptions = buildAsDeployed(join(PACKAGE_ROOT, 'cli', 'bench', `${scenario.id}-main.ts`), bundle);
+  opts.print(`  -- as deployed: built as serverless.yml builds a function (AWS SDK bundled, tree-shaken), node ${[...nodeOptions, ...flags].join(' ')}: the functions' NODE_OPTIONS and the heap limits the Lambda Node.js runtime sets for a ${memoryMb} MB function (the sample stage's audit functions); the targets are judged on this run`);
+  const deployed = await inChild([...nodeOptions, ...flags, bundle], opts);
   opts.print(`  -- unconstrained, for reference: node's own heap sizing on this machine (no deployed function runs so); not judged`);
-  const reference = await inChild(scenario, opts, [], { [REFERENCE_ENV]: '1' });
+  const reference = await inChild([...nodeOptions, bundle], opts, { [REFERENCE_ENV]: '1' });
   return (deployed === 0 ? 0 : 1) + (reference === 0 ? 0 : 1);
 }
 
@@ -80,7 +90,7 @@ export async function bench(opts: BenchOptions & { only?: readonly string[] }): 
   for (const s of SCENARIOS.filter((x) => !opts.only || opts.only.includes(x.id))) {
     opts.print(`== ${s.title} [${s.id}]`);
     if (s.asDeployed) failed += await asDeployed(s, opts);
-    else if ((await inChild(s, opts)) !== 0) failed++;
+    else if ((await inChild(cliArgs(s, opts), opts)) !== 0) failed++;
   }
   return failed > 0 ? 1 : 0;
 }

@@ -1,3 +1,7 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildAsDeployed, deployBuild, deployedBuildOptions } from '../../cli/bench/as-deployed';
+import { PACKAGE_ROOT } from '../../shared/paths';
 import { benchIdentity } from '../../cli/bench/identity';
 import { benchIdentityRequests } from '../../cli/bench/identity-requests';
 import { benchSampleRun } from '../../cli/bench/sample-run';
@@ -95,4 +99,30 @@ describe('npm run bench: harness and targets', () => {
     expect(out).toMatch(/peak RSS of the process\s+\d+ MiB$/m);
     expect(out).not.toMatch(/target/);
   });
+});
+
+describe('npm run bench: the scale scenario runs the code a deployed function loads', () => {
+  it('takes serverless.yml\'s esbuild settings and the functions\' NODE_OPTIONS', () => {
+    const build = deployBuild();
+    expect(build.nodeOptions).toEqual(['--enable-source-maps']);
+    const options = deployedBuildOptions(build, 'entry.ts', 'out.js');
+    // The SDK is bundled from its ESM entry points (tree-shaken), minified, as every function is.
+    expect(options).toMatchObject({ bundle: true, minify: true, keepNames: true, mainFields: ['module', 'main'], platform: 'node', entryPoints: ['entry.ts'], outfile: 'out.js' });
+    expect(options).not.toHaveProperty('exclude');
+    expect(build.esbuild.plugins).toBe('./config/esbuild-plugins.js');
+  });
+
+  it('builds the scenario with the SDK inside the bundle, so no client\'s CommonJS build is loaded from node_modules', () => {
+    const out = join(PACKAGE_ROOT, 'dist', 'bench-scale.test.js');
+    try {
+      expect(buildAsDeployed(join(PACKAGE_ROOT, 'cli', 'bench', 'scale-main.ts'), out)).toEqual(['--enable-source-maps']);
+      const code = readFileSync(out, 'utf8');
+      expect(code.includes('DescribeSecurityGroups')).toBe(true);
+      // Only the SDK's own optional require (the CRT signer, absent) is left to node_modules.
+      expect(code.match(/require\("@aws-sdk\/[^"]+"\)/g)?.filter((r) => !r.includes('signature-v4-crt')) ?? []).toEqual([]);
+    } finally {
+      rmSync(out, { force: true });
+      rmSync(`${out}.map`, { force: true });
+    }
+  }, 120_000);
 });
