@@ -4,7 +4,7 @@ import { perRegion } from './regional';
 import type { Collector, CollectContext } from './types';
 import { resolveRegions } from './regions';
 import type { RegionalCollectorOptions } from './deadline';
-import { flatString } from '../flat-string';
+import { flat } from '../flat-string';
 
 import { LIVE_INSTANCE_STATES, type InstanceState } from './ec2-instance-states';
 
@@ -108,7 +108,7 @@ function earliest(a: string | null, b: string | null): string | null {
 }
 
 /**
- * The instance ARN prefix of one region and owner, built once; each ARN is then flattened (flatString): a
+ * The instance ARN prefix of one region and owner, built once; each ARN is then joined flat with the id: a
  * rope read by a report keeps the rope and a flat copy both.
  */
 const arnPrefixes = new Map<string, string>();
@@ -141,14 +141,14 @@ export function normaliseInstance(i: Instance, region: string, ownerId: string, 
   const launchedAt = interner.iso(i.LaunchTime);
   return {
     id,
-    arn: flatString(arnPrefix(partition, region, ownerId) + id),
+    arn: flat(arnPrefix(partition, region, ownerId), id),
     region,
     ownerId,
     state: STATE_NAMES.get(stateName) ?? (stateName as InstanceState),
     instanceType: i.InstanceType === undefined ? null : interner.string(i.InstanceType),
     launchedAt,
     createdAt: createdAt(i, launchedAt, interner),
-    lifecycle: i.InstanceLifecycle ?? null,
+    lifecycle: i.InstanceLifecycle === undefined ? null : interner.string(i.InstanceLifecycle),
     tags,
     autoScalingGroup: tags[ASG_TAG] ?? null,
   };

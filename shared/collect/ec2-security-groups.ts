@@ -100,10 +100,12 @@ function tagMap(tags: readonly { Key?: string; Value?: string }[] | undefined, g
 }
 
 /** What a group's inbound rules say, gathered from DescribeSecurityGroupRules pages as they arrive. */
-interface RulesByGroup {
-  readonly byGroup: Map<string, IngressRule[]>;
-  readonly owners: Map<string, string>;
+interface GroupRules {
+  readonly rules: IngressRule[];
+  /** The group's owner as its rules name it (the last one given), for a group only this read shows. */
+  owner: string;
 }
+type RulesByGroup = Map<string, GroupRules>;
 
 /** A group as DescribeSecurityGroups gives it, reduced to what the join and the audits read. */
 type ListedGroup = Omit<SecurityGroup, 'ingress'> & { readonly permissions: NonNullable<Parameters<typeof crossCheck>[1]> };
@@ -112,20 +114,19 @@ function addRules(into: RulesByGroup, rules: readonly SdkRule[]): void {
   for (const r of rules) {
     if (r.IsEgress || !r.GroupId) continue;
     const rule = toIngressRule(r);
-    const list = into.byGroup.get(r.GroupId);
-    if (list) list.push(rule);
-    else into.byGroup.set(r.GroupId, [rule]);
-    if (r.GroupOwnerId) into.owners.set(r.GroupId, r.GroupOwnerId);
+    const group = into.get(r.GroupId);
+    if (!group) into.set(r.GroupId, { rules: [rule], owner: r.GroupOwnerId || '' });
+    else {
+      group.rules.push(rule);
+      if (r.GroupOwnerId) group.owner = r.GroupOwnerId;
+    }
   }
 }
 
 function listedGroup(g: SdkGroup): ListedGroup {
   const groupName = g.GroupName ?? '';
   const permissions: ListedGroup['permissions'][number][] = [];
-  for (const p of g.IpPermissions ?? []) {
-    const ports = portsOf(p);
-    for (const src of permissionSources(p)) permissions.push({ ...ports, ...src });
-  }
+  for (const p of g.IpPermissions ?? []) permissions.push(...permissionSources(p, portsOf(p)));
   return { groupId: g.GroupId as string, groupName, vpcId: g.VpcId ?? null, ownerId: g.OwnerId ?? '', tags: tagMap(g.Tags, groupName), permissions };
 }
 
@@ -143,10 +144,10 @@ function join(listed: readonly ListedGroup[], rules: RulesByGroup): SecurityGrou
   const known = new Set<string>();
   const joined: SecurityGroup[] = listed.map((g) => {
     known.add(g.groupId);
-    return securityGroup(g, crossCheck(rules.byGroup.get(g.groupId) ?? NO_RULES, g.permissions));
+    return securityGroup(g, crossCheck(rules.get(g.groupId)?.rules ?? NO_RULES, g.permissions));
   });
   const rulesOnly: SecurityGroup[] = [];
-  for (const [id, own] of rules.byGroup) if (!known.has(id)) rulesOnly.push(securityGroup({ groupId: id, groupName: '', vpcId: null, ownerId: rules.owners.get(id) ?? '', tags: {} }, crossCheck(own, null)));
+  for (const [id, own] of rules) if (!known.has(id)) rulesOnly.push(securityGroup({ groupId: id, groupName: '', vpcId: null, ownerId: own.owner, tags: {} }, crossCheck(own.rules, null)));
   return rulesOnly.length === 0 ? joined : joined.concat(rulesOnly);
 }
 
@@ -156,7 +157,7 @@ function join(listed: readonly ListedGroup[], rules: RulesByGroup): SecurityGrou
  * group only the rules read shows (created between the reads) is kept with what its rules say of it.
  */
 export function joinGroups(groups: readonly SdkGroup[], rules: readonly SdkRule[]): SecurityGroup[] {
-  const byRule: RulesByGroup = { byGroup: new Map(), owners: new Map() };
+  const byRule: RulesByGroup = new Map();
   addRules(byRule, rules);
   return join(groups.filter((g) => g.GroupId).map(listedGroup), byRule);
 }
@@ -168,7 +169,7 @@ export function joinGroups(groups: readonly SdkGroup[], rules: readonly SdkRule[
 export async function readSecurityGroups(ec2: EC2Client, region: string, prefixLists: PrefixListCache): Promise<SecurityGroupsRegion> {
   const paging = { client: ec2, pageSize: SECURITY_GROUP_PAGE_SIZE };
   const listed: ListedGroup[] = [];
-  const rules: RulesByGroup = { byGroup: new Map(), owners: new Map() };
+  const rules: RulesByGroup = new Map();
   const readGroups = async () => {
     for await (const page of paginateDescribeSecurityGroups(paging, {})) for (const g of page.SecurityGroups ?? []) if (g.GroupId) listed.push(listedGroup(g));
   };

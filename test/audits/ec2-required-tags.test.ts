@@ -126,6 +126,18 @@ describe('audit: ec2-required-tags', () => {
     expect(four!.evidence.missing).not.toBe(one!.evidence.missing);
   });
 
+  it('writes evidence fields in one order whatever the shape (the JSON report\'s order)', () => {
+    const keys = (tags: Record<string, string>, inst: Parameters<typeof instance>[1] = {}) => Object.keys(one(tags, {}, inst).evidence).join(',');
+    expect(keys({ Name: 'web', Owner: 'a', CostCenter: 'CC-1234' })).toBe('state,name,instanceType,createdAt,missing,ageMinutes');
+    expect(keys({ Name: 'web', Owner: 'a', CostCenter: 'CC-1234', Environment: 'qa' })).toBe('state,name,instanceType,createdAt,wrongValues,ageMinutes');
+    expect(keys({ Name: 'web', Owner: 'a', Environment: 'qa' })).toBe('state,name,instanceType,createdAt,missing,wrongValues,ageMinutes');
+    expect(keys({ owner: 'a', Environment: 'qa', 'opsbots:action': 'stop@2026-11-22', 'aws:autoscaling:groupName': 'web' }, { autoScalingGroup: 'web', instanceType: null })).toBe(
+      'state,createdAt,autoScalingGroup,marked,missing,caseMismatch,wrongValues,ageMinutes',
+    );
+    expect(keys({})).toBe('state,instanceType,createdAt,missing,untagged,ageMinutes');
+    expect(Object.isFrozen(one({ Name: 'web', Owner: 'a' }).evidence)).toBe(true);
+  });
+
   it('gives one clear PASS for a region with no instance in a checked state', () => {
     const out = evaluateRequiredTags(instanceInventory({ 'eu-west-1': [], 'us-east-1': [instance('i-9', { state: 'shutting-down' })] }), settings());
     expect(out.map((f) => [f.region, f.status, f.reason])).toEqual([

@@ -4,7 +4,7 @@ import { normaliseInstance } from '../../shared/collect/ec2-instances';
 import { joinGroups } from '../../shared/collect/ec2-security-groups';
 import { toNetworkInterface } from '../../shared/collect/ec2-network-interfaces';
 import { listedUser } from '../../shared/collect/iam-users';
-import { parseCredentialReport } from '../../shared/collect/credential-report';
+import { parseCredentialReport, reportDate } from '../../shared/collect/credential-report';
 
 const SAMPLE = join(__dirname, '../../sample');
 /** Every output of one recorded operation (all pages). */
@@ -73,6 +73,27 @@ describe('collectors keep compact records of what audits read, not SDK responses
       expect(parsed.users[1]?.passwordLastUsed.at).toBe('2026-11-10T08:15:07.000Z');
       expect(parsed.users[0]?.passwordLastUsed.at).toBeNull();
       expect(parsed.malformed).toContainEqual({ column: 'password_last_used', why: 'holds "2026-02-30T10:00:00+00:00" (user ann), not a date' });
+    });
+
+    it('reads AWS\'s own date form to the same instant a Date would, every day of four years (a leap year among them) at varied times', () => {
+      for (let t = Date.UTC(2023, 0, 1); t < Date.UTC(2027, 0, 1); t += 86_400_000 + 3_661_000) {
+        const aws = `${new Date(t).toISOString().slice(0, 19)}+00:00`;
+        expect(reportDate(aws)).toEqual({ at: new Date(t).toISOString(), raw: aws });
+      }
+    });
+
+    it('reads every other date form as before: other offsets and fractions, 24:00, early years; never an impossible day', () => {
+      const at = (raw: string) => reportDate(raw).at;
+      expect(at('2024-02-29T12:00:00+00:00')).toBe('2024-02-29T12:00:00.000Z');
+      expect(at('2026-02-29T12:00:00+00:00')).toBeNull();
+      expect(at('2026-04-31T12:00:00+00:00')).toBeNull();
+      expect(at('2026-13-01T12:00:00+00:00')).toBeNull();
+      expect(at('2026-11-10T08:15:00-01:00')).toBe('2026-11-10T09:15:00.000Z');
+      expect(at('2026-11-10T08:15:00.5+00:00')).toBe('2026-11-10T08:15:00.500Z');
+      expect(at('2026-11-10T08:15:00Z')).toBe('2026-11-10T08:15:00.000Z');
+      expect(at('2026-11-10T24:00:00+00:00')).toBe(new Date(Date.parse('2026-11-10T24:00:00+00:00')).toISOString());
+      expect(at('0999-01-01T00:00:00+00:00')).toBe('0999-01-01T00:00:00.000Z');
+      expect(at('2026-11-1OT08:15:00+00:00')).toBeNull();
     });
 
     it('shares one frozen record per distinct date of the report, each still read as its own time', () => {
