@@ -1,6 +1,6 @@
 import { ec2OpenSecurityGroups, evaluateOpenSecurityGroups, type RuleEvidence } from '../../shared/audits/ec2-open-security-groups';
 import { classify, portPolicy, RuleJudge } from '../../shared/audits/sg-rules';
-import { interfacesByGroup } from '../../shared/audits/sg-attachments';
+import { GroupInterfaces } from '../../shared/audits/sg-attachments';
 import { revokeDetail, revokeIngress } from '../../shared/actions/revoke-ingress';
 import { toNetworkInterface } from '../../shared/collect/ec2-network-interfaces';
 import { Clients } from '../../shared/aws/clients';
@@ -125,10 +125,13 @@ describe('security groups at scale: one shape per record, the same JSON', () => 
       const detached = instanceEni(['sg-1'], { status: 'available' });
       const lb = albEni(['sg-1']);
       const twice = instanceEni(['sg-2', 'sg-2']);
-      const byGroup = interfacesByGroup([a, detached, lb, twice]);
-      expect(byGroup.get('sg-1')).toEqual([a, lb]);
-      expect(byGroup.get('sg-2')).toEqual([a, twice, twice]);
-      expect([...byGroup.keys()]).toEqual(['sg-1', 'sg-2']);
+      const third = instanceEni(['sg-2']);
+      const byGroup = new GroupInterfaces([a, detached, lb, twice, third]);
+      expect(byGroup.of('sg-1')).toEqual([a, lb]);
+      expect(byGroup.of('sg-2')).toEqual([a, twice, twice, third]);
+      expect(byGroup.of('sg-3')).toEqual([]);
+      expect(new GroupInterfaces([a]).of('sg-2')).toEqual([a]);
+      expect(new GroupInterfaces([detached]).of('sg-1')).toEqual([]);
     });
   });
 
@@ -149,6 +152,8 @@ describe('security groups at scale: one shape per record, the same JSON', () => 
       // Above maxActions: every group refused, each still recording what would have been removed.
       const results = await revokeIngress.run(ctx, findings, revokeIngress.settings.parse({ maxActions: 1 }));
       expect(results.map((r) => r.outcome)).toEqual(['refused', 'refused']);
+      // The guard's fields in its order, the detail after them: the order the JSON outputs always had.
+      expect(results.map((r) => Object.keys(r).join(','))).toEqual(['auditId,action,resource,resourceId,region,outcome,message,detail', 'auditId,action,resource,resourceId,region,outcome,message,detail']);
       expect(results.map((r) => Object.keys(r.detail ?? {}).join(','))).toEqual(['groupId,groupName,revokedRules,applied', 'groupId,groupName,revokedRules,applied']);
       expect(results.map((r) => json(r.detail))).toEqual([
         { groupId: 'sg-1', groupName: 'sg-1', revokedRules: [{ ruleId: ssh.ruleId, protocol: 'tcp', ports: '22', source: '0.0.0.0/0', description: 'ssh from anywhere' }], applied: false },
