@@ -6,6 +6,7 @@ import { toNetworkInterface } from '../../shared/collect/ec2-network-interfaces'
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
 import { flat, flatString } from '../../shared/flat-string';
+import { asIs, interner } from '../../shared/collect/interner';
 import { joinGroups, readSecurityGroups, toIngressRule, type IngressRule } from '../../shared/collect/ec2-security-groups';
 import { crossCheck } from '../../shared/collect/ec2-security-group-permissions';
 import { PrefixListCache } from '../../shared/collect/ec2-prefix-lists';
@@ -116,6 +117,18 @@ describe('security groups at scale: one shape per record, the same JSON', () => 
       const decomposed = `group cafe\u0301 ${'x'.repeat(20)}`;
       expect(flatString(decomposed)).toBe(decomposed);
       expect(flatString(decomposed)).not.toBe(decomposed.normalize());
+    });
+  });
+
+  describe('interner', () => {
+    it('gives back every value as it came, the first of equal values for the rest', () => {
+      const intern = interner();
+      const id = ['sg-', '0123456789abcdef0'].join('');
+      expect(intern(id)).toBe('sg-0123456789abcdef0');
+      expect(intern(['sg-0123456789', 'abcdef0'].join(''))).toBe(id);
+      expect(intern('')).toBe('');
+      expect(['a', 'b', 'a'].map(intern)).toEqual(['a', 'b', 'a']);
+      expect(asIs('x')).toBe('x');
     });
   });
 
