@@ -3,7 +3,7 @@ import type { Inventory } from '../collect/inventory';
 import type { IngressRule, SecurityGroup, SecurityGroupsRegion } from '../collect/ec2-security-groups';
 import { openSecurityGroupsSettings, type OpenSecurityGroupsSettings } from './ec2-open-security-groups-config';
 import { portPolicy, RuleJudge, ruleLine, ruleName, worldSource, type RuleKind, type RuleStatus, type RuleVerdict } from './sg-rules';
-import { attachmentOf, interfacesByGroup, type Attachment } from './sg-attachments';
+import { attachmentOf, GroupInterfaces, type Attachment } from './sg-attachments';
 import type { NetworkInterface } from '../collect/ec2-network-interfaces';
 import { defineAudit } from './types';
 import { revokeIngress } from '../actions/revoke-ingress';
@@ -187,7 +187,7 @@ export function evaluateOpenSecurityGroups(inventory: Inventory, s: OpenSecurity
     if (!outcome.ok) continue; // the engine reports the region as ERROR
     const eniOutcome = enis?.[region];
     // Unknown attachment (interfaces unread) keeps the full severity: fail closed.
-    const byGroup = eniOutcome?.ok ? interfacesByGroup(eniOutcome.value) : null;
+    const byGroup = eniOutcome?.ok ? new GroupInterfaces(eniOutcome.value) : null;
     if (outcome.value.groups.length === 0) {
       out.push(finding({ auditId: SG_AUDIT_ID, status: 'PASS', severity: 'info', resource: `arn:${inventory.account.partition}:ec2:${region}:${inventory.account.id}:security-group/*`, resourceId: `security groups in ${region}`, resourceType: SG_RESOURCE_TYPE, region, account: inventory.account.id, reason: 'no security groups', evidence: { groups: 0 } }));
       continue;
@@ -195,13 +195,12 @@ export function evaluateOpenSecurityGroups(inventory: Inventory, s: OpenSecurity
     // One ARN prefix per owner in the region, shared by its groups' ARNs.
     const arnPrefix = memo((owner: string) => flat('arn:', inventory.account.partition, ':ec2:', region, ':', owner, ':security-group/'));
     const shared: Shared = { judge, arnPrefix, allowedAs };
-    for (const g of outcome.value.groups) out.push(evaluateGroup(inventory, region, g, outcome.value, byGroup ? (byGroup.get(g.groupId) ?? NO_INTERFACES) : null, shared));
+    for (const g of outcome.value.groups) out.push(evaluateGroup(inventory, region, g, outcome.value, byGroup ? byGroup.of(g.groupId) : null, shared));
   }
   return out;
 }
 
 const NO_ATTACHMENTS: readonly Attachment[] = Object.freeze([]);
-const NO_INTERFACES: readonly NetworkInterface[] = Object.freeze([]);
 
 export const ec2OpenSecurityGroups = defineAudit({
   id: SG_AUDIT_ID,

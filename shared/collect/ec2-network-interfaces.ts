@@ -42,15 +42,27 @@ function groupIdsOf(groups: SdkInterface['Groups']): readonly string[] {
   return ids.every(Boolean) ? (ids as string[]) : ids.filter((id): id is string => Boolean(id)).slice();
 }
 
+/**
+ * An SDK interface as a NetworkInterface. The two common shapes (an instance's interface; a service's, named
+ * by its requester) are whole literals, objects exactly their size; anything else is spread.
+ */
 export function toNetworkInterface(n: SdkInterface): NetworkInterface {
+  const id = n.NetworkInterfaceId ?? '';
+  const type = n.InterfaceType ?? 'interface';
+  const description = n.Description ?? '';
+  const status = n.Status ?? 'unknown';
+  const instanceId = n.Attachment?.InstanceId;
+  const groupIds = groupIdsOf(n.Groups);
+  if (instanceId && !n.RequesterId) return { id, type, description, status, instanceId, groupIds };
+  if (n.RequesterId && !instanceId) return { id, type, description, status, requesterId: n.RequesterId, groupIds };
   return {
-    id: n.NetworkInterfaceId ?? '',
-    type: n.InterfaceType ?? 'interface',
-    description: n.Description ?? '',
-    status: n.Status ?? 'unknown',
+    id,
+    type,
+    description,
+    status,
     ...(n.RequesterId ? { requesterId: n.RequesterId } : {}),
-    ...(n.Attachment?.InstanceId ? { instanceId: n.Attachment.InstanceId } : {}),
-    groupIds: groupIdsOf(n.Groups),
+    ...(instanceId ? { instanceId } : {}),
+    groupIds,
   };
 }
 

@@ -75,11 +75,27 @@ function portsOf(r: { IpProtocol?: string; FromPort?: number; ToPort?: number })
   return { protocol, fromPort: protocol === '-1' ? null : port(r.FromPort), toPort: protocol === '-1' ? null : port(r.ToPort) };
 }
 
-/** An SDK rule as an IngressRule; egress rules are the caller's to drop. */
+/**
+ * An SDK rule as an IngressRule; egress rules are the caller's to drop. AWS gives each rule one source: a rule
+ * with one source and no description (nearly all) is one whole literal, an object exactly its size (a spread
+ * copy keeps two spare slots, on each of tens of thousands of rules held while the audits run).
+ */
 export function toIngressRule(r: SdkRule): IngressRule {
+  const { protocol, fromPort, toPort } = portsOf(r);
+  const ruleId = r.SecurityGroupRuleId ?? null;
+  const groupRef = r.ReferencedGroupInfo?.GroupId;
+  const sources = (r.CidrIpv4 ? 1 : 0) + (r.CidrIpv6 ? 1 : 0) + (r.PrefixListId ? 1 : 0) + (groupRef ? 1 : 0);
+  if (sources === 1 && !r.Description) {
+    if (r.CidrIpv4) return { ruleId, protocol, fromPort, toPort, cidrIpv4: r.CidrIpv4 };
+    if (r.CidrIpv6) return { ruleId, protocol, fromPort, toPort, cidrIpv6: r.CidrIpv6 };
+    if (r.PrefixListId) return { ruleId, protocol, fromPort, toPort, prefixListId: r.PrefixListId };
+    return { ruleId, protocol, fromPort, toPort, referencedGroupId: groupRef };
+  }
   return {
-    ruleId: r.SecurityGroupRuleId ?? null,
-    ...portsOf(r),
+    ruleId,
+    protocol,
+    fromPort,
+    toPort,
     ...(r.CidrIpv4 ? { cidrIpv4: r.CidrIpv4 } : {}),
     ...(r.CidrIpv6 ? { cidrIpv6: r.CidrIpv6 } : {}),
     ...(r.PrefixListId ? { prefixListId: r.PrefixListId } : {}),
