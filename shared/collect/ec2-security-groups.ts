@@ -117,6 +117,8 @@ function ingressRule(r: SdkRule, intern: Intern): IngressRule {
  */
 function tagMap(tags: readonly { Key?: string; Value?: string }[] | undefined, groupName: string): Record<string, string> {
   if (!tags || tags.length === 0) return {};
+  // A Name tag alone (the most common tag set) as a literal: 32 bytes, where fromEntries makes room for four.
+  if (tags.length === 1 && tags[0]?.Key === 'Name') return { Name: tags[0].Value === groupName ? groupName : (tags[0].Value ?? '') };
   const entries: [string, string][] = [];
   for (const t of tags) if (t.Key !== undefined) entries.push([t.Key, t.Value === groupName ? groupName : (t.Value ?? '')]);
   return Object.fromEntries(entries);

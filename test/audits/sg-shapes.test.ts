@@ -245,6 +245,9 @@ describe('security groups at scale: one shape per record, the same JSON', () => 
       expect(Object.keys(g?.tags ?? {})).toEqual(['Name', '__proto__', 'team']);
       expect(g?.tags).toEqual({ Name: 'web', ['__proto__']: 'x', team: '' });
       expect(Object.getPrototypeOf(g?.tags)).toBe(Object.prototype);
+      const named = joinGroups([{ GroupId: 'sg-2', GroupName: 'db', Tags: [{ Key: 'Name', Value: 'database' }] }, { GroupId: 'sg-3', GroupName: 'x', Tags: [{ Key: 'Name' }] }], []);
+      expect(named.map((n) => n.tags)).toEqual([{ Name: 'database' }, { Name: '' }]);
+      expect(joinGroups([{ GroupId: 'sg-4', Tags: [{ Key: '__proto__', Value: 'y' }] }], [])[0]?.tags).toEqual({ ['__proto__']: 'y' });
     });
   });
 });
