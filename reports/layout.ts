@@ -1,4 +1,4 @@
-import type { ActionResult } from '../shared/actions/types';
+import { NOTHING_ATTEMPTED, type ActionResult } from '../shared/actions/types';
 import type { SourceError } from '../shared/collect/outcome';
 import { SEVERITIES, type Finding, type Severity } from '../shared/model';
 import type { Report } from '../shared/report';
@@ -95,8 +95,6 @@ export function cutNote(cut: AttachmentCut): string {
     : `The message was trimmed to fit SES's ${mb} MB message limit.${dropped} findings.csv holds all ${cut.total} findings.`;
 }
 
-/** Steps that attempted nothing (so have nothing to undo). */
-const NOTHING_ATTEMPTED: ReadonlySet<ActionResult['outcome']> = new Set(['skipped', 'refused']);
 
 /**
  * The remediation steps the bodies list: all of them, or, in a trimmed report (`topPerAudit`), every step

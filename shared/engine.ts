@@ -9,7 +9,7 @@ import { evaluateAudit } from './evaluate';
 import { applyExemptions, expiredExemptions } from './exemptions';
 import type { Log } from './logger';
 import type { Finding } from './model';
-import type { ActionResult } from './actions/types';
+import { NOTHING_ATTEMPTED, type ActionResult } from './actions/types';
 import { reportState, summarise, type Report } from './report';
 import { timed, type Timings } from './timing';
 import { RunBudget, runWithin } from './deadline';
@@ -64,15 +64,45 @@ function logFailures(log: Log, auditId: string, results: readonly ActionResult[]
   log.error('remediation failures', { auditId, error: error.message, failures: error.failures });
 }
 
+/** Steps that attempted nothing are logged this many a line (a line stays well under CloudWatch's 256 KB). */
+export const IDLE_PER_LINE = 200;
+
+/** Resource ids by message, in the order met: what one line of steps that attempted nothing says. */
+function byMessage(steps: readonly ActionResult[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const r of steps) (out[r.message] ??= []).push(r.resourceId);
+  return out;
+}
+
 /**
- * One structured line per remediation step, whatever its outcome: what was (or would have been) changed
- * and the undo, so the log alone is enough to reverse a run.
+ * One structured line per remediation step that changed, would have changed or failed to change a resource:
+ * what and the undo, so the log alone is enough to reverse a run. Steps that attempted nothing (skipped,
+ * refused: no undo) are logged together, one line per region and outcome for up to IDLE_PER_LINE of them,
+ * their resource ids by message (a step is its audit, region and resource id): a run over maxActions refuses
+ * every target, and a line each (27,790 at the scale bench's size) cost a function more CPU in the logger
+ * than its remediation took.
  */
 function logActions(log: Log, dryRun: boolean, results: readonly ActionResult[]): void {
+  const idle = new Map<string, ActionResult[]>();
   for (const r of results) {
+    if (NOTHING_ATTEMPTED.has(r.outcome)) {
+      const key = `${r.auditId}\u0000${r.region}\u0000${r.action}\u0000${r.outcome}`;
+      const group = idle.get(key);
+      if (group) group.push(r);
+      else idle.set(key, [r]);
+      continue;
+    }
     const line = { auditId: r.auditId, resource: r.resource, resourceId: r.resourceId, region: r.region, action: r.action, outcome: r.outcome, message: r.message, dryRun, undo: r.undo ?? null };
     if (r.outcome === 'failed') log.warn('action', line);
     else log.info('action', line);
+  }
+  for (const group of idle.values()) {
+    const [first] = group;
+    if (!first) continue;
+    for (let from = 0; from < group.length; from += IDLE_PER_LINE) {
+      const steps = group.slice(from, from + IDLE_PER_LINE);
+      log.info('actions not attempted', { auditId: first.auditId, region: first.region, action: first.action, outcome: first.outcome, dryRun, count: steps.length, of: group.length, byMessage: byMessage(steps) });
+    }
   }
 }
 

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { normalise } from '../../shared/config/index';
 import { deliverReport } from '../../shared/deliver';
-import { MemoryLog } from '../../shared/logger';
+import { Console } from 'node:console';
+import { Writable } from 'node:stream';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Log } from '../../shared/logger';
 import { CONFIG_DIR } from '../../shared/paths';
 import { runAudits } from '../../shared/run';
 import { EmulatedClients, type AccountSpec } from './emulated-account';
@@ -21,13 +24,36 @@ export function benchConfig(spec: AccountSpec) {
   return normalise('bench', { ...sample, regions: [...spec.regions], concurrency: 4 });
 }
 
+/**
+ * The logger a deployed function runs with (shared/logger.ts createLogger(): Powertools, one JSON line per
+ * event), its lines formatted as in Lambda and then dropped instead of written. A MemoryLog would keep every
+ * line of the run (one per remediation step: 27,790 at scale), which no function holds, and skip formatting
+ * them, which every function does. `written` counts the lines.
+ */
+export function discardingLogger(): Log & { written: () => number } {
+  let lines = 0;
+  const sink = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      const text = chunk.toString();
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines += 1;
+      done();
+    },
+  });
+  // INFO: no function sets a log level (Powertools' default), whatever this process's environment says.
+  const logger = new Logger({ serviceName: 'opsbots', logLevel: 'INFO' });
+  // Its console is the one thing a Lambda's differs in: process.stdout there, nowhere here.
+  (logger as unknown as { console: Console }).console = new Console({ stdout: sink, stderr: sink });
+  return Object.assign(logger, { written: () => lines });
+}
+
 /** `run all` as a dry run on an emulated account, then the email as it would be sent; wall time in seconds. */
 export async function runEmulated(spec: AccountSpec) {
   const config = benchConfig(spec);
   const clients = new EmulatedClients(spec);
   const start = performance.now();
   const cpu = process.cpuUsage();
-  const report = await runAudits({ config, auditIds: ['all'], clients, log: new MemoryLog(), dryRun: true, now: new Date('2026-11-20T08:00:00Z') });
+  const log = discardingLogger();
+  const report = await runAudits({ config, auditIds: ['all'], clients, log, dryRun: true, now: new Date('2026-11-20T08:00:00Z') });
   if (report.notEvaluated.length > 0) throw new Error(`bench: the emulated account left sources unread: ${JSON.stringify(report.notEvaluated)}`);
   // Apart from rendering's: what collecting and evaluating alone reach, and what the findings hold on to.
   const beforeRender = { peakRssMiB: peakRssMiB(), heapMiB: mib(process.memoryUsage().heapUsed) };
@@ -36,7 +62,7 @@ export async function runEmulated(spec: AccountSpec) {
   const used = process.cpuUsage(cpu);
   const timings = { ...report.timings, ...delivered.timings };
   const phases = `phases (ms): ${(['collect', 'evaluate', 'act', 'render'] as const).map((p) => `${p} ${Math.round(timings[p] ?? 0)}`).join(', ')}; CPU ${((used.user + used.system) / 1e6).toFixed(2)} s (wall time counts other processes' load)`;
-  return { config, clients, report, delivered, seconds, phases, beforeRender };
+  return { config, clients, report, delivered, seconds, phases, beforeRender, logLines: log.written() };
 }
 
 /**
@@ -45,8 +71,8 @@ export async function runEmulated(spec: AccountSpec) {
  */
 export async function benchScale(opts: { print: (s: string) => void; spec?: AccountSpec }): Promise<number> {
   const spec = opts.spec ?? SCALE_ACCOUNT;
-  const { clients, report, delivered, seconds, phases, beforeRender } = await runEmulated(spec);
-  opts.print(`  ${spec.regions.length} region(s): ${spec.users} users, ${spec.instances} instances and ${spec.groups} security groups per region; ${report.findings.length} findings, state ${report.state}, ${clients.stats.total()} requests`);
+  const { clients, report, delivered, seconds, phases, beforeRender, logLines } = await runEmulated(spec);
+  opts.print(`  ${spec.regions.length} region(s): ${spec.users} users, ${spec.instances} instances and ${spec.groups} security groups per region; ${report.findings.length} findings, state ${report.state}, ${clients.stats.total()} requests, ${logLines} log lines (formatted as in Lambda, not kept)`);
   opts.print(`  ${phases}; email ${((delivered.eml?.length ?? 0) / 1048576).toFixed(1)} MB`);
   opts.print(`  before rendering: peak RSS ${beforeRender.peakRssMiB.toFixed(0)} MiB (collect, evaluate, act), heap in use ${beforeRender.heapMiB.toFixed(0)} MiB (the findings, and garbage not yet freed)`);
   // The unconstrained run is there to compare with: its figures carry no target.

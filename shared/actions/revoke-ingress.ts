@@ -101,9 +101,9 @@ export async function runRevokeIngress(ctx: Pick<ActionContext, 'clients' | 'dry
   const targets: RevokeTarget[] = [];
   for (const f of findings) {
     const t = targetOf(f);
-    const base = { auditId: f.auditId, action: REVOKE_ACTION, resource: f.resource, resourceId: f.resourceId, region: f.region };
-    if (typeof t === 'string') results.push({ ...base, outcome: 'skipped', message: `not changed: ${t}` });
-    else if (skip.some((p) => p.test(t.resourceId) || p.test(t.groupName))) results.push({ ...base, outcome: 'skipped', message: 'not changed: listed in skipGroups', detail: revokeDetail(t, false) });
+    const { auditId, resource, resourceId, region } = f;
+    if (typeof t === 'string') results.push({ auditId, action: REVOKE_ACTION, resource, resourceId, region, outcome: 'skipped', message: `not changed: ${t}` });
+    else if (skip.some((p) => p.test(t.resourceId) || p.test(t.groupName))) results.push({ auditId, action: REVOKE_ACTION, resource, resourceId, region, outcome: 'skipped', message: 'not changed: listed in skipGroups', detail: revokeDetail(t, false) });
     else targets.push(t);
   }
   const guarded = await runGuarded({
@@ -143,7 +143,10 @@ export async function runRevokeIngress(ctx: Pick<ActionContext, 'clients' | 'dry
     const what = r.outcome === 'done' ? flat('revoked ', rules) : r.outcome === 'dry-run' ? flat('dry run (EC2 DryRun): would revoke ', rules) : flat(r.message, '; rules: ', rules);
     // `applied` tells a restorer whether the rules were really removed (only for `done`). The detail is the
     // group's undo record (what act returned, or the same record where it did not run) and `applied`.
-    results.push({ ...r, message: what, detail: revokeDetail(t, r.outcome === 'done') });
+    // Set on the guard's own result, not spread into a copy: a copy spread then given fields had a hidden class
+    // of its own, for each of thousands of results. The fields keep their order (message and a detail the
+    // guard gave in place, a detail it did not give last), as the JSON outputs always had them.
+    results.push(Object.assign(r as { -readonly [K in keyof ActionResult]: ActionResult[K] }, { message: what, detail: revokeDetail(t, r.outcome === 'done') }));
   }
   return results;
 }

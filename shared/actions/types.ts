@@ -8,6 +8,9 @@ import type { Undo } from './undo';
 export const ACTION_OUTCOMES = ['done', 'dry-run', 'marked', 'unmarked', 'skipped', 'refused', 'failed'] as const;
 export type ActionOutcome = (typeof ACTION_OUTCOMES)[number];
 
+/** Outcomes of steps that attempted nothing, so have nothing to undo. */
+export const NOTHING_ATTEMPTED: ReadonlySet<ActionOutcome> = new Set(['skipped', 'refused']);
+
 /** What happened to one resource. `detail` holds what is needed to undo it (e.g. the revoked rule). */
 export interface ActionResult {
   readonly auditId: string;

@@ -36,25 +36,32 @@ export function attachmentOf(eni: NetworkInterface): Attachment | null {
   return attachment(eni, 'other', `${eni.type}: ${d || eni.id}`);
 }
 
+const NO_INTERFACES: readonly NetworkInterface[] = Object.freeze([]);
+
 /**
  * The interfaces that attach each security group id (see attaches()), in interface order: the audit names a
  * group's attachments (attachmentOf) as it judges the group, instead of holding a record per interface for
- * the whole evaluation. Each list is allocated at its final length (counted first): pushed lists keep room
- * for 17, which on tens of thousands of groups is megabytes held while the audit runs.
+ * the whole evaluation. A group one interface attaches keeps that interface, not a list (most groups); two
+ * make an exact pair; only more grow a pushed list.
  */
-export function interfacesByGroup(interfaces: readonly NetworkInterface[]): Map<string, NetworkInterface[]> {
-  const remaining = new Map<string, number>();
-  for (const eni of interfaces) if (attaches(eni)) for (const g of eni.groupIds) remaining.set(g, (remaining.get(g) ?? 0) + 1);
-  const out = new Map<string, NetworkInterface[]>();
-  for (const eni of interfaces) {
-    if (!attaches(eni)) continue;
-    for (const g of eni.groupIds) {
-      const left = remaining.get(g) as number;
-      let list = out.get(g);
-      if (!list) out.set(g, (list = new Array<NetworkInterface>(left)));
-      list[list.length - left] = eni;
-      remaining.set(g, left - 1);
+export class GroupInterfaces {
+  private readonly byGroup = new Map<string, NetworkInterface | NetworkInterface[]>();
+
+  constructor(interfaces: readonly NetworkInterface[]) {
+    for (const eni of interfaces) {
+      if (!attaches(eni)) continue;
+      for (const g of eni.groupIds) {
+        const held = this.byGroup.get(g);
+        if (held === undefined) this.byGroup.set(g, eni);
+        else if (Array.isArray(held)) held.push(eni);
+        else this.byGroup.set(g, [held, eni]);
+      }
     }
   }
-  return out;
+
+  /** The interfaces attaching `groupId`, in interface order (none: an empty list). */
+  of(groupId: string): readonly NetworkInterface[] {
+    const held = this.byGroup.get(groupId);
+    return held === undefined ? NO_INTERFACES : Array.isArray(held) ? held : [held];
+  }
 }

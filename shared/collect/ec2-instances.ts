@@ -148,7 +148,7 @@ export function normaliseInstance(i: Instance, region: string, ownerId: string, 
     instanceType: i.InstanceType === undefined ? null : interner.string(i.InstanceType),
     launchedAt,
     createdAt: createdAt(i, launchedAt, interner),
-    lifecycle: i.InstanceLifecycle ?? null,
+    lifecycle: i.InstanceLifecycle === undefined ? null : interner.string(i.InstanceLifecycle),
     tags,
     autoScalingGroup: tags[ASG_TAG] ?? null,
   };

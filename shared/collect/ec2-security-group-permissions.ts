@@ -33,21 +33,29 @@ function sameRule(a: Ports & Source, b: Ports & Source): boolean {
   );
 }
 
-const described = (d: string | undefined) => (d ? { description: d } : {});
+type Entry = Ports & Source;
+
+/** `entry` with the description its source gives, if any (added, not spread: these are built per rule). */
+function described(entry: { -readonly [K in keyof Entry]: Entry[K] }, description: string | undefined): Entry {
+  if (description) entry.description = description;
+  return entry;
+}
 
 /**
- * A group's IpPermissions as one entry per source, like DescribeSecurityGroupRules gives them. A source
- * entry without its value, or a permission with no source list opsbots knows, is kept as an entry without a
- * source so the audit fails closed on it instead of never seeing it.
+ * A group's IpPermissions as one entry per source, like DescribeSecurityGroupRules gives them: the
+ * permission's `ports` (protocol and port range) and one source. A source entry without its value, or a
+ * permission with no source list opsbots knows, is kept as an entry without a source so the audit fails
+ * closed on it instead of never seeing it.
  */
-export function permissionSources(p: IpPermission): Source[] {
-  const sources: Source[] = [
-    ...(p.IpRanges ?? []).map((r) => ({ ...(r.CidrIp ? { cidrIpv4: r.CidrIp } : {}), ...described(r.Description) })),
-    ...(p.Ipv6Ranges ?? []).map((r) => ({ ...(r.CidrIpv6 ? { cidrIpv6: r.CidrIpv6 } : {}), ...described(r.Description) })),
-    ...(p.PrefixListIds ?? []).map((r) => ({ ...(r.PrefixListId ? { prefixListId: r.PrefixListId } : {}), ...described(r.Description) })),
-    ...(p.UserIdGroupPairs ?? []).map((r) => ({ ...(r.GroupId ? { referencedGroupId: r.GroupId } : {}), ...described(r.Description) })),
-  ];
-  return sources.length > 0 ? sources : [{}];
+export function permissionSources(p: IpPermission, ports: Ports): Entry[] {
+  const { protocol, fromPort, toPort } = ports;
+  const entries: Entry[] = [];
+  for (const r of p.IpRanges ?? []) entries.push(described(r.CidrIp ? { protocol, fromPort, toPort, cidrIpv4: r.CidrIp } : { protocol, fromPort, toPort }, r.Description));
+  for (const r of p.Ipv6Ranges ?? []) entries.push(described(r.CidrIpv6 ? { protocol, fromPort, toPort, cidrIpv6: r.CidrIpv6 } : { protocol, fromPort, toPort }, r.Description));
+  for (const r of p.PrefixListIds ?? []) entries.push(described(r.PrefixListId ? { protocol, fromPort, toPort, prefixListId: r.PrefixListId } : { protocol, fromPort, toPort }, r.Description));
+  for (const r of p.UserIdGroupPairs ?? []) entries.push(described(r.GroupId ? { protocol, fromPort, toPort, referencedGroupId: r.GroupId } : { protocol, fromPort, toPort }, r.Description));
+  if (entries.length === 0) entries.push({ protocol, fromPort, toPort });
+  return entries;
 }
 
 /**

@@ -13,6 +13,7 @@ import { resolveRegions } from './regions';
 import { PrefixListCache, PREFIX_LIST_ACTIONS } from './ec2-prefix-lists';
 import type { RegionalCollectorOptions } from './deadline';
 import { crossCheck, permissionSources, type RuleRead } from './ec2-security-group-permissions';
+import { asIs, interner, type Intern } from './interner';
 
 /** DescribeSecurityGroups and DescribeSecurityGroupRules accept at most 1000 per page. */
 export const SECURITY_GROUP_PAGE_SIZE = 1000;
@@ -75,15 +76,37 @@ function portsOf(r: { IpProtocol?: string; FromPort?: number; ToPort?: number })
   return { protocol, fromPort: protocol === '-1' ? null : port(r.FromPort), toPort: protocol === '-1' ? null : port(r.ToPort) };
 }
 
-/** An SDK rule as an IngressRule; egress rules are the caller's to drop. */
+/** An SDK rule as an IngressRule, on its own (see ingressRule); egress rules are the caller's to drop. */
 export function toIngressRule(r: SdkRule): IngressRule {
+  return ingressRule(r, asIs);
+}
+
+/**
+ * An SDK rule as an IngressRule, its source (a CIDR, list or group many rules repeat) interned across the read.
+ * AWS gives each rule one source: a rule with one source and no description (nearly all) is one whole literal,
+ * an object exactly its size (a spread copy keeps two spare slots, on each of tens of thousands of rules held
+ * while the audits run).
+ */
+function ingressRule(r: SdkRule, intern: Intern): IngressRule {
+  const { protocol, fromPort, toPort } = portsOf(r);
+  const ruleId = r.SecurityGroupRuleId ?? null;
+  const groupRef = r.ReferencedGroupInfo?.GroupId;
+  const sources = (r.CidrIpv4 ? 1 : 0) + (r.CidrIpv6 ? 1 : 0) + (r.PrefixListId ? 1 : 0) + (groupRef ? 1 : 0);
+  if (sources === 1 && !r.Description) {
+    if (r.CidrIpv4) return { ruleId, protocol, fromPort, toPort, cidrIpv4: intern(r.CidrIpv4) };
+    if (r.CidrIpv6) return { ruleId, protocol, fromPort, toPort, cidrIpv6: intern(r.CidrIpv6) };
+    if (r.PrefixListId) return { ruleId, protocol, fromPort, toPort, prefixListId: intern(r.PrefixListId) };
+    return { ruleId, protocol, fromPort, toPort, referencedGroupId: intern(groupRef as string) };
+  }
   return {
-    ruleId: r.SecurityGroupRuleId ?? null,
-    ...portsOf(r),
-    ...(r.CidrIpv4 ? { cidrIpv4: r.CidrIpv4 } : {}),
-    ...(r.CidrIpv6 ? { cidrIpv6: r.CidrIpv6 } : {}),
-    ...(r.PrefixListId ? { prefixListId: r.PrefixListId } : {}),
-    ...(r.ReferencedGroupInfo?.GroupId ? { referencedGroupId: r.ReferencedGroupInfo.GroupId } : {}),
+    ruleId,
+    protocol,
+    fromPort,
+    toPort,
+    ...(r.CidrIpv4 ? { cidrIpv4: intern(r.CidrIpv4) } : {}),
+    ...(r.CidrIpv6 ? { cidrIpv6: intern(r.CidrIpv6) } : {}),
+    ...(r.PrefixListId ? { prefixListId: intern(r.PrefixListId) } : {}),
+    ...(groupRef ? { referencedGroupId: intern(groupRef) } : {}),
     ...(r.Description ? { description: r.Description } : {}),
   };
 }
@@ -100,33 +123,35 @@ function tagMap(tags: readonly { Key?: string; Value?: string }[] | undefined, g
 }
 
 /** What a group's inbound rules say, gathered from DescribeSecurityGroupRules pages as they arrive. */
-interface RulesByGroup {
-  readonly byGroup: Map<string, IngressRule[]>;
-  readonly owners: Map<string, string>;
+interface GroupRules {
+  readonly rules: IngressRule[];
+  /** The group's owner as its rules name it (the last one given), for a group only this read shows. */
+  owner: string;
 }
+type RulesByGroup = Map<string, GroupRules>;
 
 /** A group as DescribeSecurityGroups gives it, reduced to what the join and the audits read. */
 type ListedGroup = Omit<SecurityGroup, 'ingress'> & { readonly permissions: NonNullable<Parameters<typeof crossCheck>[1]> };
 
-function addRules(into: RulesByGroup, rules: readonly SdkRule[]): void {
+function addRules(into: RulesByGroup, rules: readonly SdkRule[], intern: Intern): void {
   for (const r of rules) {
     if (r.IsEgress || !r.GroupId) continue;
-    const rule = toIngressRule(r);
-    const list = into.byGroup.get(r.GroupId);
-    if (list) list.push(rule);
-    else into.byGroup.set(r.GroupId, [rule]);
-    if (r.GroupOwnerId) into.owners.set(r.GroupId, r.GroupOwnerId);
+    const rule = ingressRule(r, intern);
+    const group = into.get(r.GroupId);
+    if (!group) into.set(r.GroupId, { rules: [rule], owner: r.GroupOwnerId || '' });
+    else {
+      group.rules.push(rule);
+      if (r.GroupOwnerId) group.owner = r.GroupOwnerId;
+    }
   }
 }
 
-function listedGroup(g: SdkGroup): ListedGroup {
+function listedGroup(g: SdkGroup, intern: Intern): ListedGroup {
   const groupName = g.GroupName ?? '';
   const permissions: ListedGroup['permissions'][number][] = [];
-  for (const p of g.IpPermissions ?? []) {
-    const ports = portsOf(p);
-    for (const src of permissionSources(p)) permissions.push({ ...ports, ...src });
-  }
-  return { groupId: g.GroupId as string, groupName, vpcId: g.VpcId ?? null, ownerId: g.OwnerId ?? '', tags: tagMap(g.Tags, groupName), permissions };
+  for (const p of g.IpPermissions ?? []) permissions.push(...permissionSources(p, portsOf(p)));
+  // The VPC and the owner are the same for many groups: one string each.
+  return { groupId: g.GroupId as string, groupName, vpcId: g.VpcId ? intern(g.VpcId) : (g.VpcId ?? null), ownerId: intern(g.OwnerId ?? ''), tags: tagMap(g.Tags, groupName), permissions };
 }
 
 /**
@@ -143,10 +168,10 @@ function join(listed: readonly ListedGroup[], rules: RulesByGroup): SecurityGrou
   const known = new Set<string>();
   const joined: SecurityGroup[] = listed.map((g) => {
     known.add(g.groupId);
-    return securityGroup(g, crossCheck(rules.byGroup.get(g.groupId) ?? NO_RULES, g.permissions));
+    return securityGroup(g, crossCheck(rules.get(g.groupId)?.rules ?? NO_RULES, g.permissions));
   });
   const rulesOnly: SecurityGroup[] = [];
-  for (const [id, own] of rules.byGroup) if (!known.has(id)) rulesOnly.push(securityGroup({ groupId: id, groupName: '', vpcId: null, ownerId: rules.owners.get(id) ?? '', tags: {} }, crossCheck(own, null)));
+  for (const [id, own] of rules) if (!known.has(id)) rulesOnly.push(securityGroup({ groupId: id, groupName: '', vpcId: null, ownerId: own.owner, tags: {} }, crossCheck(own.rules, null)));
   return rulesOnly.length === 0 ? joined : joined.concat(rulesOnly);
 }
 
@@ -156,9 +181,10 @@ function join(listed: readonly ListedGroup[], rules: RulesByGroup): SecurityGrou
  * group only the rules read shows (created between the reads) is kept with what its rules say of it.
  */
 export function joinGroups(groups: readonly SdkGroup[], rules: readonly SdkRule[]): SecurityGroup[] {
-  const byRule: RulesByGroup = { byGroup: new Map(), owners: new Map() };
-  addRules(byRule, rules);
-  return join(groups.filter((g) => g.GroupId).map(listedGroup), byRule);
+  const byRule: RulesByGroup = new Map();
+  const intern = interner();
+  addRules(byRule, rules, intern);
+  return join(groups.filter((g) => g.GroupId).map((g) => listedGroup(g, intern)), byRule);
 }
 
 /**
@@ -166,14 +192,16 @@ export function joinGroups(groups: readonly SdkGroup[], rules: readonly SdkRule[
  * Each page is reduced as it arrives, so a region of tens of thousands of groups never holds the SDK's pages.
  */
 export async function readSecurityGroups(ec2: EC2Client, region: string, prefixLists: PrefixListCache): Promise<SecurityGroupsRegion> {
+  // Values many groups and rules repeat (VPC, owner, CIDRs), one string each across both reads.
+  const intern = interner();
   const paging = { client: ec2, pageSize: SECURITY_GROUP_PAGE_SIZE };
   const listed: ListedGroup[] = [];
-  const rules: RulesByGroup = { byGroup: new Map(), owners: new Map() };
+  const rules: RulesByGroup = new Map();
   const readGroups = async () => {
-    for await (const page of paginateDescribeSecurityGroups(paging, {})) for (const g of page.SecurityGroups ?? []) if (g.GroupId) listed.push(listedGroup(g));
+    for await (const page of paginateDescribeSecurityGroups(paging, {})) for (const g of page.SecurityGroups ?? []) if (g.GroupId) listed.push(listedGroup(g, intern));
   };
   const readRules = async () => {
-    for await (const page of paginateDescribeSecurityGroupRules(paging, {})) addRules(rules, page.SecurityGroupRules ?? []);
+    for await (const page of paginateDescribeSecurityGroupRules(paging, {})) addRules(rules, page.SecurityGroupRules ?? [], intern);
   };
   await Promise.all([readGroups(), readRules()]);
   const groups = join(listed, rules);

@@ -23,10 +23,31 @@ export function literalSchemaKeys(source: string): string {
   });
 }
 
+/**
+ * Clients whose errors opsbots matches by name only (errorCode(): the token store's and the webhook URLs'
+ * GetParameter): SSM models ~140 errors and its schema module registers every one, class and shape, at load
+ * (66 KB, a tenth of an operator function's cold start), for the one call those functions make.
+ */
+const ERRORS_BY_NAME = /[\\/]@aws-sdk[\\/]client-ssm[\\/]/;
+
+/**
+ * Drops a schema module's modeled-error registrations (`n0_registry.registerError(X$, X);`), keeping the
+ * service's base exception (`_s_registry`). An error response then takes the SDK's own path for an error it
+ * has no class for: the base exception (SSMServiceException) named by the error code, with its message,
+ * $fault and $metadata; only `instanceof ParameterNotFound` is lost, which opsbots never asks.
+ * test/deploy/bundle.test.ts sends through a client built so and checks the error's name and message.
+ */
+export function withoutModeledErrors(source: string): string {
+  return source.replace(/^(?!_s_registry\.)\w+_registry\.registerError\(\w+\$, \w+\);\n/gm, '');
+}
+
 export const sdkSchemaKeys: Plugin = {
   name: 'opsbots-sdk-schema-keys',
   setup(build) {
-    build.onLoad({ filter: SDK_SCHEMAS }, (args) => ({ contents: literalSchemaKeys(readFileSync(args.path, 'utf8')), loader: 'js' }));
+    build.onLoad({ filter: SDK_SCHEMAS }, (args) => {
+      const keys = literalSchemaKeys(readFileSync(args.path, 'utf8'));
+      return { contents: ERRORS_BY_NAME.test(args.path) ? withoutModeledErrors(keys) : keys, loader: 'js' };
+    });
   },
 };
 

@@ -7,6 +7,7 @@ import { IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
 import { runAudits } from '../../shared/run';
+import { IDLE_PER_LINE } from '../../shared/engine';
 import { evaluateRequiredTags, requiredTagsSettings } from '../../shared/audits/ec2-required-tags';
 import { ec2OpenSecurityGroups, evaluateOpenSecurityGroups } from '../../shared/audits/ec2-open-security-groups';
 import { ec2InstanceRemediation, instanceActionUndo, instanceRemediationSettings, markUndo } from '../../shared/actions/ec2-instances';
@@ -144,15 +145,35 @@ describe('undo: every change carries the command and API call that reverse it', 
     });
   });
 
-  it('logs one line per step, whatever its outcome, skipped and refused included', async () => {
-    const users = ['a', 'b', 'c'].map((name) => keyUser(name, [accessKey(1, '2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z')]));
+  it('logs steps that attempted nothing together: every refused resource named under its message, in lines of IDLE_PER_LINE', async () => {
+    const names = Array.from({ length: IDLE_PER_LINE + 3 }, (_, i) => `u${i}`);
+    const users = names.map((name) => keyUser(name, [accessKey(1, '2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z')]));
     const config = buildConfig({ audits: { 'iam-unused-credentials': { remediation: { enabled: true, maxActions: 2 } } } });
     const log = new MemoryLog();
     const report = await runAudits({ config, auditIds: ['iam-unused-credentials'], clients: new Clients({ maxAttempts: 1 }), log, dryRun: false, inventory: buildInventory({ users, sources: identitySources(users) }) });
-    expect(report.actions.map((a) => a.outcome)).toEqual(['refused', 'refused', 'refused']);
-    const lines = log.lines.filter((l) => l.message === 'action').map((l) => l.data[0] as Record<string, unknown>);
-    expect(lines.map((l) => [l.resource, l.outcome, l.undo])).toEqual(report.actions.map((a) => [a.resource, 'refused', null]));
+    expect(new Set(report.actions.map((a) => a.outcome))).toEqual(new Set(['refused']));
+    expect(log.lines.filter((l) => l.message === 'action')).toEqual([]);
+    const lines = log.lines.filter((l) => l.message === 'actions not attempted').map((l) => l.data[0] as Record<string, unknown>);
+    expect(lines.map((l) => [l.auditId, l.region, l.outcome, l.count, l.of])).toEqual([
+      ['iam-unused-credentials', 'global', 'refused', IDLE_PER_LINE, IDLE_PER_LINE + 3],
+      ['iam-unused-credentials', 'global', 'refused', 3, IDLE_PER_LINE + 3],
+    ]);
+    // Each refused resource under the message its step carries.
+    const named = lines.flatMap((l) => Object.entries(l.byMessage as Record<string, string[]>).flatMap(([message, ids]) => ids.map((id) => [id, message])));
+    expect(named).toEqual(report.actions.map((a) => [a.resourceId, a.message]));
     expect(iam.calls()).toHaveLength(0);
+  });
+
+  it('logs each step that changed or would change something on its own line, with its undo', async () => {
+    iam.on(UpdateAccessKeyCommand).resolves({});
+    const users = ['a', 'b'].map((name) => keyUser(name, [accessKey(1, '2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z')]));
+    const config = buildConfig({ audits: { 'iam-unused-credentials': { remediation: { enabled: true, maxActions: 2 } } } });
+    const log = new MemoryLog();
+    const report = await runAudits({ config, auditIds: ['iam-unused-credentials'], clients: new Clients({ maxAttempts: 1 }), log, dryRun: true, inventory: buildInventory({ users, sources: identitySources(users) }) });
+    expect(report.actions.map((a) => a.outcome)).toEqual(['dry-run', 'dry-run']);
+    const lines = log.lines.filter((l) => l.message === 'action').map((l) => l.data[0] as Record<string, unknown>);
+    expect(lines.map((l) => [l.resourceId, l.outcome, l.dryRun, l.undo])).toEqual(report.actions.map((a) => [a.resourceId, 'dry-run', true, a.undo]));
+    expect(log.lines.filter((l) => l.message === 'actions not attempted')).toEqual([]);
   });
 });
 

@@ -7,7 +7,7 @@ import { benchIdentityRequests } from '../../cli/bench/identity-requests';
 import { benchSampleRun } from '../../cli/bench/sample-run';
 import { bench, runScenario } from '../../cli/bench';
 import { figure } from '../../cli/bench/figure';
-import { benchScale } from '../../cli/bench/scale';
+import { benchScale, discardingLogger } from '../../cli/bench/scale';
 import { benchRunAll, REGIONS_20 } from '../../cli/bench/run-all';
 import { lambdaHeapFlags, REFERENCE_ENV, sampleAuditMemoryMb } from '../../cli/bench/lambda-heap';
 
@@ -110,6 +110,20 @@ describe('npm run bench: the scale scenario runs the code a deployed function lo
     expect(options).toMatchObject({ bundle: true, minify: true, keepNames: true, mainFields: ['module', 'main'], platform: 'node', entryPoints: ['entry.ts'], outfile: 'out.js' });
     expect(options).not.toHaveProperty('exclude');
     expect(build.esbuild.plugins).toBe('./config/esbuild-plugins.js');
+  });
+
+  it('logs through the functions\' logger, each line formatted and dropped: nothing printed, nothing kept', () => {
+    const write = jest.spyOn(process.stdout, 'write');
+    try {
+      const log = discardingLogger();
+      log.info('action', { auditId: 'a', undo: null });
+      log.warn('action', { auditId: 'b' });
+      log.debug('below the default level: not formatted');
+      expect(log.written()).toBe(2);
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      write.mockRestore();
+    }
   });
 
   it('builds the scenario with the SDK inside the bundle, so no client\'s CommonJS build is loaded from node_modules', () => {

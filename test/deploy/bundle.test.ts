@@ -1,18 +1,20 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { Metafile } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { decode, encode } from '@jridgewell/sourcemap-codec';
 import { AUDITS, readActions } from '../../shared/audits/index';
 import { CONFIG_DIR, readStageFile } from '../../shared/config/load';
-import { bundleInputs, literalSchemaKeys, trimSourceMap, type SourceMap } from '../../shared/deploy/bundle';
+import { bundleInputs, bundlePlugins, literalSchemaKeys, trimSourceMap, withoutModeledErrors, type SourceMap } from '../../shared/deploy/bundle';
 import { remediationActions } from '../../shared/deploy/audits';
 import { normalise } from '../../shared/config/index';
 import { logicalPrefix } from '../../shared/deploy/names';
 import { packageBundles, type PackagedBundles } from './package';
 import { bundleFigures } from '../../cli/bench/bundles';
+import { fakeSsm } from '../operator/fake-aws';
 
 /** The prod stage as shipped, plus every other audit, a digest, Security Hub and an organization run: every kind of function, packaged. */
 const STAGE = 'zzbundles';
@@ -75,10 +77,14 @@ describe('deploy: what each packaged function bundles (esbuild metafiles of `ser
     // The catch-all reads a parameter no role may read (the same work as a wrong token: shared/operator/token.ts) and never acts.
     const deny = pkg.metafiles['operator-deny'] as Metafile;
     expect({ clients: sdkClients(deny), engine: has(deny, ENGINE_ONLY), ec2: has(deny, /^shared\/operator\/(ec2|perform)\.ts$/) }).toEqual({ clients: ['ssm'], engine: [], ec2: [] });
+    // SSM's ~140 modeled error classes stay out (shared/deploy/bundle.ts, withoutModeledErrors): the token store matches errors by name.
+    for (const entry of ['operator-deny', 'operator-start']) expect({ entry, errors: has(pkg.metafiles[entry] as Metafile, /client-ssm\/dist-es\/models\/errors\.js$/) }).toEqual({ entry, errors: [] });
     const guard = pkg.metafiles['operator-guard'] as Metafile;
     expect(sdkClients(guard)).toEqual(['ec2', 'sesv2']);
     // Its stop notice goes as SES Simple content (SES writes the MIME): no MIME library at its cold start.
     expect(has(guard, /node_modules\/nodemailer\//)).toEqual([]);
+    // ...and of SES its one command (shared/notify/ses-plain.ts imports it statically: an import()ed client comes whole).
+    expect(has(guard, /client-sesv2\/dist-es\/commands\/\w+\.js$/)).toEqual(['node_modules/@aws-sdk/client-sesv2/dist-es/commands/SendEmailCommand.js']);
     expect(has(guard, /^(shared\/(audits|collect|state|securityhub|org)\/|reports\/)/)).toEqual([]);
   });
 
@@ -194,6 +200,36 @@ describe('deploy: what each packaged function bundles (esbuild metafiles of `ser
 });
 
 describe('deploy: bundle build steps', () => {
+  it('SSM without its modeled error classes: an error still carries its code as name, its message and fault; a read still reads', async () => {
+    const source = readFileSync(require.resolve('@aws-sdk/client-ssm/dist-es/schemas/schemas_0.js', { paths: [join(__dirname, '..', '..')] }), 'utf8');
+    expect(withoutModeledErrors(source).match(/^.*registerError.*$/gm)).toEqual(['_s_registry.registerError(SSMServiceException$, SSMServiceException);']);
+    const dir = mkdtempSync(join(tmpdir(), 'opsbots-ssm-'));
+    const ssm = await fakeSsm('/opsbots/t/token', 'secret');
+    try {
+      // Built as a function's bundle is (the same plugins), then sent through against a loopback SSM.
+      const contents = "export { SSMClient, GetParameterCommand } from '@aws-sdk/client-ssm';";
+      const out = join(dir, 'ssm.js');
+      const root = join(__dirname, '..', '..');
+      const built = await build({ stdin: { contents, resolveDir: root, loader: 'ts' }, outfile: out, bundle: true, platform: 'node', format: 'cjs', mainFields: ['module', 'main'], plugins: bundlePlugins({}), metafile: true, logLevel: 'error', absWorkingDir: root });
+      expect(Object.keys(bundleInputs(built.metafile as Metafile)).filter((p) => /client-ssm\/dist-es\/models\/errors\.js$/.test(p))).toEqual([]);
+      // In a child process, as a Lambda loads it (jest's module system runs no dynamic import of node builtins).
+      const script = [
+        `const { SSMClient, GetParameterCommand } = require(${JSON.stringify(out)});`,
+        `const client = new SSMClient({ region: 'us-east-1', endpoint: ${JSON.stringify(ssm.url)}, maxAttempts: 1, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' } });`,
+        "(async () => {",
+        "  const read = await client.send(new GetParameterCommand({ Name: '/opsbots/t/token', WithDecryption: true }));",
+        "  const e = await client.send(new GetParameterCommand({ Name: '/opsbots/other' })).then(() => ({}), (x) => x);",
+        "  console.log(JSON.stringify({ value: read.Parameter.Value, name: e.name, message: e.message, fault: e.$fault, status: e.$metadata && e.$metadata.httpStatusCode }));",
+        "})();",
+      ].join('\n');
+      const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { env: { PATH: process.env.PATH ?? '' } });
+      expect(JSON.parse(stdout)).toEqual({ value: 'secret', name: 'ParameterNotFound', message: 'not found', fault: 'client', status: 400 });
+    } finally {
+      await ssm.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('literal schema keys: the same values, keys written out; escapes, unknown names and __proto__ left alone', () => {
     const source = ['const _xN = "xmlName";', 'const _p = "__proto__";', 'export var A$ = [0, { [_xN]: _ZI }, { [_p]: 1 }, { [other]: 2 }];'].join('\n');
     expect(literalSchemaKeys(source)).toBe(['const _xN = "xmlName";', 'const _p = "__proto__";', 'export var A$ = [0, { "xmlName": _ZI }, { [_p]: 1 }, { [other]: 2 }];'].join('\n'));
