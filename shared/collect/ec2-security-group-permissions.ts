@@ -49,12 +49,15 @@ function described(entry: { -readonly [K in keyof Entry]: Entry[K] }, descriptio
  */
 export function permissionSources(p: IpPermission, ports: Ports): Entry[] {
   const { protocol, fromPort, toPort } = ports;
-  const entries: Entry[] = [];
-  for (const r of p.IpRanges ?? []) entries.push(described(r.CidrIp ? { protocol, fromPort, toPort, cidrIpv4: r.CidrIp } : { protocol, fromPort, toPort }, r.Description));
-  for (const r of p.Ipv6Ranges ?? []) entries.push(described(r.CidrIpv6 ? { protocol, fromPort, toPort, cidrIpv6: r.CidrIpv6 } : { protocol, fromPort, toPort }, r.Description));
-  for (const r of p.PrefixListIds ?? []) entries.push(described(r.PrefixListId ? { protocol, fromPort, toPort, prefixListId: r.PrefixListId } : { protocol, fromPort, toPort }, r.Description));
-  for (const r of p.UserIdGroupPairs ?? []) entries.push(described(r.GroupId ? { protocol, fromPort, toPort, referencedGroupId: r.GroupId } : { protocol, fromPort, toPort }, r.Description));
-  if (entries.length === 0) entries.push({ protocol, fromPort, toPort });
+  const count = (p.IpRanges?.length ?? 0) + (p.Ipv6Ranges?.length ?? 0) + (p.PrefixListIds?.length ?? 0) + (p.UserIdGroupPairs?.length ?? 0);
+  if (count === 0) return [{ protocol, fromPort, toPort }];
+  // Allocated at its length and filled (a pushed array keeps room for 17): the group holds it until the join.
+  const entries = new Array<Entry>(count);
+  let i = 0;
+  for (const r of p.IpRanges ?? []) entries[i++] = described(r.CidrIp ? { protocol, fromPort, toPort, cidrIpv4: r.CidrIp } : { protocol, fromPort, toPort }, r.Description);
+  for (const r of p.Ipv6Ranges ?? []) entries[i++] = described(r.CidrIpv6 ? { protocol, fromPort, toPort, cidrIpv6: r.CidrIpv6 } : { protocol, fromPort, toPort }, r.Description);
+  for (const r of p.PrefixListIds ?? []) entries[i++] = described(r.PrefixListId ? { protocol, fromPort, toPort, prefixListId: r.PrefixListId } : { protocol, fromPort, toPort }, r.Description);
+  for (const r of p.UserIdGroupPairs ?? []) entries[i++] = described(r.GroupId ? { protocol, fromPort, toPort, referencedGroupId: r.GroupId } : { protocol, fromPort, toPort }, r.Description);
   return entries;
 }
 

@@ -4,6 +4,7 @@ import {
   paginateDescribeSecurityGroups,
   type SecurityGroup as SdkGroup,
   type SecurityGroupRule as SdkRule,
+  type IpPermission,
 } from '@aws-sdk/client-ec2';
 import type { Outcome } from './outcome';
 import { perRegion } from './regional';
@@ -150,8 +151,9 @@ function addRules(into: RulesByGroup, rules: readonly SdkRule[], intern: Intern)
 
 function listedGroup(g: SdkGroup, intern: Intern): ListedGroup {
   const groupName = g.GroupName ?? '';
-  const permissions: ListedGroup['permissions'][number][] = [];
-  for (const p of g.IpPermissions ?? []) permissions.push(...permissionSources(p, portsOf(p)));
+  const perms = g.IpPermissions ?? [];
+  // One permission's entries as they are, several concatenated: arrays exactly their length, held until the join.
+  const permissions = perms.length === 1 ? permissionSources(perms[0] as IpPermission, portsOf(perms[0] as IpPermission)) : NO_ENTRIES.concat(...perms.map((p) => permissionSources(p, portsOf(p))));
   // The VPC and the owner are the same for many groups: one string each.
   return { groupId: g.GroupId as string, groupName, vpcId: g.VpcId ? intern(g.VpcId) : (g.VpcId ?? null), ownerId: intern(g.OwnerId ?? ''), tags: tagMap(g.Tags, groupName), permissions };
 }
@@ -165,6 +167,7 @@ function securityGroup(g: Omit<SecurityGroup, 'ingress'>, ingress: readonly Ingr
 }
 
 const NO_RULES: readonly IngressRule[] = Object.freeze([]);
+const NO_ENTRIES: ListedGroup['permissions'][number][] = [];
 
 function join(listed: readonly ListedGroup[], rules: RulesByGroup): SecurityGroup[] {
   const known = new Set<string>();
@@ -207,7 +210,9 @@ export async function readSecurityGroups(ec2: EC2Client, region: string, prefixL
   };
   await Promise.all([readGroups(), readRules()]);
   const groups = join(listed, rules);
-  const ids = [...new Set(groups.flatMap((g) => g.ingress.flatMap((r) => (r.prefixListId ? [r.prefixListId] : []))))].sort();
+  const referenced = new Set<string>();
+  for (const g of groups) for (const r of g.ingress) if (r.prefixListId) referenced.add(r.prefixListId);
+  const ids = [...referenced].sort();
   const resolved = await prefixLists.resolve(ec2, region, ids);
   return { groups, prefixLists: resolved };
 }

@@ -240,6 +240,23 @@ describe('security groups at scale: one shape per record, the same JSON', () => 
       expect(crossCheck([ssh], [v4])).toEqual([{ ruleId: null, ...v4, onlyIn: 'DescribeSecurityGroups' }, { ...ssh, onlyIn: 'DescribeSecurityGroupRules' }]);
     });
 
+    it('lists a group\'s permissions one entry per source, in the permissions\' and the sources\' order', () => {
+      const [g] = joinGroups([{ GroupId: 'sg-1', IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8' }, { CidrIp: '0.0.0.0/0', Description: 'all' }], UserIdGroupPairs: [{ GroupId: 'sg-9' }] },
+        { IpProtocol: '-1', Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+        { IpProtocol: 'udp', FromPort: 53, ToPort: 53 },
+      ] }], []);
+      const only = { onlyIn: 'DescribeSecurityGroups' };
+      expect(g?.ingress.map((r) => json(r))).toEqual([
+        { ruleId: null, protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '10.0.0.0/8', ...only },
+        { ruleId: null, protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0', description: 'all', ...only },
+        { ruleId: null, protocol: 'tcp', fromPort: 22, toPort: 22, referencedGroupId: 'sg-9', ...only },
+        { ruleId: null, protocol: '-1', fromPort: null, toPort: null, cidrIpv6: '::/0', ...only },
+        { ruleId: null, protocol: 'udp', fromPort: 53, toPort: 53, ...only },
+      ]);
+      expect(Object.keys(g?.ingress[1] ?? {})).toEqual(['ruleId', 'protocol', 'fromPort', 'toPort', 'cidrIpv4', 'description', 'onlyIn']);
+    });
+
     it('keeps every tag as an own key (even __proto__), the Name tag equal to the group name included', () => {
       const [g] = joinGroups([{ GroupId: 'sg-1', GroupName: 'web', Tags: [{ Key: 'Name', Value: 'web' }, { Key: '__proto__', Value: 'x' }, { Key: 'team' }] }], []);
       expect(Object.keys(g?.tags ?? {})).toEqual(['Name', '__proto__', 'team']);
