@@ -2,6 +2,7 @@ import { differenceInMinutes, parseISO } from 'date-fns';
 import { finding, type Finding } from '../model';
 import type { Inventory } from '../collect/inventory';
 import type { Ec2Instance } from '../collect/ec2-instances';
+import { LIVE_INSTANCE_STATES } from '../collect/ec2-instance-states';
 import { PATTERN_FLAGS, requiredTagsSettings, type RequiredTag, type RequiredTagsSettings } from './ec2-required-tags-config';
 import { readRegions } from '../collect/regional';
 import { MARK_TAG, ec2InstanceRemediation } from '../actions/ec2-instances';
@@ -167,12 +168,19 @@ export function evaluateRequiredTags(inventory: Inventory, s: RequiredTagsSettin
   return out;
 }
 
+/** The evidence of an unnamed, unmarked PASS: one frozen object per state, shared. */
+const STATE_ONLY: Readonly<Partial<Record<string, Readonly<{ state: string }>>>> = Object.fromEntries(
+  LIVE_INSTANCE_STATES.map((state) => [state, Object.freeze({ state })]),
+);
+
 /** A PASS keeps what names the instance and the mark a later run removes; nothing else of the record. */
 function passFinding(i: Ec2Instance): Finding {
   const name = i.tags.Name;
   const mark = i.tags[MARK_TAG];
-  // Whole literals, not fields added one by one (those spill into a separate store: 50,000 times here).
-  const small = mark !== undefined ? { state: i.state, name, marked: mark } : name ? { state: i.state, name } : { state: i.state };
+  const { state } = i;
+  // Whole literals, not fields added one by one (those spill into a separate store: 50,000 times here); a
+  // name only when the instance has one, as in a FAIL's evidence.
+  const small = mark !== undefined ? (name ? { state, name, marked: mark } : { state, marked: mark }) : name ? { state, name } : (STATE_ONLY[state] ?? { state });
   return finding({ auditId: REQUIRED_TAGS_ID, resource: i.arn, resourceId: i.id, resourceType: 'AWS::EC2::Instance', region: i.region, account: i.ownerId, tags: i.tags, evidence: Object.freeze(small), status: 'PASS', severity: 'info', reason: 'carries every required tag with an allowed value' });
 }
 

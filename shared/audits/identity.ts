@@ -2,7 +2,7 @@ import { differenceInHours } from 'date-fns';
 import type { Inventory } from '../collect/inventory';
 import { daysSince } from '../dates';
 import { type CredentialUser, type ReportAccessKey, type ReportDate } from '../collect/credential-report';
-import { MISSING_USER_LIMIT } from '../collect/iam-users';
+import { byUserName, MISSING_USER_LIMIT } from '../collect/iam-users';
 import { matchSlots, sameSecond, type SlotMatch } from '../collect/key-match';
 import { GLOBAL_REGION, finding, type Finding, type Severity } from '../model';
 
@@ -172,7 +172,7 @@ function buildView(inventory: Inventory): IdentityView | null {
   const { generatedAt } = report.value;
   const listedSource = inventory.sources['iam.users'];
   const listed = listedSource?.ok ? listedSource.value : null;
-  const current = listed ? new Map(listed.listed.map((l) => [l.user, l])) : null;
+  const current = listed ? byUserName(listed.listed) : null;
   const users: ViewUser[] = [];
   const pending: PendingUser[] = [];
   let deletedSinceReport = 0;

@@ -13,6 +13,7 @@ import { resolveRegions } from './regions';
 import { PrefixListCache, PREFIX_LIST_ACTIONS } from './ec2-prefix-lists';
 import type { RegionalCollectorOptions } from './deadline';
 import { crossCheck, permissionSources, type RuleRead } from './ec2-security-group-permissions';
+import { asIs, interner, type Intern } from './interner';
 
 /** DescribeSecurityGroups and DescribeSecurityGroupRules accept at most 1000 per page. */
 export const SECURITY_GROUP_PAGE_SIZE = 1000;
@@ -75,15 +76,37 @@ function portsOf(r: { IpProtocol?: string; FromPort?: number; ToPort?: number })
   return { protocol, fromPort: protocol === '-1' ? null : port(r.FromPort), toPort: protocol === '-1' ? null : port(r.ToPort) };
 }
 
-/** An SDK rule as an IngressRule; egress rules are the caller's to drop. */
+/** An SDK rule as an IngressRule, on its own (see ingressRule); egress rules are the caller's to drop. */
 export function toIngressRule(r: SdkRule): IngressRule {
+  return ingressRule(r, asIs);
+}
+
+/**
+ * An SDK rule as an IngressRule, its source (a CIDR, list or group many rules repeat) interned across the read.
+ * AWS gives each rule one source: a rule with one source and no description (nearly all) is one whole literal,
+ * an object exactly its size (a spread copy keeps two spare slots, on each of tens of thousands of rules held
+ * while the audits run).
+ */
+function ingressRule(r: SdkRule, intern: Intern): IngressRule {
+  const { protocol, fromPort, toPort } = portsOf(r);
+  const ruleId = r.SecurityGroupRuleId ?? null;
+  const groupRef = r.ReferencedGroupInfo?.GroupId;
+  const sources = (r.CidrIpv4 ? 1 : 0) + (r.CidrIpv6 ? 1 : 0) + (r.PrefixListId ? 1 : 0) + (groupRef ? 1 : 0);
+  if (sources === 1 && !r.Description) {
+    if (r.CidrIpv4) return { ruleId, protocol, fromPort, toPort, cidrIpv4: intern(r.CidrIpv4) };
+    if (r.CidrIpv6) return { ruleId, protocol, fromPort, toPort, cidrIpv6: intern(r.CidrIpv6) };
+    if (r.PrefixListId) return { ruleId, protocol, fromPort, toPort, prefixListId: intern(r.PrefixListId) };
+    return { ruleId, protocol, fromPort, toPort, referencedGroupId: intern(groupRef as string) };
+  }
   return {
-    ruleId: r.SecurityGroupRuleId ?? null,
-    ...portsOf(r),
-    ...(r.CidrIpv4 ? { cidrIpv4: r.CidrIpv4 } : {}),
-    ...(r.CidrIpv6 ? { cidrIpv6: r.CidrIpv6 } : {}),
-    ...(r.PrefixListId ? { prefixListId: r.PrefixListId } : {}),
-    ...(r.ReferencedGroupInfo?.GroupId ? { referencedGroupId: r.ReferencedGroupInfo.GroupId } : {}),
+    ruleId,
+    protocol,
+    fromPort,
+    toPort,
+    ...(r.CidrIpv4 ? { cidrIpv4: intern(r.CidrIpv4) } : {}),
+    ...(r.CidrIpv6 ? { cidrIpv6: intern(r.CidrIpv6) } : {}),
+    ...(r.PrefixListId ? { prefixListId: intern(r.PrefixListId) } : {}),
+    ...(groupRef ? { referencedGroupId: intern(groupRef) } : {}),
     ...(r.Description ? { description: r.Description } : {}),
   };
 }
@@ -94,6 +117,8 @@ export function toIngressRule(r: SdkRule): IngressRule {
  */
 function tagMap(tags: readonly { Key?: string; Value?: string }[] | undefined, groupName: string): Record<string, string> {
   if (!tags || tags.length === 0) return {};
+  // A Name tag alone (the most common tag set) as a literal: 32 bytes, where fromEntries makes room for four.
+  if (tags.length === 1 && tags[0]?.Key === 'Name') return { Name: tags[0].Value === groupName ? groupName : (tags[0].Value ?? '') };
   const entries: [string, string][] = [];
   for (const t of tags) if (t.Key !== undefined) entries.push([t.Key, t.Value === groupName ? groupName : (t.Value ?? '')]);
   return Object.fromEntries(entries);
@@ -110,10 +135,10 @@ type RulesByGroup = Map<string, GroupRules>;
 /** A group as DescribeSecurityGroups gives it, reduced to what the join and the audits read. */
 type ListedGroup = Omit<SecurityGroup, 'ingress'> & { readonly permissions: NonNullable<Parameters<typeof crossCheck>[1]> };
 
-function addRules(into: RulesByGroup, rules: readonly SdkRule[]): void {
+function addRules(into: RulesByGroup, rules: readonly SdkRule[], intern: Intern): void {
   for (const r of rules) {
     if (r.IsEgress || !r.GroupId) continue;
-    const rule = toIngressRule(r);
+    const rule = ingressRule(r, intern);
     const group = into.get(r.GroupId);
     if (!group) into.set(r.GroupId, { rules: [rule], owner: r.GroupOwnerId || '' });
     else {
@@ -123,11 +148,12 @@ function addRules(into: RulesByGroup, rules: readonly SdkRule[]): void {
   }
 }
 
-function listedGroup(g: SdkGroup): ListedGroup {
+function listedGroup(g: SdkGroup, intern: Intern): ListedGroup {
   const groupName = g.GroupName ?? '';
   const permissions: ListedGroup['permissions'][number][] = [];
   for (const p of g.IpPermissions ?? []) permissions.push(...permissionSources(p, portsOf(p)));
-  return { groupId: g.GroupId as string, groupName, vpcId: g.VpcId ?? null, ownerId: g.OwnerId ?? '', tags: tagMap(g.Tags, groupName), permissions };
+  // The VPC and the owner are the same for many groups: one string each.
+  return { groupId: g.GroupId as string, groupName, vpcId: g.VpcId ? intern(g.VpcId) : (g.VpcId ?? null), ownerId: intern(g.OwnerId ?? ''), tags: tagMap(g.Tags, groupName), permissions };
 }
 
 /**
@@ -158,8 +184,9 @@ function join(listed: readonly ListedGroup[], rules: RulesByGroup): SecurityGrou
  */
 export function joinGroups(groups: readonly SdkGroup[], rules: readonly SdkRule[]): SecurityGroup[] {
   const byRule: RulesByGroup = new Map();
-  addRules(byRule, rules);
-  return join(groups.filter((g) => g.GroupId).map(listedGroup), byRule);
+  const intern = interner();
+  addRules(byRule, rules, intern);
+  return join(groups.filter((g) => g.GroupId).map((g) => listedGroup(g, intern)), byRule);
 }
 
 /**
@@ -167,14 +194,16 @@ export function joinGroups(groups: readonly SdkGroup[], rules: readonly SdkRule[
  * Each page is reduced as it arrives, so a region of tens of thousands of groups never holds the SDK's pages.
  */
 export async function readSecurityGroups(ec2: EC2Client, region: string, prefixLists: PrefixListCache): Promise<SecurityGroupsRegion> {
+  // Values many groups and rules repeat (VPC, owner, CIDRs), one string each across both reads.
+  const intern = interner();
   const paging = { client: ec2, pageSize: SECURITY_GROUP_PAGE_SIZE };
   const listed: ListedGroup[] = [];
   const rules: RulesByGroup = new Map();
   const readGroups = async () => {
-    for await (const page of paginateDescribeSecurityGroups(paging, {})) for (const g of page.SecurityGroups ?? []) if (g.GroupId) listed.push(listedGroup(g));
+    for await (const page of paginateDescribeSecurityGroups(paging, {})) for (const g of page.SecurityGroups ?? []) if (g.GroupId) listed.push(listedGroup(g, intern));
   };
   const readRules = async () => {
-    for await (const page of paginateDescribeSecurityGroupRules(paging, {})) addRules(rules, page.SecurityGroupRules ?? []);
+    for await (const page of paginateDescribeSecurityGroupRules(paging, {})) addRules(rules, page.SecurityGroupRules ?? [], intern);
   };
   await Promise.all([readGroups(), readRules()]);
   const groups = join(listed, rules);

@@ -56,6 +56,13 @@ const SOURCE = 'iam.users';
 
 export { sameSecond };
 
+/** Records by user name, filled in one pass (no [name, record] pair per user to collect). */
+export function byUserName<T extends { readonly user: string }>(records: readonly T[]): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const r of records) out.set(r.user, r);
+  return out;
+}
+
 /** Whether the report holds this listed user with the same creation time (else it is new, or deleted and re-created). */
 const inReport = (l: ListedUser, row: CredentialUser | undefined): boolean => row !== undefined && sameSecond(row.createdAt.at, l.createdAt);
 
@@ -145,7 +152,7 @@ export async function readIamUsers(ctx: CollectContext, options: CredentialRepor
     throw new CollectionError(`not cross-checked: the credential report could not be read (${errorCode(error)})`, SOURCE, GLOBAL_REGION, 'CredentialReportUnavailable', { cause: error });
   }
   // Each page is reduced to what is kept as it arrives: the SDK's User objects are never all held at once.
-  const rows = new Map(report.users.map((u) => [u.user, u]));
+  const rows = byUserName(report.users);
   const listed: ListedUser[] = [];
   const absent: ListedUser[] = [];
   // Only a user the report lacks is read one by one: its last console sign-in is kept, no other's.

@@ -16,31 +16,20 @@ const CAUSES: Record<string, string> = {
   LimitExceededException: 'SES sending quota exceeded',
 };
 
-/** A message without attachments or reply-to: what SES builds the MIME of itself (sendEmail). */
+/** A message without attachments or reply-to: what SES builds the MIME of itself (shared/notify/ses-plain.ts). */
 export type PlainMessage = Omit<Message, 'attachments' | 'replyTo'>;
 
+/** The SES v2 client and command a send uses (shared/notify/sesv2.ts), loaded by the caller. */
+export type SesSdk = Pick<typeof import('./sesv2'), 'SESv2Client' | 'SendEmailCommand'>;
+
 /**
- * Sends a plain message (subject, text and HTML parts, no attachment) through SES v2 as Simple content: SES
- * builds the MIME, so a sender of short notices (the operator guard) carries no MIME library. In `region`;
- * the endpoint is the SDK's (AWS_ENDPOINT_URL_SESV2 / AWS_ENDPOINT_URL). A failure becomes a NotifyError.
+ * One SendEmail of `content` with `message`'s envelope, in `region`; the endpoint is the SDK's
+ * (AWS_ENDPOINT_URL_SESV2 / AWS_ENDPOINT_URL). A failure becomes a NotifyError naming the cause.
  */
-export async function sendEmail(clients: Clients, region: string, message: PlainMessage): Promise<{ messageId: string }> {
-  const utf8 = (data: string) => ({ Data: data, Charset: 'UTF-8' });
-  const content = { Simple: { Subject: utf8(message.subject), Body: { Text: utf8(message.text), Html: utf8(message.html) } } };
-  return send(clients, region, message, content);
-}
-
-/** Sends an already built MIME message (`raw`, from buildMime(message)); the envelope comes from `message`. */
-export async function sendRaw(clients: Clients, region: string, message: Message, raw: Buffer): Promise<{ messageId: string; bytes: number }> {
-  return { ...(await send(clients, region, message, { Raw: { Data: raw } })), bytes: raw.length };
-}
-
-async function send(clients: Clients, region: string, message: PlainMessage, content: SendEmailCommandInput['Content']): Promise<{ messageId: string }> {
+export async function sendWith(sdk: SesSdk, clients: Clients, region: string, message: PlainMessage, content: SendEmailCommandInput['Content']): Promise<{ messageId: string }> {
   try {
-    // Loaded when a message is sent: dry runs and runs that send nothing never load the SES client.
-    const { SESv2Client, SendEmailCommand } = await import('./sesv2');
-    const res = await clients.get(SESv2Client, 'sesv2', region).send(
-      new SendEmailCommand({
+    const res = await clients.get(sdk.SESv2Client, 'sesv2', region).send(
+      new sdk.SendEmailCommand({
         FromEmailAddress: message.from,
         Destination: { ToAddresses: [...message.to], CcAddresses: [...(message.cc ?? [])] },
         Content: content,

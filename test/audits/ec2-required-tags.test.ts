@@ -6,6 +6,7 @@ import { normalise, withOverrides } from '../../shared/config/index';
 import { ConfigError } from '../../shared/errors';
 import { NOW, sourceError } from '../builders';
 import { instance, instanceInventory } from '../builders-ec2-instances';
+import { evidenceText } from '../../reports/order';
 
 const settings = (over: Record<string, unknown> = {}) =>
   requiredTagsSettings.parse({
@@ -45,6 +46,15 @@ describe('audit: ec2-required-tags', () => {
     const f = one({ ...good, Owner: '  ' });
     expect(f.status).toBe('FAIL');
     expect(f.reason).toContain('Owner="  " not allowed (any non-empty value)');
+  });
+
+  it('names a passing instance in its evidence only when it has a name (a mark alone is no name=undefined)', () => {
+    const mark = { 'opsbots:action': 'stop@2026-11-22' };
+    expect(Object.keys(one({ ...good, ...mark }).evidence)).toEqual(['state', 'marked']);
+    expect(Object.keys(one({ ...good, ...mark, Name: '' }).evidence)).toEqual(['state', 'marked']);
+    expect(one({ ...good, ...mark, Name: 'web' }).evidence).toEqual({ state: 'running', name: 'web', marked: 'stop@2026-11-22' });
+    expect(Object.keys(one(good).evidence)).toEqual(['state']);
+    expect(evidenceText(one({ ...good, ...mark }).evidence)).toBe('state=running; marked=stop@2026-11-22');
   });
 
   it('fails a key that differs only in case when caseSensitive (default), saying so', () => {

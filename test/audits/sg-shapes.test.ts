@@ -6,10 +6,11 @@ import { toNetworkInterface } from '../../shared/collect/ec2-network-interfaces'
 import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
 import { flat, flatString } from '../../shared/flat-string';
-import { joinGroups, readSecurityGroups, type IngressRule } from '../../shared/collect/ec2-security-groups';
+import { asIs, interner } from '../../shared/collect/interner';
+import { joinGroups, readSecurityGroups, toIngressRule, type IngressRule } from '../../shared/collect/ec2-security-groups';
 import { crossCheck } from '../../shared/collect/ec2-security-group-permissions';
 import { PrefixListCache } from '../../shared/collect/ec2-prefix-lists';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client, type NetworkInterface as SdkInterface } from '@aws-sdk/client-ec2';
 import { EmulatedClients } from '../../cli/bench/emulated-account';
 import type { Finding } from '../../shared/model';
 import { buildInventory } from '../builders';
@@ -119,6 +120,18 @@ describe('security groups at scale: one shape per record, the same JSON', () => 
     });
   });
 
+  describe('interner', () => {
+    it('gives back every value as it came, the first of equal values for the rest', () => {
+      const intern = interner();
+      const id = ['sg-', '0123456789abcdef0'].join('');
+      expect(intern(id)).toBe('sg-0123456789abcdef0');
+      expect(intern(['sg-0123456789', 'abcdef0'].join(''))).toBe(id);
+      expect(intern('')).toBe('');
+      expect(['a', 'b', 'a'].map(intern)).toEqual(['a', 'b', 'a']);
+      expect(asIs('x')).toBe('x');
+    });
+  });
+
   describe('attachments per group', () => {
     it('lists the interfaces attaching each group in interface order, skipping detached ones, an interface naming a group twice counted twice', () => {
       const a = instanceEni(['sg-1', 'sg-2']);
@@ -132,6 +145,25 @@ describe('security groups at scale: one shape per record, the same JSON', () => 
       expect(byGroup.of('sg-3')).toEqual([]);
       expect(new GroupInterfaces([a]).of('sg-2')).toEqual([a]);
       expect(new GroupInterfaces([detached]).of('sg-1')).toEqual([]);
+    });
+  });
+
+  describe('records as collected: the fields AWS gave, always in one order', () => {
+    const base = { SecurityGroupRuleId: 'sgr-1', GroupId: 'sg-1', IpProtocol: 'tcp', FromPort: 22, ToPort: 22 };
+    it('a rule, whichever source and description it has', () => {
+      expect(toIngressRule({ ...base, CidrIpv4: '0.0.0.0/0' })).toEqual({ ruleId: 'sgr-1', protocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' });
+      expect(Object.keys(toIngressRule({ ...base, ReferencedGroupInfo: { GroupId: 'sg-2' } }))).toEqual(['ruleId', 'protocol', 'fromPort', 'toPort', 'referencedGroupId']);
+      expect(Object.keys(toIngressRule({ ...base, PrefixListId: 'pl-1', Description: 'partners' }))).toEqual(['ruleId', 'protocol', 'fromPort', 'toPort', 'prefixListId', 'description']);
+      expect(Object.keys(toIngressRule({ ...base, CidrIpv6: '::/0', CidrIpv4: '0.0.0.0/0' }))).toEqual(['ruleId', 'protocol', 'fromPort', 'toPort', 'cidrIpv4', 'cidrIpv6']);
+      expect(toIngressRule({ SecurityGroupRuleId: 'sgr-2', IpProtocol: '-1', FromPort: -1, ToPort: -1 })).toEqual({ ruleId: 'sgr-2', protocol: '-1', fromPort: null, toPort: null });
+    });
+
+    it('an interface, an instance\'s, a service\'s or both', () => {
+      const n: SdkInterface = { NetworkInterfaceId: 'eni-1', InterfaceType: 'interface', Description: 'd', Status: 'in-use', Groups: [{ GroupId: 'sg-1' }] };
+      expect(Object.keys(toNetworkInterface({ ...n, Attachment: { InstanceId: 'i-1' } }))).toEqual(['id', 'type', 'description', 'status', 'instanceId', 'groupIds']);
+      expect(Object.keys(toNetworkInterface({ ...n, RequesterId: 'amazon-elb' }))).toEqual(['id', 'type', 'description', 'status', 'requesterId', 'groupIds']);
+      expect(toNetworkInterface({ ...n, RequesterId: 'amazon-rds', Attachment: { InstanceId: 'i-2' } })).toEqual({ id: 'eni-1', type: 'interface', description: 'd', status: 'in-use', requesterId: 'amazon-rds', instanceId: 'i-2', groupIds: ['sg-1'] });
+      expect(Object.keys(toNetworkInterface({ NetworkInterfaceId: 'eni-2' }))).toEqual(['id', 'type', 'description', 'status', 'groupIds']);
     });
   });
 
@@ -213,6 +245,9 @@ describe('security groups at scale: one shape per record, the same JSON', () => 
       expect(Object.keys(g?.tags ?? {})).toEqual(['Name', '__proto__', 'team']);
       expect(g?.tags).toEqual({ Name: 'web', ['__proto__']: 'x', team: '' });
       expect(Object.getPrototypeOf(g?.tags)).toBe(Object.prototype);
+      const named = joinGroups([{ GroupId: 'sg-2', GroupName: 'db', Tags: [{ Key: 'Name', Value: 'database' }] }, { GroupId: 'sg-3', GroupName: 'x', Tags: [{ Key: 'Name' }] }], []);
+      expect(named.map((n) => n.tags)).toEqual([{ Name: 'database' }, { Name: '' }]);
+      expect(joinGroups([{ GroupId: 'sg-4', Tags: [{ Key: '__proto__', Value: 'y' }] }], [])[0]?.tags).toEqual({ ['__proto__']: 'y' });
     });
   });
 });

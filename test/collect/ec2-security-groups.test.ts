@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Clients } from '../../shared/aws/clients';
 import { securityGroupsCollector } from '../../shared/collect/ec2-security-groups';
-import { networkInterfacesCollector } from '../../shared/collect/ec2-network-interfaces';
+import { networkInterfacesCollector, toNetworkInterface } from '../../shared/collect/ec2-network-interfaces';
 import { MemoryLog } from '../../shared/logger';
 import { ec2OpenSecurityGroups, evaluateOpenSecurityGroups } from '../../shared/audits/ec2-open-security-groups';
 import { buildInventory } from '../builders';
@@ -210,6 +210,8 @@ describe('collector: ec2.networkInterfaces', () => {
     expect(enis.find((e) => e.description.startsWith('ELB '))).toMatchObject({ type: 'interface', requesterId: 'amazon-elb', status: 'in-use' });
     expect(enis.find((e) => e.instanceId)).toMatchObject({ instanceId: expect.stringMatching(/^i-/), groupIds: [expect.stringMatching(/^sg-/)] });
     expect(ec2.commandCalls(DescribeNetworkInterfacesCommand)).toHaveLength(2);
+    // Read as a whole (repeated values interned across the read) each record is what the interface alone gives.
+    expect(enis).toEqual(ENIS.map(toNetworkInterface));
   });
 
   it('gives up on a region that never answers after its deadline', async () => {

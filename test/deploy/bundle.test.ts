@@ -83,6 +83,8 @@ describe('deploy: what each packaged function bundles (esbuild metafiles of `ser
     expect(sdkClients(guard)).toEqual(['ec2', 'sesv2']);
     // Its stop notice goes as SES Simple content (SES writes the MIME): no MIME library at its cold start.
     expect(has(guard, /node_modules\/nodemailer\//)).toEqual([]);
+    // ...and of SES its one command (shared/notify/ses-plain.ts imports it statically: an import()ed client comes whole).
+    expect(has(guard, /client-sesv2\/dist-es\/commands\/\w+\.js$/)).toEqual(['node_modules/@aws-sdk/client-sesv2/dist-es/commands/SendEmailCommand.js']);
     expect(has(guard, /^(shared\/(audits|collect|state|securityhub|org)\/|reports\/)/)).toEqual([]);
   });
 
