@@ -45,7 +45,7 @@ export interface AuditResult {
 
 /** Where the whole of a cut result is: the function's log, and the same run rendered whole by the CLI. */
 export function seeAllOf(auditIds: readonly string[], stage: string): string {
-  return `this function's log has every finding that is not PASS ('findings' lines) and every remediation step with its undo ('action' lines, one per step); \`opsbots run ${auditIds.join(' ')} --stage ${stage} --dry-run --out <dir>\` (or --json -, or --replay of an \`opsbots record\`ing) renders the whole report`;
+  return `this function's log has every finding that is not PASS ('findings' lines), every remediation step that changed, would have changed or failed to change a resource with its undo ('action' lines, one per step) and the steps that attempted nothing, skipped or refused, by resource id ('actions not attempted' lines); \`opsbots run ${auditIds.join(' ')} --stage ${stage} --dry-run --out <dir>\` (or --json -, or --replay of an \`opsbots record\`ing) renders the whole report`;
 }
 
 /**

@@ -8,6 +8,7 @@ import { Clients } from '../../shared/aws/clients';
 import { MemoryLog } from '../../shared/logger';
 import { runAudits } from '../../shared/run';
 import { IDLE_PER_LINE } from '../../shared/engine';
+import { seeAllOf } from '../../shared/handler';
 import { evaluateRequiredTags, requiredTagsSettings } from '../../shared/audits/ec2-required-tags';
 import { ec2OpenSecurityGroups, evaluateOpenSecurityGroups } from '../../shared/audits/ec2-open-security-groups';
 import { ec2InstanceRemediation, instanceActionUndo, instanceRemediationSettings, markUndo } from '../../shared/actions/ec2-instances';
@@ -162,6 +163,27 @@ describe('undo: every change carries the command and API call that reverse it', 
     const named = lines.flatMap((l) => Object.entries(l.byMessage as Record<string, string[]>).flatMap(([message, ids]) => ids.map((id) => [id, message])));
     expect(named).toEqual(report.actions.map((a) => [a.resourceId, a.message]));
     expect(iam.calls()).toHaveLength(0);
+  });
+
+  it('a cut Lambda result points to the log lines that really hold its steps: changed ones and those not attempted', async () => {
+    // Two users' keys deactivated (each an `action` line), two refused for want of a key id (grouped).
+    iam.on(UpdateAccessKeyCommand).resolves({});
+    const users = ['a', 'b', 'c', 'd'].map((name) => keyUser(name, [accessKey(1, '2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z')]));
+    const sources = identitySources(users);
+    // c's and d's keys were not listed: their ids are unknown, so their steps are refused.
+    const byUser = (sources['iam.accessKeys'] as { value: { byUser: Record<string, unknown> } }).value.byUser;
+    delete byUser.c;
+    delete byUser.d;
+    const config = buildConfig({ audits: { 'iam-unused-credentials': { remediation: { enabled: true, maxActions: 2 } } } });
+    const log = new MemoryLog();
+    const report = await runAudits({ config, auditIds: ['iam-unused-credentials'], clients: new Clients({ maxAttempts: 1 }), log, dryRun: false, inventory: buildInventory({ users, sources }) });
+    expect(new Set(report.actions.map((a) => a.outcome))).toEqual(new Set(['done', 'refused']));
+    // The log messages that name a step's resource, each quoted where the cut result says where the steps are.
+    const stepIds = new Set(report.actions.map((a) => a.resourceId));
+    const messages = new Set(log.lines.filter((l) => JSON.stringify(l.data).match(/"[^"]*"/g)?.some((q) => stepIds.has(q.slice(1, -1)))).map((l) => l.message));
+    expect([...messages].sort()).toEqual(['action', 'actions not attempted']);
+    const seeAll = seeAllOf(['iam-unused-credentials'], 'prod');
+    for (const m of messages) expect(seeAll).toContain(`'${m}' lines`);
   });
 
   it('logs each step that changed or would change something on its own line, with its undo', async () => {
