@@ -3,8 +3,7 @@ import type { Inventory } from '../collect/inventory';
 import type { IngressRule, SecurityGroup, SecurityGroupsRegion } from '../collect/ec2-security-groups';
 import { openSecurityGroupsSettings, type OpenSecurityGroupsSettings } from './ec2-open-security-groups-config';
 import { portPolicy, RuleJudge, ruleLine, ruleName, worldSource, type RuleKind, type RuleStatus, type RuleVerdict } from './sg-rules';
-import { attachmentOf, GroupInterfaces, type Attachment } from './sg-attachments';
-import type { NetworkInterface } from '../collect/ec2-network-interfaces';
+import { GroupInterfaces, type Attachment } from './sg-attachments';
 import { defineAudit } from './types';
 import { revokeIngress } from '../actions/revoke-ingress';
 import { memo } from '../memo';
@@ -108,9 +107,7 @@ interface Shared {
   readonly allowedAs: (kinds: string) => readonly RuleKind[];
 }
 
-function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, data: SecurityGroupsRegion, interfaces: readonly NetworkInterface[] | null, shared: Shared): Finding {
-  // Every interface listed attaches the group (interfacesByGroup keeps only those).
-  const attachments = interfaces === null ? null : interfaces.length === 0 ? NO_ATTACHMENTS : interfaces.map((eni) => attachmentOf(eni) as Attachment);
+function evaluateGroup(inventory: Inventory, region: string, g: SecurityGroup, data: SecurityGroupsRegion, attachments: readonly Attachment[] | null, shared: Shared): Finding {
   const loadBalancer = attachments?.some((a) => a.kind === 'load-balancer') ?? false;
   const rules: RuleEvidence[] = [];
   let unresolved: Unresolved[] | undefined;
@@ -195,12 +192,11 @@ export function evaluateOpenSecurityGroups(inventory: Inventory, s: OpenSecurity
     // One ARN prefix per owner in the region, shared by its groups' ARNs.
     const arnPrefix = memo((owner: string) => flat('arn:', inventory.account.partition, ':ec2:', region, ':', owner, ':security-group/'));
     const shared: Shared = { judge, arnPrefix, allowedAs };
-    for (const g of outcome.value.groups) out.push(evaluateGroup(inventory, region, g, outcome.value, byGroup ? byGroup.of(g.groupId) : null, shared));
+    for (const g of outcome.value.groups) out.push(evaluateGroup(inventory, region, g, outcome.value, byGroup ? byGroup.attachments(g.groupId) : null, shared));
   }
   return out;
 }
 
-const NO_ATTACHMENTS: readonly Attachment[] = Object.freeze([]);
 
 export const ec2OpenSecurityGroups = defineAudit({
   id: SG_AUDIT_ID,

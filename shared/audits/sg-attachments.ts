@@ -36,7 +36,7 @@ export function attachmentOf(eni: NetworkInterface): Attachment | null {
   return attachment(eni, 'other', `${eni.type}: ${d || eni.id}`);
 }
 
-const NO_INTERFACES: readonly NetworkInterface[] = Object.freeze([]);
+const NO_ATTACHMENTS: readonly Attachment[] = Object.freeze([]);
 
 /**
  * The interfaces that attach each security group id (see attaches()), in interface order: the audit names a
@@ -59,9 +59,11 @@ export class GroupInterfaces {
     }
   }
 
-  /** The interfaces attaching `groupId`, in interface order (none: an empty list). */
-  of(groupId: string): readonly NetworkInterface[] {
+  /** What attaches `groupId` (attachmentOf each of its interfaces), in interface order. */
+  attachments(groupId: string): readonly Attachment[] {
     const held = this.byGroup.get(groupId);
-    return held === undefined ? NO_INTERFACES : Array.isArray(held) ? held : [held];
+    // Every interface held attaches (the constructor keeps only those): attachmentOf never gives null here.
+    if (held === undefined) return NO_ATTACHMENTS;
+    return Array.isArray(held) ? held.map((eni) => attachmentOf(eni) as Attachment) : [attachmentOf(held) as Attachment];
   }
 }

@@ -140,11 +140,13 @@ describe('security groups at scale: one shape per record, the same JSON', () => 
       const twice = instanceEni(['sg-2', 'sg-2']);
       const third = instanceEni(['sg-2']);
       const byGroup = new GroupInterfaces([a, detached, lb, twice, third]);
-      expect(byGroup.of('sg-1')).toEqual([a, lb]);
-      expect(byGroup.of('sg-2')).toEqual([a, twice, twice, third]);
-      expect(byGroup.of('sg-3')).toEqual([]);
-      expect(new GroupInterfaces([a]).of('sg-2')).toEqual([a]);
-      expect(new GroupInterfaces([detached]).of('sg-1')).toEqual([]);
+      const ids = (groupId: string) => byGroup.attachments(groupId).map((x) => x.interfaceId);
+      expect(ids('sg-1')).toEqual([a.id, lb.id]);
+      expect(ids('sg-2')).toEqual([a.id, twice.id, twice.id, third.id]);
+      expect(ids('sg-3')).toEqual([]);
+      expect(new GroupInterfaces([detached]).attachments('sg-1')).toEqual([]);
+      expect(byGroup.attachments('sg-1').map((x) => x.kind)).toEqual(['instance', 'load-balancer']);
+      expect(new GroupInterfaces([a]).attachments('sg-2')).toEqual([{ interfaceId: a.id, kind: 'instance', label: a.instanceId }]);
     });
   });
 

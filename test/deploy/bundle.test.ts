@@ -147,8 +147,8 @@ describe('deploy: what each packaged function bundles (esbuild metafiles of `ser
     const meta = pkg.metafiles['org-aggregate'] as Metafile;
     const audits = AUDITS.map((a) => `shared/audits/${a.id}.ts`);
     expect(Object.keys(bundleInputs(meta)).filter((p) => audits.includes(p))).toEqual([]);
-    // Of shared/actions/, the remediations' settings schemas and the undo text the reports print.
-    expect(has(meta, /^shared\/actions\/(?![\w-]+-config\.ts$|undo\.ts$)/)).toEqual([]);
+    // Of shared/actions/, the remediations' settings schemas, and the outcome names and undo text the reports print.
+    expect(has(meta, /^shared\/actions\/(?![\w-]+-config\.ts$|undo\.ts$|types\.ts$)/)).toEqual([]);
     expect(has(meta, /^shared\/actions\/[\w-]+-config\.ts$/).length).toBeGreaterThan(0);
     expect(has(meta, /@aws-sdk\/client-(iam|ec2)\//)).toEqual([]);
     expect(sdkClients(meta)).toEqual(expect.not.arrayContaining(['iam', 'ec2']));
