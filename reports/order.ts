@@ -43,6 +43,8 @@ function idClass(id: string): number {
  * audit, in that order, and only each bucket is sorted, by resource id.
  */
 function sortByImportance(findings: readonly Finding[]): Finding[] {
+  // A status or severity outside the model (a malformed stored result) has no bucket: the plain sort keeps it.
+  if (findings.some((f) => STATUS_RANK[f.status] === undefined || SEVERITY_RANK[f.severity] === undefined)) return [...findings].sort(byImportance);
   const ids = [...new Set(findings.map((f) => f.auditId))].sort(collator.compare);
   // Audit ids the collator holds equal share a rank.
   const auditRank = new Map<string, number>();

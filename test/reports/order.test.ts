@@ -24,6 +24,16 @@ describe('report order', () => {
     expect(inReportOrder(findings).every((f, i) => f === expected[i])).toBe(true);
   });
 
+  it('keeps the plain sort\'s order when a finding carries a status or severity outside the model (a malformed stored result)', () => {
+    const findings = many(300);
+    const odd = [
+      { ...(findings[5] as Finding), status: 'UNKNOWN' as Finding['status'] },
+      { ...(findings[9] as Finding), severity: 'urgent' as Finding['severity'] },
+    ];
+    const mixed = [...findings.slice(0, 100), ...odd, ...findings.slice(100)];
+    expect(inReportOrder(mixed)).toEqual([...mixed].sort(byImportance));
+  });
+
   it('orders ids of one case as the collator does, and mixed cases and punctuation by the collator too', () => {
     const at = (resourceId: string) => finding({ auditId: 'a', status: 'FAIL', severity: 'high', resource: resourceId, resourceId, resourceType: 'T', region: 'r', account: '1', reason: '', evidence: {} });
     const ids = ['user-10', 'user-9', 'User-1', 'user_1', 'a-b', 'ab', 'AKIA2', 'AKIA10', 'akia1', 'i-0f', 'i-0F'];
