@@ -5,6 +5,7 @@ import type { Collector, CollectContext } from './types';
 import { resolveRegions } from './regions';
 import type { RegionalCollectorOptions } from './deadline';
 import { flat } from '../flat-string';
+import { interner, type Intern } from './interner';
 
 import { LIVE_INSTANCE_STATES, type InstanceState } from './ec2-instance-states';
 
@@ -50,15 +51,10 @@ declare module './inventory' {
  * response parser hands out a new copy for each instance. Bounded: a region of unique values stops adding.
  */
 export class Interner {
-  private readonly strings = new Map<string, string>();
+  readonly string: Intern;
   private readonly times = new Map<number, string>();
-  constructor(private readonly limit = 20_000) {}
-
-  string(value: string): string {
-    const known = this.strings.get(value);
-    if (known !== undefined) return known;
-    if (this.strings.size < this.limit) this.strings.set(value, value);
-    return value;
+  constructor(private readonly limit = 20_000) {
+    this.string = interner(limit);
   }
 
   /** Replayed outputs carry ISO strings, live ones Date objects: both become ISO strings (null if absent/invalid). */
